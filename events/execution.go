@@ -1,0 +1,238 @@
+package events
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// MediaObject locates one media object in object storage.
+type MediaObject struct {
+	S3Bucket string `json:"S3Bucket"`
+	S3Key    string `json:"S3Key"`
+}
+
+// Globals is what an execution carries from stage to stage: media by type
+// (Video, Audio, Image, Text, ...) and workflow metadata.
+type Globals struct {
+	Media    map[string]MediaObject `json:"Media"`
+	MetaData map[string]any         `json:"MetaData"`
+}
+
+// Configuration is per-run overrides: stage -> operator -> settings.
+type Configuration map[string]map[string]map[string]any
+
+// ExecutionStage is a stage as it is frozen into an execution.
+type ExecutionStage struct {
+	Name          string                    `json:"Name"`
+	Operations    []string                  `json:"Operations"`
+	Configuration map[string]map[string]any `json:"Configuration"`
+	Next          string                    `json:"Next,omitempty"`
+	End           bool                      `json:"End,omitempty"`
+}
+
+// ExecutionWorkflow is the workflow as frozen into an execution.
+type ExecutionWorkflow struct {
+	Name    string                    `json:"Name"`
+	StartAt string                    `json:"StartAt"`
+	Stages  map[string]ExecutionStage `json:"Stages"`
+	Version string                    `json:"Version,omitempty"`
+	Id      string                    `json:"Id,omitempty"`
+}
+
+// Trigger says who started an execution: "api" or an upload rule.
+type Trigger struct {
+	Source string `json:"Source"`
+	Rule   string `json:"Rule,omitempty"`
+}
+
+// Commands on the commands topic, keyed by execution id.
+
+// StartExecution asks the executor to queue a new execution. It carries the
+// compiled machine and the workflow snapshot so that the run never depends on
+// later definition changes.
+type StartExecution struct {
+	ExecutionId   string            `json:"ExecutionId"`
+	Workflow      ExecutionWorkflow `json:"Workflow"`
+	Machine       Machine           `json:"Machine"`
+	AssetId       string            `json:"AssetId"`
+	Input         Globals           `json:"Input"`
+	Configuration Configuration     `json:"Configuration"`
+	Trigger       Trigger           `json:"Trigger"`
+	Created       time.Time         `json:"Created"`
+}
+
+// AdmitExecution is sent by the admission processor when a slot under
+// MaxConcurrentWorkflows is granted.
+type AdmitExecution struct {
+	ExecutionId string `json:"ExecutionId"`
+}
+
+// CancelExecution stops an execution and frees its slot.
+type CancelExecution struct {
+	ExecutionId string `json:"ExecutionId"`
+	Reason      string `json:"Reason"`
+}
+
+// ResumeExecution resumes an execution Waiting at WaitingStageName.
+type ResumeExecution struct {
+	ExecutionId      string `json:"ExecutionId"`
+	WaitingStageName string `json:"WaitingStageName"`
+}
+
+// Timer kinds.
+const (
+	TimerOperatorTimeout = "OperatorTimeout"
+)
+
+// TimerFired is a delayed command the executor scheduled for itself.
+type TimerFired struct {
+	ExecutionId string `json:"ExecutionId"`
+	Kind        string `json:"Kind"`
+	Path        string `json:"Path"`
+	TaskId      string `json:"TaskId"`
+}
+
+// Events on the executions topic, keyed by execution id. Path is the state's
+// path in the machine ("Stage" at top level, "Stage/0/Operator" inside a
+// Parallel branch), which is what makes nested ASL states addressable.
+
+type ExecutionQueued struct {
+	ExecutionId   string            `json:"ExecutionId"`
+	Workflow      ExecutionWorkflow `json:"Workflow"`
+	Machine       Machine           `json:"Machine"`
+	AssetId       string            `json:"AssetId"`
+	Globals       Globals           `json:"Globals"`
+	Configuration Configuration     `json:"Configuration"`
+	Trigger       Trigger           `json:"Trigger"`
+	Created       time.Time         `json:"Created"`
+}
+type ExecutionStarted struct {
+	ExecutionId string `json:"ExecutionId"`
+}
+type StageStarted struct {
+	Path  string `json:"Path"`
+	Stage string `json:"Stage"`
+}
+type OperatorSkipped struct {
+	Path     string `json:"Path"`
+	Stage    string `json:"Stage"`
+	Operator string `json:"Operator"`
+	Reason   string `json:"Reason"`
+}
+type OperatorDispatched struct {
+	Path     string `json:"Path"`
+	Stage    string `json:"Stage"`
+	Operator string `json:"Operator"`
+	TaskId   string `json:"TaskId"`
+	Attempt  int    `json:"Attempt"`
+	Phase    string `json:"Phase"`
+	Topic    string `json:"Topic"`
+}
+type OperatorExecuting struct {
+	Path         string          `json:"Path"`
+	Stage        string          `json:"Stage"`
+	Operator     string          `json:"Operator"`
+	TaskId       string          `json:"TaskId"`
+	Attempt      int             `json:"Attempt"`
+	CheckAfterMs int64           `json:"CheckAfterMs"`
+	MonitorState json.RawMessage `json:"MonitorState,omitempty"`
+}
+type OperatorWaiting struct {
+	Path     string `json:"Path"`
+	Stage    string `json:"Stage"`
+	Operator string `json:"Operator"`
+}
+type OperatorCompleted struct {
+	Path     string                 `json:"Path"`
+	Stage    string                 `json:"Stage"`
+	Operator string                 `json:"Operator"`
+	TaskId   string                 `json:"TaskId,omitempty"`
+	Attempt  int                    `json:"Attempt"`
+	Media    map[string]MediaObject `json:"Media,omitempty"`
+	MetaData map[string]any         `json:"MetaData,omitempty"`
+}
+type OperatorFailed struct {
+	Path     string `json:"Path"`
+	Stage    string `json:"Stage"`
+	Operator string `json:"Operator"`
+	TaskId   string `json:"TaskId,omitempty"`
+	Attempt  int    `json:"Attempt"`
+	Error    string `json:"Error"`
+	Cause    string `json:"Cause,omitempty"`
+}
+type StageCompleted struct {
+	Path     string                 `json:"Path"`
+	Stage    string                 `json:"Stage"`
+	Media    map[string]MediaObject `json:"Media,omitempty"`
+	MetaData map[string]any         `json:"MetaData,omitempty"`
+}
+type StageFailed struct {
+	Path  string `json:"Path"`
+	Stage string `json:"Stage"`
+	Error string `json:"Error"`
+	Cause string `json:"Cause,omitempty"`
+}
+type ExecutionWaiting struct {
+	Stage string `json:"Stage"`
+}
+type ExecutionResumed struct {
+	Stage string `json:"Stage"`
+}
+type ExecutionCompleted struct {
+	ExecutionId string `json:"ExecutionId"`
+}
+type ExecutionFailed struct {
+	ExecutionId string `json:"ExecutionId"`
+	Error       string `json:"Error"`
+	Cause       string `json:"Cause,omitempty"`
+}
+type ExecutionCancelled struct {
+	ExecutionId string `json:"ExecutionId"`
+	Reason      string `json:"Reason"`
+}
+
+func (StartExecution) EventType() string     { return "StartExecution" }
+func (AdmitExecution) EventType() string     { return "AdmitExecution" }
+func (CancelExecution) EventType() string    { return "CancelExecution" }
+func (ResumeExecution) EventType() string    { return "ResumeExecution" }
+func (TimerFired) EventType() string         { return "TimerFired" }
+func (ExecutionQueued) EventType() string    { return "ExecutionQueued" }
+func (ExecutionStarted) EventType() string   { return "ExecutionStarted" }
+func (StageStarted) EventType() string       { return "StageStarted" }
+func (OperatorSkipped) EventType() string    { return "OperatorSkipped" }
+func (OperatorDispatched) EventType() string { return "OperatorDispatched" }
+func (OperatorExecuting) EventType() string  { return "OperatorExecuting" }
+func (OperatorWaiting) EventType() string    { return "OperatorWaiting" }
+func (OperatorCompleted) EventType() string  { return "OperatorCompleted" }
+func (OperatorFailed) EventType() string     { return "OperatorFailed" }
+func (StageCompleted) EventType() string     { return "StageCompleted" }
+func (StageFailed) EventType() string        { return "StageFailed" }
+func (ExecutionWaiting) EventType() string   { return "ExecutionWaiting" }
+func (ExecutionResumed) EventType() string   { return "ExecutionResumed" }
+func (ExecutionCompleted) EventType() string { return "ExecutionCompleted" }
+func (ExecutionFailed) EventType() string    { return "ExecutionFailed" }
+func (ExecutionCancelled) EventType() string { return "ExecutionCancelled" }
+
+func init() {
+	register(KindCommand, 1, func() Payload { return &StartExecution{} })
+	register(KindCommand, 1, func() Payload { return &AdmitExecution{} })
+	register(KindCommand, 1, func() Payload { return &CancelExecution{} })
+	register(KindCommand, 1, func() Payload { return &ResumeExecution{} })
+	register(KindCommand, 1, func() Payload { return &TimerFired{} })
+	register(KindEvent, 1, func() Payload { return &ExecutionQueued{} })
+	register(KindEvent, 1, func() Payload { return &ExecutionStarted{} })
+	register(KindEvent, 1, func() Payload { return &StageStarted{} })
+	register(KindEvent, 1, func() Payload { return &OperatorSkipped{} })
+	register(KindEvent, 1, func() Payload { return &OperatorDispatched{} })
+	register(KindEvent, 1, func() Payload { return &OperatorExecuting{} })
+	register(KindEvent, 1, func() Payload { return &OperatorWaiting{} })
+	register(KindEvent, 1, func() Payload { return &OperatorCompleted{} })
+	register(KindEvent, 1, func() Payload { return &OperatorFailed{} })
+	register(KindEvent, 1, func() Payload { return &StageCompleted{} })
+	register(KindEvent, 1, func() Payload { return &StageFailed{} })
+	register(KindEvent, 1, func() Payload { return &ExecutionWaiting{} })
+	register(KindEvent, 1, func() Payload { return &ExecutionResumed{} })
+	register(KindEvent, 1, func() Payload { return &ExecutionCompleted{} })
+	register(KindEvent, 1, func() Payload { return &ExecutionFailed{} })
+	register(KindEvent, 1, func() Payload { return &ExecutionCancelled{} })
+}

@@ -1,0 +1,235 @@
+// Package topics is the catalog of the engine's Kafka topics: their names,
+// partition counts, cleanup policies and retention, created and checked at
+// start with kadm.
+package topics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+)
+
+// DefaultPartitions is generous so that executors can scale out later
+// without remapping keys (adding partitions remaps keys).
+const DefaultPartitions = 24
+
+// Delay tiers served by the relay (retry.<tier> topics).
+var Tiers = []time.Duration{time.Second, 10 * time.Second, time.Minute, 15 * time.Minute}
+
+// Spec is one topic's expected shape.
+type Spec struct {
+	Name       string
+	Partitions int32
+	Compact    bool
+	// Retention; 0 means forever (-1).
+	Retention time.Duration
+}
+
+// Catalog names every topic; Prefix lets several installations (or test
+// runs) share one cluster.
+type Catalog struct {
+	Prefix     string
+	Partitions int32
+}
+
+// New returns a catalog with defaults applied.
+func New(prefix string, partitions int32) Catalog {
+	if partitions <= 0 {
+		partitions = DefaultPartitions
+	}
+	return Catalog{Prefix: prefix, Partitions: partitions}
+}
+
+func (c Catalog) name(s string) string { return c.Prefix + s }
+
+func (c Catalog) Definitions() string    { return c.name("definitions") }
+func (c Catalog) Commands() string       { return c.name("commands") }
+func (c Catalog) Executions() string     { return c.name("executions") }
+func (c Catalog) Results() string        { return c.name("results") }
+func (c Catalog) Admission() string      { return c.name("admission") }
+func (c Catalog) AdmissionState() string { return c.name("admission-state") }
+func (c Catalog) DLQ() string            { return c.name("dlq") }
+
+// Tier returns the retry topic for a delay tier, e.g. retry.10s.
+func (c Catalog) Tier(d time.Duration) string { return c.name("retry." + TierName(d)) }
+
+// TierName formats a tier: 1s, 10s, 1m, 15m.
+func TierName(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return strconv.Itoa(int(d/time.Hour)) + "h"
+	case d%time.Minute == 0:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	case d%time.Second == 0:
+		return strconv.Itoa(int(d/time.Second)) + "s"
+	default:
+		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
+	}
+}
+
+// Task returns the task topic of an operator implementation reference:
+// builtin:<Name> -> tasks.builtin.<Name>, an http(s) URL -> tasks.http,
+// worker:<topic> -> <topic> (prefixed).
+func (c Catalog) Task(impl string) (string, error) {
+	switch {
+	case strings.HasPrefix(impl, "builtin:"):
+		n := strings.TrimPrefix(impl, "builtin:")
+		if !validName(n) {
+			return "", fmt.Errorf("invalid builtin name %q", n)
+		}
+		return c.name("tasks.builtin." + n), nil
+	case strings.HasPrefix(impl, "http://"), strings.HasPrefix(impl, "https://"):
+		return c.name("tasks.http"), nil
+	case strings.HasPrefix(impl, "worker:"):
+		n := strings.TrimPrefix(impl, "worker:")
+		if !validName(n) {
+			return "", fmt.Errorf("invalid worker topic %q: use letters, digits, '.', '_' and '-'", n)
+		}
+		return c.name(n), nil
+	}
+	return "", fmt.Errorf("unknown implementation %q: want builtin:<Name>, an http(s) URL or worker:<topic>", impl)
+}
+
+func validName(s string) bool {
+	if s == "" || len(s) > 200 || s == "." || s == ".." {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// Specs returns the engine's fixed topics. Commands, results and executions
+// share a partition count and key so that one executor owns an execution end
+// to end.
+func (c Catalog) Specs() []Spec {
+	days := func(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
+	s := []Spec{
+		{Name: c.Definitions(), Partitions: 1, Compact: true},
+		{Name: c.Commands(), Partitions: c.Partitions, Retention: days(7)},
+		{Name: c.Executions(), Partitions: c.Partitions},
+		{Name: c.Results(), Partitions: c.Partitions, Retention: days(7)},
+		{Name: c.Admission(), Partitions: 1, Retention: days(7)},
+		{Name: c.AdmissionState(), Partitions: 1, Compact: true},
+		{Name: c.DLQ(), Partitions: c.Partitions, Retention: days(90)},
+	}
+	for _, t := range Tiers {
+		s = append(s, Spec{Name: c.Tier(t), Partitions: c.Partitions, Retention: days(7)})
+	}
+	return s
+}
+
+// TaskSpec is the shape of an operator task topic.
+func (c Catalog) TaskSpec(topic string) Spec {
+	return Spec{Name: topic, Partitions: c.Partitions, Retention: 7 * 24 * time.Hour}
+}
+
+// MismatchError reports an existing topic whose shape differs from the
+// catalog's; it is a start-up error, never silently accepted.
+type MismatchError struct {
+	Topic    string
+	Problems []string
+}
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("topic %s exists with the wrong shape: %s; fix or delete it, or point --topic-prefix elsewhere",
+		e.Topic, strings.Join(e.Problems, "; "))
+}
+
+// Ensure creates missing topics and checks existing ones against specs. Every
+// problem is returned, joined.
+func Ensure(ctx context.Context, adm *kadm.Client, specs ...Spec) error {
+	names := make([]string, 0, len(specs))
+	for _, s := range specs {
+		names = append(names, s.Name)
+	}
+	details, err := adm.ListTopics(ctx, names...)
+	if err != nil {
+		return fmt.Errorf("list topics: %w", err)
+	}
+	var errs []error
+	var existing []Spec
+	for _, s := range specs {
+		d, ok := details[s.Name]
+		if ok && d.Err == nil {
+			existing = append(existing, s)
+			if got := int32(len(d.Partitions)); got != s.Partitions {
+				errs = append(errs, &MismatchError{Topic: s.Name, Problems: []string{
+					fmt.Sprintf("has %d partitions, want %d", got, s.Partitions)}})
+			}
+			continue
+		}
+		if ok && d.Err != nil && !errors.Is(d.Err, kerr.UnknownTopicOrPartition) {
+			errs = append(errs, fmt.Errorf("describe topic %s: %w", s.Name, d.Err))
+			continue
+		}
+		resp, err := adm.CreateTopic(ctx, s.Partitions, -1, s.configs(), s.Name)
+		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+			errs = append(errs, fmt.Errorf("create topic %s: %w", s.Name, err))
+			continue
+		}
+		if resp.Err != nil && !errors.Is(resp.Err, kerr.TopicAlreadyExists) {
+			errs = append(errs, fmt.Errorf("create topic %s: %w", s.Name, resp.Err))
+		}
+	}
+	if len(existing) > 0 {
+		errs = append(errs, checkConfigs(ctx, adm, existing))
+	}
+	return errors.Join(errs...)
+}
+
+func (s Spec) configs() map[string]*string {
+	str := func(v string) *string { return &v }
+	policy := "delete"
+	if s.Compact {
+		policy = "compact"
+	}
+	ret := "-1"
+	if s.Retention > 0 {
+		ret = strconv.FormatInt(s.Retention.Milliseconds(), 10)
+	}
+	return map[string]*string{
+		"cleanup.policy": str(policy),
+		"retention.ms":   str(ret),
+	}
+}
+
+func checkConfigs(ctx context.Context, adm *kadm.Client, specs []Spec) error {
+	names := make([]string, 0, len(specs))
+	byName := map[string]Spec{}
+	for _, s := range specs {
+		names = append(names, s.Name)
+		byName[s.Name] = s
+	}
+	sort.Strings(names)
+	rcs, err := adm.DescribeTopicConfigs(ctx, names...)
+	if err != nil {
+		return fmt.Errorf("describe topic configs: %w", err)
+	}
+	var errs []error
+	for _, rc := range rcs {
+		if rc.Err != nil {
+			errs = append(errs, fmt.Errorf("describe configs of %s: %w", rc.Name, rc.Err))
+			continue
+		}
+		s := byName[rc.Name]
+		want := *s.configs()["cleanup.policy"]
+		for _, c := range rc.Configs {
+			if c.Key == "cleanup.policy" && c.Value != nil && *c.Value != want {
+				errs = append(errs, &MismatchError{Topic: rc.Name, Problems: []string{
+					fmt.Sprintf("cleanup.policy is %s, want %s", *c.Value, want)}})
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
