@@ -1,0 +1,404 @@
+// Package admission enforces MaxConcurrentWorkflows across every partition
+// and instance. All requests, releases and limit changes meet on the
+// single-partition admission topic; one group member at a time owns it,
+// grants slots in FIFO order, and keeps its state in a compacted changelog
+// written in the same transaction as the consumed offsets and the grants.
+package admission
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/topics"
+)
+
+// Name is the handler's stable name: consumer group and producer name.
+const Name = "mie-admission"
+
+// DefaultLimit is MIE's default MaxConcurrentWorkflows.
+const DefaultLimit = 10
+
+const limitKey = "__limit"
+
+// Slot states.
+const (
+	Queued  = "Queued"
+	Running = "Running"
+)
+
+// Config configures the admission processor.
+type Config struct {
+	Kafka              broker.Config
+	Catalog            topics.Catalog
+	Group              string
+	TransactionalID    string
+	TransactionTimeout time.Duration
+	SessionTimeout     time.Duration
+	Logger             *slog.Logger
+}
+
+// Validate joins every problem.
+func (c Config) Validate() error {
+	var errs []error
+	if err := c.Kafka.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.TransactionalID == "" {
+		errs = append(errs, errors.New("admission: TransactionalID is required"))
+	}
+	if c.Logger == nil {
+		errs = append(errs, errors.New("admission: Logger is required"))
+	}
+	return errors.Join(errs...)
+}
+
+// State is the admission state; its methods are pure decisions over it.
+type State struct {
+	Limit   int
+	NextSeq int64
+	Slots   map[string]events.AdmissionSlot
+}
+
+// NewState returns an empty state with the default limit.
+func NewState() *State {
+	return &State{Limit: DefaultLimit, Slots: map[string]events.AdmissionSlot{}}
+}
+
+// Change is one changelog write: a slot (nil Slot = tombstone) or the limit.
+type Change struct {
+	Key   string
+	Slot  *events.AdmissionSlot
+	Limit *events.AdmissionLimit
+}
+
+// Apply handles one admission record and returns the changelog writes.
+func (s *State) Apply(p events.Payload) []Change {
+	switch r := p.(type) {
+	case *events.AdmissionRequested:
+		if _, ok := s.Slots[r.ExecutionId]; ok {
+			return nil
+		}
+		slot := events.AdmissionSlot{ExecutionId: r.ExecutionId, State: Queued, Seq: s.NextSeq}
+		s.NextSeq++
+		s.Slots[r.ExecutionId] = slot
+		return []Change{{Key: r.ExecutionId, Slot: &slot}, s.limitChange()}
+	case *events.SlotReleased:
+		if _, ok := s.Slots[r.ExecutionId]; !ok {
+			return nil
+		}
+		delete(s.Slots, r.ExecutionId)
+		return []Change{{Key: r.ExecutionId}}
+	case *events.ConcurrencyLimitSet:
+		if r.MaxConcurrentWorkflows < 1 || r.MaxConcurrentWorkflows == s.Limit {
+			return nil
+		}
+		s.Limit = r.MaxConcurrentWorkflows
+		return []Change{s.limitChange()}
+	}
+	return nil
+}
+
+func (s *State) limitChange() Change {
+	return Change{Key: limitKey, Limit: &events.AdmissionLimit{MaxConcurrentWorkflows: s.Limit, NextSeq: s.NextSeq}}
+}
+
+// Grant admits queued executions in FIFO order while there is capacity and
+// returns the ids admitted and the changelog writes.
+func (s *State) Grant() ([]string, []Change) {
+	running := 0
+	var queued []events.AdmissionSlot
+	for _, sl := range s.Slots {
+		if sl.State == Running {
+			running++
+		} else {
+			queued = append(queued, sl)
+		}
+	}
+	if running >= s.Limit || len(queued) == 0 {
+		return nil, nil
+	}
+	sort.Slice(queued, func(i, j int) bool { return queued[i].Seq < queued[j].Seq })
+	var ids []string
+	var changes []Change
+	for _, sl := range queued {
+		if running >= s.Limit {
+			break
+		}
+		sl.State = Running
+		s.Slots[sl.ExecutionId] = sl
+		slot := sl
+		changes = append(changes, Change{Key: sl.ExecutionId, Slot: &slot})
+		ids = append(ids, sl.ExecutionId)
+		running++
+	}
+	return ids, changes
+}
+
+// Counts returns running and queued numbers.
+func (s *State) Counts() (running, queued int) {
+	for _, sl := range s.Slots {
+		if sl.State == Running {
+			running++
+		} else {
+			queued++
+		}
+	}
+	return running, queued
+}
+
+// Processor runs admission.
+type Processor struct {
+	cfg   Config
+	log   *slog.Logger
+	mu    sync.Mutex
+	state *State // nil until rebuilt after assignment
+	owned bool
+}
+
+// New validates cfg.
+func New(cfg Config) (*Processor, error) {
+	if cfg.Group == "" {
+		cfg.Group = Name
+	}
+	if cfg.TransactionTimeout == 0 {
+		cfg.TransactionTimeout = 10 * time.Second
+	}
+	if cfg.SessionTimeout == 0 {
+		cfg.SessionTimeout = 10 * time.Second
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Processor{cfg: cfg, log: cfg.Logger.With("processor", Name)}, nil
+}
+
+// Run processes until ctx is cancelled.
+func (p *Processor) Run(ctx context.Context) error {
+	for {
+		err := p.session(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		p.log.Error("admission session failed; restarting", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (p *Processor) session(ctx context.Context) error {
+	cat := p.cfg.Catalog
+	onChange := func(owned bool) func(context.Context, *kgo.Client, map[string][]int32) {
+		return func(_ context.Context, _ *kgo.Client, m map[string][]int32) {
+			if len(m[cat.Admission()]) == 0 {
+				return
+			}
+			p.mu.Lock()
+			p.owned, p.state = owned, nil
+			p.mu.Unlock()
+		}
+	}
+	sess, err := kgo.NewGroupTransactSession(p.cfg.Kafka.Opts(
+		kgo.ConsumerGroup(p.cfg.Group),
+		kgo.ConsumeTopics(cat.Admission()),
+		kgo.TransactionalID(p.cfg.TransactionalID),
+		kgo.TransactionTimeout(p.cfg.TransactionTimeout),
+		kgo.SessionTimeout(p.cfg.SessionTimeout),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.RequireStableFetchOffsets(),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.OnPartitionsAssigned(onChange(true)),
+		kgo.OnPartitionsRevoked(onChange(false)),
+		kgo.OnPartitionsLost(onChange(false)),
+		kgo.ProducerLinger(0),
+	)...)
+	if err != nil {
+		return fmt.Errorf("admission: new session: %w", err)
+	}
+	defer sess.Close()
+	for {
+		fs := sess.PollRecords(ctx, 5000)
+		if fs.IsClientClosed() || ctx.Err() != nil {
+			return nil
+		}
+		fs.EachError(func(t string, part int32, err error) {
+			p.log.Warn("fetch error", "topic", t, "partition", part, "err", err)
+		})
+		if fs.NumRecords() == 0 {
+			continue
+		}
+		if err := p.batch(ctx, sess, fs); err != nil {
+			return err
+		}
+	}
+}
+
+func (p *Processor) batch(ctx context.Context, sess *kgo.GroupTransactSession, fs kgo.Fetches) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.owned {
+		return nil
+	}
+	if p.state == nil {
+		st, err := p.rebuild(ctx)
+		if err != nil {
+			return err
+		}
+		p.state = st
+	}
+	if err := sess.Begin(); err != nil {
+		return fmt.Errorf("admission: begin: %w", err)
+	}
+	var changes []Change
+	var last *kgo.Record
+	var prodErr error
+	var errMu sync.Mutex
+	produce := func(r *kgo.Record) {
+		sess.Produce(ctx, r, func(_ *kgo.Record, err error) {
+			if err != nil {
+				errMu.Lock()
+				prodErr = errors.Join(prodErr, err)
+				errMu.Unlock()
+			}
+		})
+	}
+	fs.EachRecord(func(r *kgo.Record) {
+		last = r
+		env, err := events.FromRecord(r)
+		if err == nil {
+			var pl events.Payload
+			if pl, err = env.Decode(); err == nil {
+				changes = append(changes, p.state.Apply(pl)...)
+				return
+			}
+		}
+		produce(deadLetter(p.cfg.Catalog, r, err))
+	})
+	ids, granted := p.state.Grant()
+	changes = append(changes, granted...)
+	for _, c := range changes {
+		rec, err := changeRecord(p.cfg.Catalog, c)
+		if err != nil {
+			return err
+		}
+		produce(rec)
+	}
+	for _, id := range ids {
+		env, err := events.New(id, Name, &events.AdmitExecution{ExecutionId: id})
+		if err != nil {
+			return err
+		}
+		env.CorrelationID = id
+		if last != nil {
+			env.CausationPosition = events.PositionOf(last)
+		}
+		rec, err := env.Record(p.cfg.Catalog.Commands())
+		if err != nil {
+			return err
+		}
+		produce(rec)
+	}
+	want := kgo.TryCommit
+	if prodErr != nil {
+		p.log.Error("produce failed; aborting batch", "err", prodErr)
+		want = kgo.TryAbort
+	}
+	committed, err := sess.End(ctx, want)
+	if !committed {
+		p.state = nil // rebuild from the changelog
+	} else if len(ids) > 0 {
+		running, queued := p.state.Counts()
+		p.log.Debug("admitted", "count", len(ids), "running", running, "queued", queued, "limit", p.state.Limit)
+	}
+	if err != nil {
+		return fmt.Errorf("admission: end transaction: %w", err)
+	}
+	return nil
+}
+
+func changeRecord(cat topics.Catalog, c Change) (*kgo.Record, error) {
+	rec := &kgo.Record{Topic: cat.AdmissionState(), Key: []byte(c.Key)}
+	var pl events.Payload
+	switch {
+	case c.Slot != nil:
+		pl = c.Slot
+	case c.Limit != nil:
+		pl = c.Limit
+	default:
+		return rec, nil // tombstone
+	}
+	env, err := events.New(c.Key, Name, pl)
+	if err != nil {
+		return nil, err
+	}
+	r, err := env.Record(cat.AdmissionState())
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// rebuild reads the compacted changelog to its stable end.
+func (p *Processor) rebuild(ctx context.Context) (*State, error) {
+	cl, err := kgo.NewClient(p.cfg.Kafka.Opts()...)
+	if err != nil {
+		return nil, err
+	}
+	ends, err := broker.StableEnds(ctx, cl, p.cfg.Catalog.AdmissionState())
+	cl.Close()
+	if err != nil {
+		return nil, fmt.Errorf("admission: rebuild: %w", err)
+	}
+	st := NewState()
+	err = p.cfg.Kafka.ReadCommitted(ctx, p.cfg.Catalog.AdmissionState(), ends, func(r *kgo.Record) error {
+		key := string(r.Key)
+		if r.Value == nil {
+			delete(st.Slots, key)
+			return nil
+		}
+		env, err := events.FromRecord(r)
+		if err != nil {
+			return err
+		}
+		pl, err := env.Decode()
+		if err != nil {
+			return err
+		}
+		switch v := pl.(type) {
+		case *events.AdmissionSlot:
+			st.Slots[key] = *v
+		case *events.AdmissionLimit:
+			st.Limit, st.NextSeq = v.MaxConcurrentWorkflows, v.NextSeq
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("admission: rebuild: %w", err)
+	}
+	running, queued := st.Counts()
+	p.log.Info("admission state rebuilt", "limit", st.Limit, "running", running, "queued", queued)
+	return st, nil
+}
+
+func deadLetter(cat topics.Catalog, r *kgo.Record, err error) *kgo.Record {
+	h := []kgo.RecordHeader{
+		{Key: "mie-dlq-reason", Value: []byte("undecodable")},
+		{Key: "mie-dlq-error", Value: []byte(err.Error())},
+		{Key: "mie-dlq-source-topic", Value: []byte(r.Topic)},
+		{Key: "mie-dlq-source-partition", Value: []byte(fmt.Sprint(r.Partition))},
+		{Key: "mie-dlq-source-offset", Value: []byte(fmt.Sprint(r.Offset))},
+		{Key: "mie-dlq-handler", Value: []byte(Name)},
+	}
+	return &kgo.Record{Topic: cat.DLQ(), Key: r.Key, Value: r.Value, Headers: h}
+}

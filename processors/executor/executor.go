@@ -1,0 +1,333 @@
+// Package executor is the stage processor: it consumes commands and operator
+// results in a consumer group and, per batch and in one Kafka transaction,
+// emits execution events, operator tasks, admission records and the consumed
+// offsets. Its state is rebuilt by folding the executions topic.
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/execution"
+	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/processors/relay"
+)
+
+// Name is the handler's stable name: its consumer group and producer name.
+const Name = "mie-executor"
+
+// Config configures an executor instance.
+type Config struct {
+	Kafka   broker.Config
+	Catalog topics.Catalog
+	// Group is the consumer group; defaults to Name.
+	Group string
+	// TransactionalID must be unique per live instance and stable across
+	// its restarts, so that a restarted instance fences its old self.
+	TransactionalID string
+	// TransactionTimeout bounds how long a crashed instance's open
+	// transaction blocks readers; default 10s.
+	TransactionTimeout time.Duration
+	// SessionTimeout is how soon the group notices a dead instance; default 10s.
+	SessionTimeout time.Duration
+	// MaxPollRecords bounds one batch; default 2000.
+	MaxPollRecords int
+	// SweepInterval is how often operator timeouts are checked; default 1s.
+	SweepInterval time.Duration
+	Options       execution.Options
+	Logger        *slog.Logger
+	// Clock is injectable for tests; default time.Now.
+	Clock func() time.Time
+}
+
+func (c *Config) defaults() {
+	if c.Group == "" {
+		c.Group = Name
+	}
+	if c.TransactionTimeout == 0 {
+		c.TransactionTimeout = 10 * time.Second
+	}
+	if c.SessionTimeout == 0 {
+		c.SessionTimeout = 10 * time.Second
+	}
+	if c.MaxPollRecords == 0 {
+		c.MaxPollRecords = 2000
+	}
+	if c.SweepInterval == 0 {
+		c.SweepInterval = time.Second
+	}
+	if c.Clock == nil {
+		c.Clock = time.Now
+	}
+}
+
+// Validate joins every problem.
+func (c Config) Validate() error {
+	var errs []error
+	if err := c.Kafka.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.TransactionalID == "" {
+		errs = append(errs, errors.New("executor: TransactionalID is required"))
+	}
+	if c.Logger == nil {
+		errs = append(errs, errors.New("executor: Logger is required"))
+	}
+	return errors.Join(errs...)
+}
+
+// partition is the state of one owned partition.
+type partition struct {
+	ready bool
+	execs map[string]*execution.Execution
+	// ended remembers finished executions, whose state is dropped, so
+	// that late inputs for them are recognized.
+	ended map[string]struct{}
+}
+
+// Executor runs the stage processor.
+type Executor struct {
+	cfg  Config
+	log  *slog.Logger
+	mu   sync.Mutex
+	part map[int32]*partition
+}
+
+// New validates cfg and returns an executor.
+func New(cfg Config) (*Executor, error) {
+	cfg.defaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Executor{cfg: cfg, log: cfg.Logger.With("processor", Name), part: map[int32]*partition{}}, nil
+}
+
+// Run processes until ctx is cancelled, then finishes the batch in hand,
+// commits it and leaves the group.
+func (x *Executor) Run(ctx context.Context) error {
+	for {
+		err := x.session(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		x.log.Error("executor session failed; restarting", "err", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (x *Executor) session(ctx context.Context) error {
+	cat := x.cfg.Catalog
+	sess, err := kgo.NewGroupTransactSession(x.cfg.Kafka.Opts(
+		kgo.ConsumerGroup(x.cfg.Group),
+		kgo.ConsumeTopics(cat.Commands(), cat.Results()),
+		kgo.TransactionalID(x.cfg.TransactionalID),
+		kgo.TransactionTimeout(x.cfg.TransactionTimeout),
+		kgo.SessionTimeout(x.cfg.SessionTimeout),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.RequireStableFetchOffsets(),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.OnPartitionsAssigned(x.assigned),
+		kgo.OnPartitionsRevoked(x.revoked),
+		kgo.OnPartitionsLost(x.revoked),
+		kgo.ProducerLinger(0),
+	)...)
+	if err != nil {
+		return fmt.Errorf("executor: new session: %w", err)
+	}
+	defer sess.Close()
+	x.log.Info("executor started", "group", x.cfg.Group, "transactional_id", x.cfg.TransactionalID)
+
+	nextSweep := x.cfg.Clock().Add(x.cfg.SweepInterval)
+	for {
+		pollCtx, cancel := context.WithDeadline(ctx, nextSweep)
+		fs := sess.PollRecords(pollCtx, x.cfg.MaxPollRecords)
+		cancel()
+		if fs.IsClientClosed() || ctx.Err() != nil {
+			return nil
+		}
+		var ferr error
+		fs.EachError(func(t string, p int32, err error) {
+			if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+				ferr = errors.Join(ferr, fmt.Errorf("fetch %s/%d: %w", t, p, err))
+			}
+		})
+		if ferr != nil {
+			x.log.Warn("fetch errors", "err", ferr)
+		}
+		sweep := !x.cfg.Clock().Before(nextSweep)
+		if fs.NumRecords() == 0 && !sweep {
+			continue
+		}
+		if sweep {
+			nextSweep = x.cfg.Clock().Add(x.cfg.SweepInterval)
+		}
+		if err := x.batch(ctx, sess, fs, sweep); err != nil {
+			return err
+		}
+	}
+}
+
+// batch handles one poll in one transaction.
+func (x *Executor) batch(ctx context.Context, sess *kgo.GroupTransactSession, fs kgo.Fetches, sweep bool) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+
+	if err := x.rebuildPending(ctx); err != nil {
+		return err
+	}
+	if err := sess.Begin(); err != nil {
+		return fmt.Errorf("executor: begin: %w", err)
+	}
+	out := &producer{sess: sess, ctx: ctx}
+	now := x.cfg.Clock().UTC()
+	fs.EachRecord(func(r *kgo.Record) {
+		x.handle(out, r, now)
+	})
+	if sweep {
+		x.sweep(out, now)
+	}
+	want := kgo.TryCommit
+	if out.failed() != nil {
+		x.log.Error("produce failed; aborting batch", "err", out.failed())
+		want = kgo.TryAbort
+	}
+	committed, err := sess.End(ctx, want)
+	if !committed {
+		// The consumer is rewound to the committed offsets; the state we
+		// applied in memory must be rebuilt from the log.
+		x.log.Info("batch not committed; rebuilding owned partitions", "records", fs.NumRecords(), "err", err)
+		for _, p := range x.part {
+			p.ready = false
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("executor: end transaction: %w", err)
+	}
+	return nil
+}
+
+func (x *Executor) handle(out *producer, r *kgo.Record, now time.Time) {
+	p := x.part[r.Partition]
+	if p == nil || !p.ready {
+		// Not ours (revoked mid-poll); the session aborts this batch.
+		return
+	}
+	env, err := events.FromRecord(r)
+	if err != nil {
+		out.deadLetter(x.cfg.Catalog, r, "undecodable", err)
+		return
+	}
+	payload, err := env.Decode()
+	if err != nil {
+		out.deadLetter(x.cfg.Catalog, r, "undecodable", err)
+		return
+	}
+	cause := &inputRef{env: &env, pos: events.PositionOf(r)}
+	id := env.Key
+	if start, ok := payload.(*events.StartExecution); ok {
+		if _, done := p.ended[id]; done || p.execs[id] != nil {
+			return // duplicate start
+		}
+		if start.ExecutionId != id {
+			out.deadLetter(x.cfg.Catalog, r, "key-mismatch", fmt.Errorf("key %q, ExecutionId %q", id, start.ExecutionId))
+			return
+		}
+		ex, o := execution.Start(start, now)
+		p.execs[id] = ex
+		x.emit(out, ex, o, cause)
+		return
+	}
+	ex := p.execs[id]
+	if ex == nil {
+		if _, done := p.ended[id]; done {
+			if _, admit := payload.(*events.AdmitExecution); admit {
+				x.emit(out, &execution.Execution{Id: id}, execution.Output{Admission: []events.Payload{
+					&events.SlotReleased{ExecutionId: id, Reason: "already ended"}}}, cause)
+			}
+			return
+		}
+		out.deadLetter(x.cfg.Catalog, r, "unknown-execution", fmt.Errorf("no execution %q", id))
+		return
+	}
+	o := execution.Handle(ex, payload, now, x.cfg.Options)
+	x.emit(out, ex, o, cause)
+	x.retire(p, ex)
+}
+
+func (x *Executor) sweep(out *producer, now time.Time) {
+	for _, p := range x.part {
+		if !p.ready {
+			continue
+		}
+		for _, ex := range p.execs {
+			if d := execution.Deadline(ex, x.cfg.Options); d.IsZero() || now.Before(d) {
+				continue
+			}
+			o := execution.Sweep(ex, now, x.cfg.Options)
+			x.emit(out, ex, o, &inputRef{})
+			x.retire(p, ex)
+		}
+	}
+}
+
+// retire drops an ended execution's state, remembering its id.
+func (x *Executor) retire(p *partition, ex *execution.Execution) {
+	if ex.Terminal() {
+		delete(p.execs, ex.Id)
+		p.ended[ex.Id] = struct{}{}
+	}
+}
+
+type inputRef struct {
+	env *events.Envelope
+	pos *events.Position
+}
+
+func (x *Executor) emit(out *producer, ex *execution.Execution, o execution.Output, cause *inputRef) {
+	cat := x.cfg.Catalog
+	send := func(topic string, p events.Payload, delay time.Duration) {
+		env, err := events.New(ex.Id, Name, p)
+		if err != nil {
+			out.fail(err)
+			return
+		}
+		if cause.env != nil {
+			env.CausedBy(cause.env, cause.pos)
+		}
+		if env.CorrelationID == "" {
+			env.CorrelationID = ex.Id
+		}
+		rec, err := env.Record(topic)
+		if err != nil {
+			out.fail(err)
+			return
+		}
+		if delay > 0 {
+			now := x.cfg.Clock()
+			rec = relay.Delay(rec, now.Add(delay), now, cat)
+		}
+		out.produce(rec)
+	}
+	for _, e := range o.Events {
+		send(cat.Executions(), e, 0)
+	}
+	for i := range o.Tasks {
+		t := &o.Tasks[i]
+		send(t.Topic, &t.Task, t.Delay)
+	}
+	for _, a := range o.Admission {
+		send(cat.Admission(), a, 0)
+	}
+}

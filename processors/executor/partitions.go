@@ -1,0 +1,159 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/execution"
+	"github.com/mie-kafka/mie/internal/topics"
+)
+
+// assigned marks gained partitions for a rebuild before their first batch.
+func (x *Executor) assigned(_ context.Context, _ *kgo.Client, gained map[string][]int32) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, ps := range gained {
+		for _, p := range ps {
+			if x.part[p] == nil {
+				x.part[p] = &partition{}
+			}
+		}
+	}
+	x.log.Info("partitions assigned", "partitions", gained)
+}
+
+// revoked drops the state of partitions we no longer own.
+func (x *Executor) revoked(_ context.Context, _ *kgo.Client, lost map[string][]int32) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, ps := range lost {
+		for _, p := range ps {
+			delete(x.part, p)
+		}
+	}
+	x.log.Info("partitions revoked", "partitions", lost)
+}
+
+// rebuildPending folds the executions topic for every owned partition that
+// is not ready. Commands, results and executions share partitioning, so
+// executions partition p holds exactly the executions of commands partition p.
+func (x *Executor) rebuildPending(ctx context.Context) error {
+	var todo []int32
+	for p, st := range x.part {
+		if !st.ready {
+			todo = append(todo, p)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	sort.Slice(todo, func(i, j int) bool { return todo[i] < todo[j] })
+	cl, err := kgo.NewClient(x.cfg.Kafka.Opts()...)
+	if err != nil {
+		return fmt.Errorf("executor: rebuild client: %w", err)
+	}
+	ends, err := broker.StableEnds(ctx, cl, x.cfg.Catalog.Executions())
+	cl.Close()
+	if err != nil {
+		return fmt.Errorf("executor: rebuild: %w", err)
+	}
+	want := map[int32]int64{}
+	fresh := map[int32]*partition{}
+	for _, p := range todo {
+		want[p] = ends[p]
+		fresh[p] = &partition{execs: map[string]*execution.Execution{}, ended: map[string]struct{}{}}
+	}
+	n := 0
+	err = x.cfg.Kafka.ReadCommitted(ctx, x.cfg.Catalog.Executions(), want, func(r *kgo.Record) error {
+		st := fresh[r.Partition]
+		n++
+		return foldRecord(st, r)
+	})
+	if err != nil {
+		return fmt.Errorf("executor: rebuild partitions %v: %w", todo, err)
+	}
+	for p, st := range fresh {
+		for id, ex := range st.execs {
+			if ex.Terminal() {
+				delete(st.execs, id)
+				st.ended[id] = struct{}{}
+			}
+		}
+		st.ready = true
+		x.part[p] = st
+	}
+	x.log.Info("partitions rebuilt", "partitions", todo, "events", n)
+	return nil
+}
+
+func foldRecord(st *partition, r *kgo.Record) error {
+	env, err := events.FromRecord(r)
+	if err != nil {
+		return err
+	}
+	p, err := env.Decode()
+	if err != nil {
+		return err
+	}
+	ex := st.execs[env.Key]
+	if ex == nil {
+		ex = &execution.Execution{}
+		st.execs[env.Key] = ex
+	}
+	return ex.Apply(env.Time, p)
+}
+
+// producer collects the batch's produce errors.
+type producer struct {
+	sess *kgo.GroupTransactSession
+	ctx  context.Context
+	mu   sync.Mutex
+	err  error
+}
+
+func (o *producer) produce(r *kgo.Record) {
+	o.sess.Produce(o.ctx, r, func(_ *kgo.Record, err error) {
+		if err != nil {
+			o.fail(err)
+		}
+	})
+}
+
+func (o *producer) fail(err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.err == nil {
+		o.err = err
+	}
+}
+
+func (o *producer) failed() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.err
+}
+
+// deadLetter sends a record that cannot be handled to the DLQ with its
+// reason, in the batch's transaction, so that the rest keeps flowing.
+func (o *producer) deadLetter(cat topics.Catalog, r *kgo.Record, reason string, err error) {
+	o.produce(DeadLetter(cat, r, reason, Name, err))
+}
+
+// DeadLetter builds the DLQ record for r.
+func DeadLetter(cat topics.Catalog, r *kgo.Record, reason, handler string, err error) *kgo.Record {
+	h := []kgo.RecordHeader{
+		{Key: "mie-dlq-reason", Value: []byte(reason)},
+		{Key: "mie-dlq-error", Value: []byte(err.Error())},
+		{Key: "mie-dlq-source-topic", Value: []byte(r.Topic)},
+		{Key: "mie-dlq-source-partition", Value: []byte(fmt.Sprint(r.Partition))},
+		{Key: "mie-dlq-source-offset", Value: []byte(fmt.Sprint(r.Offset))},
+		{Key: "mie-dlq-handler", Value: []byte(handler)},
+	}
+	return &kgo.Record{Topic: cat.DLQ(), Key: r.Key, Value: r.Value, Headers: append(h, r.Headers...)}
+}

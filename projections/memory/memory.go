@@ -1,0 +1,252 @@
+// Package memory is the in-memory projection of executions: it reads every
+// partition of the executions topic from the start (read committed) and
+// folds each event with execution.Apply. A restart rebuilds it by replay.
+package memory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/execution"
+	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/projections"
+)
+
+// Name is the projection's stable name.
+const Name = "memory-executions"
+
+// Config configures the projection.
+type Config struct {
+	Kafka   broker.Config
+	Catalog topics.Catalog
+	Logger  *slog.Logger
+}
+
+// Projection is the memory projection.
+type Projection struct {
+	cfg Config
+	log *slog.Logger
+
+	mu      sync.RWMutex
+	execs   map[string]*execution.Execution
+	history map[string][]events.Envelope
+	waiters map[string][]chan struct{}
+	// active indexes executions that are not Complete or Error by asset.
+	active  map[string]map[string]struct{}
+	applied int64
+	ready   chan struct{}
+}
+
+var _ projections.Executions = (*Projection)(nil)
+
+// New returns an empty projection; Run fills it.
+func New(cfg Config) (*Projection, error) {
+	if err := cfg.Kafka.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Logger == nil {
+		return nil, errors.New("memory projection: Logger is required")
+	}
+	return &Projection{
+		cfg: cfg, log: cfg.Logger.With("projection", Name),
+		execs: map[string]*execution.Execution{}, history: map[string][]events.Envelope{},
+		waiters: map[string][]chan struct{}{}, active: map[string]map[string]struct{}{},
+		ready: make(chan struct{}),
+	}, nil
+}
+
+// Ready is closed once the projection has replayed the log as it stood at
+// start.
+func (p *Projection) Ready() <-chan struct{} { return p.ready }
+
+// Run consumes the executions topic until ctx is cancelled.
+func (p *Projection) Run(ctx context.Context) error {
+	topic := p.cfg.Catalog.Executions()
+	cl, err := kgo.NewClient(p.cfg.Kafka.Opts(
+		kgo.ConsumeTopics(topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.KeepControlRecords(),
+		kgo.FetchMaxWait(200*time.Millisecond),
+	)...)
+	if err != nil {
+		return fmt.Errorf("memory projection: %w", err)
+	}
+	defer cl.Close()
+	ends, err := broker.StableEnds(ctx, cl, topic)
+	if err != nil {
+		return fmt.Errorf("memory projection: %w", err)
+	}
+	behind := map[int32]int64{}
+	for part, end := range ends {
+		if end > 0 {
+			behind[part] = end
+		}
+	}
+	start := time.Now()
+	if len(behind) == 0 {
+		close(p.ready)
+	}
+	for {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil || fs.IsClientClosed() {
+			return nil
+		}
+		fs.EachError(func(t string, part int32, err error) {
+			p.log.Warn("fetch error", "topic", t, "partition", part, "err", err)
+		})
+		fs.EachRecord(func(r *kgo.Record) {
+			if !r.Attrs.IsControl() {
+				p.applyRecord(r)
+			}
+			if end, ok := behind[r.Partition]; ok && r.Offset+1 >= end {
+				delete(behind, r.Partition)
+				if len(behind) == 0 {
+					p.log.Info("projection caught up", "events", p.Applied(), "took", time.Since(start).Round(time.Millisecond))
+					close(p.ready)
+				}
+			}
+		})
+	}
+}
+
+func (p *Projection) applyRecord(r *kgo.Record) {
+	env, err := events.FromRecord(r)
+	if err != nil {
+		p.log.Error("skipping undecodable event", "topic", r.Topic, "partition", r.Partition, "offset", r.Offset, "err", err)
+		return
+	}
+	pl, err := env.Decode()
+	if err != nil {
+		p.log.Error("skipping undecodable event", "offset", r.Offset, "err", err)
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	x := p.execs[env.Key]
+	if x == nil {
+		x = &execution.Execution{}
+	}
+	if err := x.Apply(env.Time, pl); err != nil {
+		p.log.Error("skipping event", "type", env.Type, "err", err)
+		return
+	}
+	p.execs[env.Key] = x
+	p.index(x)
+	p.history[env.Key] = append(p.history[env.Key], env)
+	p.applied++
+	for _, w := range p.waiters[env.Key] {
+		close(w)
+	}
+	delete(p.waiters, env.Key)
+}
+
+// Applied returns the number of events folded so far.
+func (p *Projection) Applied() int64 {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.applied
+}
+
+// Execution implements projections.Executions.
+func (p *Projection) Execution(_ context.Context, id string) (*execution.Execution, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	x, ok := p.execs[id]
+	if !ok {
+		return nil, projections.NotFound(id)
+	}
+	return projections.Clone(x), nil
+}
+
+// Executions implements projections.Executions.
+func (p *Projection) Executions(_ context.Context, f projections.Filter) ([]*execution.Execution, error) {
+	p.mu.RLock()
+	var out []*execution.Execution
+	for _, x := range p.execs {
+		if (f.Status == "" || x.Status == f.Status) && (f.AssetId == "" || x.AssetId == f.AssetId) {
+			out = append(out, x)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Created.Equal(out[j].Created) {
+			return out[i].Created.After(out[j].Created)
+		}
+		return out[i].Id > out[j].Id
+	})
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	for i := range out {
+		out[i] = projections.Clone(out[i])
+	}
+	p.mu.RUnlock()
+	return out, nil
+}
+
+// History implements projections.Executions.
+func (p *Projection) History(_ context.Context, id string) ([]events.Envelope, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	h, ok := p.history[id]
+	if !ok {
+		return nil, projections.NotFound(id)
+	}
+	return append([]events.Envelope(nil), h...), nil
+}
+
+// WaitExecution implements projections.Executions.
+func (p *Projection) WaitExecution(ctx context.Context, id string) error {
+	p.mu.Lock()
+	if _, ok := p.execs[id]; ok {
+		p.mu.Unlock()
+		return nil
+	}
+	ch := make(chan struct{})
+	p.waiters[id] = append(p.waiters[id], ch)
+	p.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for execution %s to be projected: %w", id, ctx.Err())
+	}
+}
+
+// ActiveExecution implements projections.Executions.
+func (p *Projection) ActiveExecution(_ context.Context, assetId string) (string, bool, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	for id := range p.active[assetId] {
+		return id, true, nil
+	}
+	return "", false, nil
+}
+
+func (p *Projection) index(x *execution.Execution) {
+	if x.AssetId == "" {
+		return
+	}
+	ids := p.active[x.AssetId]
+	if x.Active() {
+		if ids == nil {
+			ids = map[string]struct{}{}
+			p.active[x.AssetId] = ids
+		}
+		ids[x.Id] = struct{}{}
+		return
+	}
+	delete(ids, x.Id)
+	if len(ids) == 0 {
+		delete(p.active, x.AssetId)
+	}
+}
