@@ -62,7 +62,6 @@ func (c Config) Validate() error {
 
 // Service starts, cancels and resumes executions.
 type Service struct {
-	projections.Executions
 	cfg Config
 
 	// stripes serialize starts per asset without a lock per asset.
@@ -77,7 +76,7 @@ func New(cfg Config) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Service{Executions: cfg.Projection, cfg: cfg}, nil
+	return &Service{cfg: cfg}, nil
 }
 
 // StartRequest is MIE's POST /workflow/execution body.
@@ -181,6 +180,21 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (*execution.Execu
 		return nil, fmt.Errorf("%w: execution %s was accepted but is not visible yet: %v", problem.ErrUnavailable, id, err)
 	}
 	return s.cfg.Projection.Execution(ctx, id)
+}
+
+// Execution reads one execution from the projection.
+func (s *Service) Execution(ctx context.Context, id string) (*execution.Execution, error) {
+	return s.cfg.Projection.Execution(ctx, id)
+}
+
+// Executions lists executions from the projection, newest first.
+func (s *Service) Executions(ctx context.Context, f projections.Filter) ([]*execution.Execution, error) {
+	return s.cfg.Projection.Executions(ctx, f)
+}
+
+// History returns the ordered events of one execution.
+func (s *Service) History(ctx context.Context, id string) ([]events.Envelope, error) {
+	return s.cfg.Projection.History(ctx, id)
 }
 
 // Cancel stops an active execution and frees its slot.

@@ -238,7 +238,10 @@ func (p *Processor) session(ctx context.Context) error {
 		if fs.NumRecords() == 0 {
 			continue
 		}
-		if err := p.batch(ctx, sess, fs); err != nil {
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		err := p.batch(bctx, sess, fs)
+		cancel()
+		if err != nil {
 			return err
 		}
 	}

@@ -46,6 +46,8 @@ type Config struct {
 	Logger        *slog.Logger
 	// Clock is injectable for tests; default time.Now.
 	Clock func() time.Time
+	// Producer names this instance on the records it writes; default Name.
+	Producer string
 }
 
 func (c *Config) defaults() {
@@ -66,6 +68,9 @@ func (c *Config) defaults() {
 	}
 	if c.Clock == nil {
 		c.Clock = time.Now
+	}
+	if c.Producer == "" {
+		c.Producer = Name
 	}
 }
 
@@ -173,7 +178,12 @@ func (x *Executor) session(ctx context.Context) error {
 		if sweep {
 			nextSweep = x.cfg.Clock().Add(x.cfg.SweepInterval)
 		}
-		if err := x.batch(ctx, sess, fs, sweep); err != nil {
+		// The batch in hand is finished and committed even when ctx is
+		// cancelled (SIGTERM drains cleanly), within a bound.
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		err := x.batch(bctx, sess, fs, sweep)
+		cancel()
+		if err != nil {
 			return err
 		}
 	}
@@ -298,7 +308,7 @@ type inputRef struct {
 func (x *Executor) emit(out *producer, ex *execution.Execution, o execution.Output, cause *inputRef) {
 	cat := x.cfg.Catalog
 	send := func(topic string, p events.Payload, delay time.Duration) {
-		env, err := events.New(ex.Id, Name, p)
+		env, err := events.New(ex.Id, x.cfg.Producer, p)
 		if err != nil {
 			out.fail(err)
 			return

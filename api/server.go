@@ -1,0 +1,67 @@
+// Package api serves MIE's REST API (control plane now; data plane later)
+// with Echo.
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// Versions reported by GET /version.
+const (
+	ApiVersion       = "3.0.0"
+	FrameworkVersion = "v3.0.0-kafka"
+)
+
+// Config wires the API to the engine.
+type Config struct {
+	Logger *slog.Logger
+	// Definitions is the control plane: operators, stages, workflows and
+	// system configuration.
+	Definitions Definitions
+	// Executions starts, cancels and resumes executions, and reads them
+	// from the projection.
+	Executions Executions
+}
+
+// Validate joins every problem with the configuration.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Logger == nil {
+		errs = append(errs, errors.New("api: Logger is required"))
+	}
+	if c.Definitions == nil {
+		errs = append(errs, errors.New("api: Definitions is required"))
+	}
+	if c.Executions == nil {
+		errs = append(errs, errors.New("api: Executions is required"))
+	}
+	return errors.Join(errs...)
+}
+
+// New builds the Echo server with every route.
+func New(cfg Config) (*echo.Echo, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = errorHandler(cfg.Logger)
+	e.Use(middleware.Recover())
+	e.Use(middleware.BodyLimit("16M"))
+
+	e.GET("/", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"Message": "Media Insights Engine workflow API", "ApiVersion": ApiVersion})
+	})
+	e.GET("/version", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"ApiVersion": ApiVersion, "FrameworkVersion": FrameworkVersion})
+	})
+	routeDefinitions(e, cfg.Definitions)
+	routeExecutions(e, cfg.Executions)
+	return e, nil
+}

@@ -1,0 +1,41 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Version of the binary.
+func Version() string { return "mie 3.0.0-kafka (workflow API 3.0.0)" }
+
+// Usage documents every command and setting; `mie --help` prints it.
+func Usage() string {
+	var b strings.Builder
+	b.WriteString(`mie: the Media Insights Engine as an event-sourced Kafka stream processor.
+
+Usage: mie <command> [flags]
+
+Commands:
+  serve      everything in one process: embedded Kafka broker (persisted under
+             --data-dir), executor, admission, relay, built-in workers, API and
+             memory projection
+  api        the REST API and the memory projection, against --kafka
+  executor   the stage processor, the admission processor and the delay relay
+  worker     workers for the built-in operators named by --operators
+  bench      the load generator (see mie bench --help)
+  version    print the version
+
+Every flag can also be set from its environment variable; the flag wins.
+`)
+	for _, role := range []string{"serve", "api", "executor", "worker"} {
+		fmt.Fprintf(&b, "\nFlags of %s:\n", role)
+		for _, f := range Flags(role) {
+			def := f.Default
+			if def == "" {
+				def = `""`
+			}
+			fmt.Fprintf(&b, "  --%-22s %-26s %s (default %s)\n", f.Name, f.Env, f.Usage, def)
+		}
+	}
+	return b.String()
+}

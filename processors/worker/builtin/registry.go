@@ -1,0 +1,50 @@
+// Package builtin holds the operators that ship with the engine. Each runs
+// in a worker.Runtime on its task topic, Catalog.Task("builtin:" + Name).
+package builtin
+
+import (
+	"maps"
+
+	"github.com/mie-kafka/mie/processors/worker"
+)
+
+// Operator types, as in an operator definition.
+const (
+	TypeSync  = "Sync"
+	TypeAsync = "Async"
+)
+
+// Builtin is one built-in operator.
+type Builtin struct {
+	Name string
+	// Type is TypeSync or TypeAsync; an Async Handler implements
+	// worker.Monitor.
+	Type    string
+	Handler worker.Handler
+}
+
+// Wait is engine-native: the executor turns it into a timer through the
+// relay and no worker runs it, so it has a type (for definitions) but no
+// Builtin entry.
+const Wait = "Wait"
+
+// Registry returns the built-in operators that run in workers, by name.
+func Registry() map[string]Builtin {
+	return map[string]Builtin{
+		"Passthrough": {Name: "Passthrough", Type: TypeSync, Handler: Passthrough{}},
+		"Sleep":       {Name: "Sleep", Type: TypeAsync, Handler: Sleep{}},
+		"Fail":        {Name: "Fail", Type: TypeSync, Handler: Fail{}},
+	}
+}
+
+// Types returns the type (Sync or Async) of every built-in operator by
+// name, including the engine-native Wait.
+func Types() map[string]string {
+	reg := Registry()
+	out := make(map[string]string, len(reg)+1)
+	for name, b := range maps.All(reg) {
+		out[name] = b.Type
+	}
+	out[Wait] = TypeSync
+	return out
+}

@@ -1,0 +1,245 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/topics"
+)
+
+// Producer names the worker role in the envelopes it writes.
+const Producer = "worker"
+
+// Defaults applied by New.
+const (
+	DefaultConcurrency  = 16
+	DefaultDrainTimeout = 30 * time.Second
+	// batchPerSlot bounds one transaction to this many tasks per
+	// concurrency slot, so that a rebalance abort loses little work.
+	batchPerSlot = 4
+)
+
+// Config configures a Runtime.
+type Config struct {
+	Kafka   broker.Config
+	Catalog topics.Catalog
+	// Topic is the task topic to consume, e.g. Catalog.Task(impl).
+	Topic string
+	// Group is the consumer group and the handler's stable name, used in
+	// dead-letter headers; default "mie-worker-" + Topic.
+	Group string
+	// TransactionalID must be unique per running instance. Default: Group
+	// plus a random suffix. Set a stable per-instance value (a pod name) so
+	// that a restart aborts the transaction its predecessor left open at
+	// once rather than after the transaction timeout.
+	TransactionalID string
+	// Handler runs the operator.
+	Handler Handler
+	// Concurrency bounds the tasks run at once; default 16.
+	Concurrency int
+	// DrainTimeout bounds how long the in-flight batch may run on after
+	// Run's context ends; default 30s. Past it, handler contexts are
+	// cancelled and the batch is left to be redelivered.
+	DrainTimeout time.Duration
+	Logger       *slog.Logger
+}
+
+// Validate reports every problem with the configuration.
+func (c Config) Validate() error {
+	var errs []error
+	if err := c.Kafka.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Topic == "" {
+		errs = append(errs, errors.New("worker: no task Topic"))
+	}
+	if c.Handler == nil {
+		errs = append(errs, errors.New("worker: no Handler"))
+	}
+	if c.Concurrency < 0 {
+		errs = append(errs, fmt.Errorf("worker: Concurrency %d is negative", c.Concurrency))
+	}
+	if c.DrainTimeout < 0 {
+		errs = append(errs, fmt.Errorf("worker: DrainTimeout %s is negative", c.DrainTimeout))
+	}
+	return errors.Join(errs...)
+}
+
+func (c Config) withDefaults() Config {
+	if c.Group == "" {
+		c.Group = "mie-worker-" + c.Topic
+	}
+	if c.TransactionalID == "" {
+		c.TransactionalID = c.Group + "-" + events.NewID()
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = DefaultConcurrency
+	}
+	if c.DrainTimeout == 0 {
+		c.DrainTimeout = DefaultDrainTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// Runtime consumes one task topic and runs its tasks with one Handler.
+type Runtime struct {
+	cfg Config
+	log *slog.Logger
+}
+
+// New validates cfg and applies its defaults.
+func New(cfg Config) (*Runtime, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	return &Runtime{cfg: cfg, log: cfg.Logger.With("worker", cfg.Group, "topic", cfg.Topic)}, nil
+}
+
+// Run consumes tasks until ctx ends, then finishes the in-flight batch (see
+// Config.DrainTimeout), leaves the group and returns nil. Each polled batch
+// is one transaction: the tasks run concurrently, one result (or dead
+// letter) per record is produced, and the consumed offsets commit with them.
+// An aborted transaction rewinds to the committed offsets, so the batch is
+// redelivered. Run returns an error only when the client cannot go on.
+func (r *Runtime) Run(ctx context.Context) error {
+	sess, err := kgo.NewGroupTransactSession(r.cfg.Kafka.Opts(
+		kgo.ConsumerGroup(r.cfg.Group),
+		kgo.ConsumeTopics(r.cfg.Topic),
+		kgo.TransactionalID(r.cfg.TransactionalID),
+		// Only committed tasks, and offsets that no open transaction is
+		// about to move. A transactional client never autocommits.
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.RequireStableFetchOffsets(),
+	)...)
+	if err != nil {
+		return fmt.Errorf("worker %s: new client: %w", r.cfg.Group, err)
+	}
+	defer sess.Close()
+	for {
+		fetches := sess.PollRecords(ctx, batchPerSlot*r.cfg.Concurrency)
+		if ctx.Err() != nil || fetches.IsClientClosed() {
+			return nil
+		}
+		fetches.EachError(func(topic string, p int32, err error) {
+			r.log.Warn("fetch failed", "partition", p, "err", err)
+		})
+		recs := fetches.Records()
+		if len(recs) == 0 {
+			continue
+		}
+		if err := r.transact(ctx, sess, recs); err != nil {
+			return err
+		}
+	}
+}
+
+// transact runs one batch in one transaction. Cancelling ctx does not
+// abandon the batch: it gets DrainTimeout more.
+func (r *Runtime) transact(ctx context.Context, sess *kgo.GroupTransactSession, recs []*kgo.Record) error {
+	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		t := time.NewTimer(r.cfg.DrainTimeout)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancel()
+		case <-work.Done():
+		}
+	})
+	defer stop()
+
+	if err := sess.Begin(); err != nil {
+		return fmt.Errorf("worker %s: begin transaction: %w", r.cfg.Group, err)
+	}
+	out := r.process(work, recs)
+	commit := kgo.TryCommit
+	if err := sess.ProduceSync(work, out...).FirstErr(); err != nil {
+		r.log.Warn("producing results failed; aborting, the batch will be redelivered", "tasks", len(recs), "err", err)
+		commit = kgo.TryAbort
+	}
+	committed, err := sess.End(work, commit)
+	switch {
+	case err != nil:
+		r.log.Warn("ending the transaction failed; the batch will be redelivered", "tasks", len(recs), "err", err)
+	case !committed && commit == kgo.TryCommit:
+		r.log.Info("transaction aborted by a rebalance; the batch will be redelivered", "tasks", len(recs))
+	}
+	return nil
+}
+
+// process runs the batch's tasks, at most Concurrency at once, and returns
+// one record to produce per input record, in input order.
+func (r *Runtime) process(ctx context.Context, recs []*kgo.Record) []*kgo.Record {
+	out := make([]*kgo.Record, len(recs))
+	sem := make(chan struct{}, r.cfg.Concurrency)
+	var wg sync.WaitGroup
+	for i, rec := range recs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			out[i] = r.handle(ctx, rec)
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// handle runs one task record and returns its result record, or a dead
+// letter if the record is not a task.
+func (r *Runtime) handle(ctx context.Context, rec *kgo.Record) *kgo.Record {
+	env, err := events.FromRecord(rec)
+	if err != nil {
+		return r.deadLetter(rec, err)
+	}
+	p, err := env.Decode()
+	if err != nil {
+		return r.deadLetter(rec, err)
+	}
+	t, ok := p.(*events.OperatorTaskRequest)
+	if !ok {
+		return r.deadLetter(rec, fmt.Errorf("%w: record type %s is not an OperatorTask", events.ErrMalformed, env.Type))
+	}
+	if t.WorkflowExecutionId == "" {
+		return r.deadLetter(rec, fmt.Errorf("%w: task has no WorkflowExecutionId", events.ErrMalformed))
+	}
+	res := invoke(ctx, r.cfg.Handler, t)
+	out, err := r.result(&env, rec, t, res)
+	if err != nil {
+		// The handler's output cannot be encoded (NaN, a channel, ...):
+		// report that as the operator's failure.
+		out, err = r.result(&env, rec, t, Failed(fmt.Sprintf("operator %s returned a result that cannot be encoded: %v", t.Name, err), ""))
+		if err != nil {
+			return r.deadLetter(rec, err)
+		}
+	}
+	r.log.Debug("task done", "execution", t.WorkflowExecutionId, "operator", t.Name,
+		"task", t.TaskId, "phase", t.Phase, "status", res.Status)
+	return out
+}
+
+func (r *Runtime) result(cause *events.Envelope, rec *kgo.Record, t *Task, res Result) (*kgo.Record, error) {
+	env, err := events.New(t.WorkflowExecutionId, Producer, resultOf(t, res))
+	if err != nil {
+		return nil, err
+	}
+	env.CausedBy(cause, events.PositionOf(rec))
+	return env.Record(r.cfg.Catalog.Results())
+}
+
+func (r *Runtime) deadLetter(rec *kgo.Record, reason error) *kgo.Record {
+	r.log.Warn("dead-lettering task record", "partition", rec.Partition, "offset", rec.Offset, "reason", reason)
+	return DeadLetter(rec, r.cfg.Catalog.DLQ(), r.cfg.Group, reason)
+}
