@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -38,10 +39,12 @@ type BenchResult struct {
 func Bench(ctx context.Context, args []string) error {
 	var n, conc int
 	var rate float64
+	var cpuProfile string
 	cfg, fs, err := Parse("bench", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&n, "executions", 2000, "executions to complete")
 		fs.IntVar(&conc, "concurrency", 256, "executions in flight (closed loop)")
 		fs.Float64Var(&rate, "rate", 0, "start this many executions per second (open loop); 0 = closed loop")
+		fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the load run to this file")
 	})
 	if err != nil {
 		return err
@@ -70,6 +73,17 @@ func Bench(ctx context.Context, args []string) error {
 		return err
 	}
 	defer a.Shutdown(context.Background())
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	res, err := RunLoad(ctx, a, LoadConfig{Executions: n, Concurrency: conc, Rate: rate, Progress: os.Stderr})
 	if err != nil {
 		return err
