@@ -1,7 +1,10 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -94,18 +97,30 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	}
 }
 
-// bind decodes a JSON body strictly enough to name what is wrong.
+// bind decodes a JSON body whatever its Content-Type (MIE's API is JSON
+// only, and curl -d sends a form type), naming what is wrong.
 func bind(c echo.Context, v any) error {
-	if err := c.Bind(v); err != nil {
+	dec := json.NewDecoder(c.Request().Body)
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		var mbe *http.MaxBytesError
 		var he *echo.HTTPError
-		if errors.As(err, &he) {
-			msg, _ := he.Message.(string)
-			if he.Internal != nil {
-				msg = he.Internal.Error()
-			}
-			return problem.Invalid("body", "%s", msg)
+		switch {
+		case errors.As(err, &he):
+			return he // the body limit middleware's 413
+		case errors.Is(err, io.EOF):
+			return problem.Invalid("body", "a JSON object is required")
+		case errors.As(err, &mbe):
+			return fmt.Errorf("%w: body is over the %d-byte limit", problem.ErrTooLarge, mbe.Limit)
+		case errors.As(err, &te) && te.Field != "":
+			return problem.Invalid(te.Field, "want %s, got JSON %s", te.Type, te.Value)
+		case errors.As(err, &te):
+			return problem.Invalid("body", "want a JSON object, got JSON %s", te.Value)
 		}
-		return problem.Invalid("body", "%v", err)
+		return problem.Invalid("body", "malformed JSON: %v", err)
+	}
+	if dec.More() {
+		return problem.Invalid("body", "trailing data after the JSON object")
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -291,6 +292,19 @@ func TestWaitResumeAndBadInput(t *testing.T) {
 			}
 		})
 	}
+
+	// MIE's API is JSON whatever the Content-Type: curl -d sends a form type.
+	resp, err := http.Post(a.URL()+"/workflow/stage", "application/x-www-form-urlencoded",
+		strings.NewReader(`{"Name":"FormStage","Operations":["Echo"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("form content type: %d", resp.StatusCode)
+	}
+	big := `{"Name":"` + strings.Repeat("x", 17<<20) + `"}`
+	must(t, a, http.StatusRequestEntityTooLarge, "POST", "/workflow/stage", big, nil)
 
 	var list []api.ExecutionView
 	must(t, a, http.StatusOK, "GET", "/workflow/execution/asset/"+v.AssetId, nil, &list)
