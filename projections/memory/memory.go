@@ -218,6 +218,18 @@ func (p *Projection) WaitExecution(ctx context.Context, id string) error {
 	case <-ch:
 		return nil
 	case <-ctx.Done():
+		p.mu.Lock()
+		ws := p.waiters[id]
+		for i, w := range ws {
+			if w == ch {
+				p.waiters[id] = append(ws[:i], ws[i+1:]...)
+				break
+			}
+		}
+		if len(p.waiters[id]) == 0 {
+			delete(p.waiters, id)
+		}
+		p.mu.Unlock()
 		return fmt.Errorf("waiting for execution %s to be projected: %w", id, ctx.Err())
 	}
 }
