@@ -216,7 +216,6 @@ func (p *Processor) session(ctx context.Context) error {
 		kgo.TransactionTimeout(p.cfg.TransactionTimeout),
 		kgo.SessionTimeout(p.cfg.SessionTimeout),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.RequireStableFetchOffsets(),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.OnPartitionsAssigned(onChange(true)),
 		kgo.OnPartitionsRevoked(onChange(false)),

@@ -141,7 +141,6 @@ func (x *Executor) session(ctx context.Context) error {
 		kgo.TransactionTimeout(x.cfg.TransactionTimeout),
 		kgo.SessionTimeout(x.cfg.SessionTimeout),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.RequireStableFetchOffsets(),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.OnPartitionsAssigned(x.assigned),
 		kgo.OnPartitionsRevoked(x.revoked),
