@@ -16,6 +16,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/schemas"
 )
 
@@ -150,6 +151,9 @@ func validateTopics(t *testing.T, a *App) int {
 	for _, impl := range a.taskImpls(true) {
 		tp, _ := cat.Task(impl)
 		tops = append(tops, tp)
+	}
+	for _, d := range topics.Tiers {
+		tops = append(tops, cat.Tier(d))
 	}
 	cl, err := kgo.NewClient(a.kafka.Opts()...)
 	if err != nil {
