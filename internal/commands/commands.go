@@ -177,7 +177,11 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (*execution.Execu
 	wctx, cancel := context.WithTimeout(ctx, s.cfg.VisibleTimeout)
 	defer cancel()
 	if err := s.cfg.Projection.WaitExecution(wctx, id); err != nil {
-		return nil, fmt.Errorf("%w: execution %s was accepted but is not visible yet: %v", problem.ErrUnavailable, id, err)
+		// The command is in the log and will run: answer with the record
+		// it will have, never with an error that invites a duplicate retry.
+		s.cfg.Logger.Warn("execution accepted but not projected yet; is an executor running?", "execution", id, "err", err)
+		x, _ := execution.Start(cmd, cmd.Created)
+		return x, nil
 	}
 	return s.cfg.Projection.Execution(ctx, id)
 }

@@ -272,9 +272,13 @@ func (d *decider) task(path string, st *events.State) {
 func (d *decider) dispatch(path string, st *events.State, phase string, delay time.Duration) {
 	op := st.Operator
 	n := d.x.Nodes[path]
+	// Every dispatch, monitor checks included, gets a task id of its own:
+	// a task delivered twice (the relay is at-least-once) answers with an
+	// id that is no longer current and is ignored, so no second polling
+	// chain can start.
 	attempt, taskID := 1, events.NewID()
 	if n != nil && phase == events.PhaseMonitor {
-		attempt, taskID = n.Attempt, n.TaskId
+		attempt = n.Attempt
 	}
 	d.emit(&events.OperatorDispatched{Path: path, Stage: op.Stage, Operator: op.Name, TaskId: taskID,
 		Attempt: attempt, Phase: phase, Topic: op.Topic})

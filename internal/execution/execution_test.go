@@ -212,7 +212,7 @@ func TestFilterAndFailures(t *testing.T) {
 			results: []struct{ op, status string; meta map[string]any }{
 				{"F", events.ResultError, nil}, {"P", events.ResultComplete, nil}},
 			wantStatus: StatusError,
-			wantNodes:  map[string]string{"A/0/F": NodeError, "A": NodeError, "A/1/P": NodeStarted},
+			wantNodes:  map[string]string{"A/0/F": NodeError, "A": NodeError, "A/1/P": NodeError},
 			wantError:  "boom",
 		},
 		{
@@ -256,7 +256,7 @@ func TestAsyncMonitorAndStaleResults(t *testing.T) {
 	o := r.do(&events.OperatorResult{Path: tk.Path, TaskId: tk.TaskId, Attempt: 1, Status: events.ResultExecuting,
 		CheckAfterMs: 300, MonitorState: json.RawMessage(`{"deadline":1}`)})
 	if len(o.Tasks) != 1 || o.Tasks[0].Delay != 300*time.Millisecond || o.Tasks[0].Task.Phase != events.PhaseMonitor ||
-		string(o.Tasks[0].Task.MonitorState) != `{"deadline":1}` || o.Tasks[0].Task.TaskId != first.TaskId {
+		string(o.Tasks[0].Task.MonitorState) != `{"deadline":1}` || o.Tasks[0].Task.TaskId == first.TaskId {
 		t.Fatalf("monitor task: %+v", o.Tasks)
 	}
 	if r.x.Nodes["A/0/S"].Status != NodeExecuting {
@@ -266,9 +266,14 @@ func TestAsyncMonitorAndStaleResults(t *testing.T) {
 	if o := r.do(&events.OperatorResult{Path: tk.Path, TaskId: "other", Attempt: 1, Status: events.ResultComplete}); len(o.Events) != 0 {
 		t.Fatalf("stale result decided %v", o.Events)
 	}
-	r.do(&events.OperatorResult{Path: tk.Path, TaskId: tk.TaskId, Attempt: 1, Phase: events.PhaseMonitor, Status: events.ResultComplete})
+	// The start task delivered twice answers Executing again: stale.
+	if o := r.do(&events.OperatorResult{Path: tk.Path, TaskId: tk.TaskId, Attempt: 1, Status: events.ResultExecuting, CheckAfterMs: 300}); len(o.Events) != 0 {
+		t.Fatalf("duplicate start result decided %v", o.Events)
+	}
+	mon := r.task("S")
+	r.do(&events.OperatorResult{Path: mon.Path, TaskId: mon.TaskId, Attempt: 1, Phase: events.PhaseMonitor, Status: events.ResultComplete})
 	// The same result redelivered is not counted twice.
-	if o := r.do(&events.OperatorResult{Path: tk.Path, TaskId: tk.TaskId, Attempt: 1, Status: events.ResultComplete}); len(o.Events) != 0 {
+	if o := r.do(&events.OperatorResult{Path: mon.Path, TaskId: mon.TaskId, Attempt: 1, Status: events.ResultComplete}); len(o.Events) != 0 {
 		t.Fatalf("duplicate result decided %v", o.Events)
 	}
 	if r.x.Status != StatusComplete {
@@ -311,6 +316,17 @@ func TestCancelAndTimeout(t *testing.T) {
 		if len(o.Events) != 0 || len(o.Admission) != 1 {
 			t.Fatalf("late grant: %+v", o)
 		}
+	})
+	t.Run("cancel while running ends the running stage and operators", func(t *testing.T) {
+		r := newRun(t, build(t, []opSpec{{name: "P", impl: "builtin:Passthrough"}}))
+		r.do(&events.AdmitExecution{})
+		r.do(&events.CancelExecution{Reason: "user"})
+		for _, p := range []string{"A", "A/0/P"} {
+			if n := r.x.Nodes[p]; n.Status != NodeError || n.Error != "Execution cancelled" {
+				t.Fatalf("node %s after cancel: %+v", p, n)
+			}
+		}
+		r.replayEquals()
 	})
 	t.Run("operator timeout fails the execution", func(t *testing.T) {
 		r := newRun(t, build(t, []opSpec{{name: "P", impl: "builtin:Passthrough"}}))

@@ -119,8 +119,9 @@ func (x *Execution) Apply(at time.Time, p events.Payload) error {
 	case *events.OperatorDispatched:
 		n := x.node(e.Path, events.StateTask)
 		n.Stage, n.Operator, n.Phase = e.Stage, e.Operator, e.Phase
+		n.TaskId = e.TaskId
 		if e.Phase == events.PhaseStart {
-			n.Status, n.Attempt, n.TaskId, n.Dispatched = NodeStarted, e.Attempt, e.TaskId, at
+			n.Status, n.Attempt, n.Dispatched = NodeStarted, e.Attempt, at
 			if n.Started.IsZero() {
 				n.Started = at
 			}
@@ -157,15 +158,27 @@ func (x *Execution) Apply(at time.Time, p events.Payload) error {
 		x.Status, x.Ended = StatusComplete, at
 	case *events.ExecutionFailed:
 		x.Status, x.Error, x.Cause, x.Ended = StatusError, e.Error, e.Cause, at
+		x.abortRunning(at, "Execution ended: "+e.Error)
 	case *events.ExecutionCancelled:
 		x.Status, x.Cancelled, x.Ended = StatusError, true, at
 		x.Error, x.Cause = "Execution cancelled", e.Reason
+		x.abortRunning(at, "Execution cancelled")
 	default:
 		return fmt.Errorf("apply: %s is not an execution event", p.EventType())
 	}
 	x.Version++
 	x.Updated = at
 	return nil
+}
+
+// abortRunning ends the stages and operators still running when the
+// execution ends, so that no record shows them running forever.
+func (x *Execution) abortRunning(at time.Time, msg string) {
+	for _, n := range x.Nodes {
+		if n.Status == NodeStarted || n.Status == NodeExecuting {
+			n.Status, n.Error, n.Ended, n.Waiting = NodeError, msg, at, false
+		}
+	}
 }
 
 // Fold builds an execution from its events, in order.

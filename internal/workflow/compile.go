@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"sort"
+	"strings"
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/problem"
@@ -110,6 +111,13 @@ func Build(wf events.Workflow, stages map[string]events.Stage, ops map[string]ev
 					Implementation: op.StartLambdaArn, Topic: topic, Configuration: cfg,
 				},
 			}
+			// An Async HTTP operator's monitor step goes to its
+			// MonitorLambdaArn unless its Configuration names a MonitorUrl.
+			if op.Type == "Async" && op.MonitorLambdaArn != op.StartLambdaArn && isHTTP(op.MonitorLambdaArn) {
+				if _, set := cfg["MonitorUrl"]; !set {
+					cfg["MonitorUrl"] = op.MonitorLambdaArn
+				}
+			}
 			if n, ok := number(cfg["TimeoutSeconds"]); ok && n > 0 {
 				task.TimeoutSeconds = int(n)
 			}
@@ -129,6 +137,10 @@ func EffectiveConfig(op events.Operator, st events.Stage, override map[string]an
 	maps.Copy(cfg, st.Configuration[op.Name])
 	maps.Copy(cfg, override)
 	return cfg
+}
+
+func isHTTP(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
 
 func contains(xs []string, s string) bool {
