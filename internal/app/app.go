@@ -223,7 +223,7 @@ func (a *App) startExecutor(ctx context.Context) error {
 	ex, err := executor.New(executor.Config{
 		Kafka: a.kafka, Catalog: a.cat, TransactionalID: "mie-executor-" + a.cfg.Instance,
 		SessionTimeout: a.cfg.SessionTimeout, Producer: executor.Name + "@" + a.cfg.Instance,
-		Options:        execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, Logger: a.log,
+		Options: execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, Logger: a.log,
 	})
 	if err != nil {
 		return err

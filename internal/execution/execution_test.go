@@ -182,9 +182,12 @@ func TestHappyPathTwoStages(t *testing.T) {
 
 func TestFilterAndFailures(t *testing.T) {
 	tests := []struct {
-		name       string
-		ops        []opSpec
-		results    []struct{ op, status string; meta map[string]any }
+		name    string
+		ops     []opSpec
+		results []struct {
+			op, status string
+			meta       map[string]any
+		}
 		wantStatus string
 		wantNodes  map[string]string
 		wantError  string
@@ -196,7 +199,10 @@ func TestFilterAndFailures(t *testing.T) {
 				{name: "Aud", impl: "builtin:Passthrough", cfg: map[string]any{"MediaType": "Audio"}},
 				{name: "Meta", impl: "builtin:Passthrough", cfg: map[string]any{"MediaType": "MetadataOnly"}},
 			},
-			results:    []struct{ op, status string; meta map[string]any }{{"Meta", events.ResultComplete, nil}},
+			results: []struct {
+				op, status string
+				meta       map[string]any
+			}{{"Meta", events.ResultComplete, nil}},
 			wantStatus: StatusComplete,
 			wantNodes:  map[string]string{"A/0/Off": NodeSkipped, "A/1/Aud": NodeSkipped, "A/2/Meta": NodeComplete, "A": NodeComplete},
 		},
@@ -209,7 +215,10 @@ func TestFilterAndFailures(t *testing.T) {
 		{
 			name: "an operator error fails stage and execution",
 			ops:  []opSpec{{name: "F", impl: "builtin:Fail"}, {name: "P", impl: "builtin:Passthrough"}},
-			results: []struct{ op, status string; meta map[string]any }{
+			results: []struct {
+				op, status string
+				meta       map[string]any
+			}{
 				{"F", events.ResultError, nil}, {"P", events.ResultComplete, nil}},
 			wantStatus: StatusError,
 			wantNodes:  map[string]string{"A/0/F": NodeError, "A": NodeError, "A/1/P": NodeError},
@@ -218,7 +227,10 @@ func TestFilterAndFailures(t *testing.T) {
 		{
 			name: "same key with different values fails the stage",
 			ops:  []opSpec{{name: "P1", impl: "builtin:Passthrough"}, {name: "P2", impl: "builtin:Passthrough"}},
-			results: []struct{ op, status string; meta map[string]any }{
+			results: []struct {
+				op, status string
+				meta       map[string]any
+			}{
 				{"P1", events.ResultComplete, map[string]any{"k": 1.0}}, {"P2", events.ResultComplete, map[string]any{"k": 2.0}}},
 			wantStatus: StatusError,
 			wantNodes:  map[string]string{"A": NodeError},

@@ -18,6 +18,7 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/topics"
 )
 
@@ -285,7 +286,7 @@ func (p *Processor) batch(ctx context.Context, sess *kgo.GroupTransactSession, f
 				return
 			}
 		}
-		produce(deadLetter(p.cfg.Catalog, r, err))
+		produce(deadletter.Record(p.cfg.Catalog.DLQ(), r, deadletter.ReasonUndecodable, p.cfg.Group, err))
 	})
 	ids, granted := p.state.Grant()
 	changes = append(changes, granted...)
@@ -391,16 +392,4 @@ func (p *Processor) rebuild(ctx context.Context) (*State, error) {
 	running, queued := st.Counts()
 	p.log.Info("admission state rebuilt", "limit", st.Limit, "running", running, "queued", queued)
 	return st, nil
-}
-
-func deadLetter(cat topics.Catalog, r *kgo.Record, err error) *kgo.Record {
-	h := []kgo.RecordHeader{
-		{Key: "mie-dlq-reason", Value: []byte("undecodable")},
-		{Key: "mie-dlq-error", Value: []byte(err.Error())},
-		{Key: "mie-dlq-source-topic", Value: []byte(r.Topic)},
-		{Key: "mie-dlq-source-partition", Value: []byte(fmt.Sprint(r.Partition))},
-		{Key: "mie-dlq-source-offset", Value: []byte(fmt.Sprint(r.Offset))},
-		{Key: "mie-dlq-handler", Value: []byte(Name)},
-	}
-	return &kgo.Record{Topic: cat.DLQ(), Key: r.Key, Value: r.Value, Headers: h}
 }

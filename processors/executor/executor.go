@@ -16,6 +16,7 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/processors/relay"
@@ -199,7 +200,7 @@ func (x *Executor) batch(ctx context.Context, sess *kgo.GroupTransactSession, fs
 	if err := sess.Begin(); err != nil {
 		return fmt.Errorf("executor: begin: %w", err)
 	}
-	out := &producer{sess: sess, ctx: ctx}
+	out := sessionProducer(ctx, sess)
 	now := x.cfg.Clock().UTC()
 	fs.EachRecord(func(r *kgo.Record) {
 		x.handle(out, r, now)
@@ -235,12 +236,12 @@ func (x *Executor) handle(out *producer, r *kgo.Record, now time.Time) {
 	}
 	env, err := events.FromRecord(r)
 	if err != nil {
-		out.deadLetter(x.cfg.Catalog, r, "undecodable", err)
+		out.deadLetter(x.cfg.Catalog, r, deadletter.ReasonUndecodable, err)
 		return
 	}
 	payload, err := env.Decode()
 	if err != nil {
-		out.deadLetter(x.cfg.Catalog, r, "undecodable", err)
+		out.deadLetter(x.cfg.Catalog, r, deadletter.ReasonUndecodable, err)
 		return
 	}
 	cause := &inputRef{env: &env, pos: events.PositionOf(r)}
@@ -250,7 +251,7 @@ func (x *Executor) handle(out *producer, r *kgo.Record, now time.Time) {
 			return // duplicate start
 		}
 		if start.ExecutionId != id {
-			out.deadLetter(x.cfg.Catalog, r, "key-mismatch", fmt.Errorf("key %q, ExecutionId %q", id, start.ExecutionId))
+			out.deadLetter(x.cfg.Catalog, r, deadletter.ReasonKeyMismatch, fmt.Errorf("key %q, ExecutionId %q", id, start.ExecutionId))
 			return
 		}
 		ex, o := execution.Start(start, now)
@@ -267,7 +268,7 @@ func (x *Executor) handle(out *producer, r *kgo.Record, now time.Time) {
 			}
 			return
 		}
-		out.deadLetter(x.cfg.Catalog, r, "unknown-execution", fmt.Errorf("no execution %q", id))
+		out.deadLetter(x.cfg.Catalog, r, deadletter.ReasonUnknownExecution, fmt.Errorf("no execution %q", id))
 		return
 	}
 	o := execution.Handle(ex, payload, now, x.cfg.Options)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/topics"
 )
@@ -111,14 +112,19 @@ func foldRecord(st *partition, r *kgo.Record) error {
 
 // producer collects the batch's produce errors.
 type producer struct {
-	sess *kgo.GroupTransactSession
-	ctx  context.Context
+	// send produces one record in the batch's transaction.
+	send func(*kgo.Record, func(*kgo.Record, error))
 	mu   sync.Mutex
 	err  error
 }
 
+// sessionProducer produces through the transactional session.
+func sessionProducer(ctx context.Context, sess *kgo.GroupTransactSession) *producer {
+	return &producer{send: func(r *kgo.Record, promise func(*kgo.Record, error)) { sess.Produce(ctx, r, promise) }}
+}
+
 func (o *producer) produce(r *kgo.Record) {
-	o.sess.Produce(o.ctx, r, func(_ *kgo.Record, err error) {
+	o.send(r, func(_ *kgo.Record, err error) {
 		if err != nil {
 			o.fail(err)
 		}
@@ -142,18 +148,5 @@ func (o *producer) failed() error {
 // deadLetter sends a record that cannot be handled to the DLQ with its
 // reason, in the batch's transaction, so that the rest keeps flowing.
 func (o *producer) deadLetter(cat topics.Catalog, r *kgo.Record, reason string, err error) {
-	o.produce(DeadLetter(cat, r, reason, Name, err))
-}
-
-// DeadLetter builds the DLQ record for r.
-func DeadLetter(cat topics.Catalog, r *kgo.Record, reason, handler string, err error) *kgo.Record {
-	h := []kgo.RecordHeader{
-		{Key: "mie-dlq-reason", Value: []byte(reason)},
-		{Key: "mie-dlq-error", Value: []byte(err.Error())},
-		{Key: "mie-dlq-source-topic", Value: []byte(r.Topic)},
-		{Key: "mie-dlq-source-partition", Value: []byte(fmt.Sprint(r.Partition))},
-		{Key: "mie-dlq-source-offset", Value: []byte(fmt.Sprint(r.Offset))},
-		{Key: "mie-dlq-handler", Value: []byte(handler)},
-	}
-	return &kgo.Record{Topic: cat.DLQ(), Key: r.Key, Value: r.Value, Headers: append(h, r.Headers...)}
+	o.produce(deadletter.Record(cat.DLQ(), r, reason, Name, err))
 }

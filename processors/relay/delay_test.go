@@ -9,6 +9,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/topics"
 )
 
@@ -139,9 +140,10 @@ func TestConfigValidate(t *testing.T) {
 		{name: "negative", tiers: []time.Duration{-time.Second, time.Second}, want: "tier -1s is not positive"},
 		{name: "duplicate", tiers: []time.Duration{time.Second, time.Second}, want: "duplicates"},
 	}
+	kafka := broker.Config{Brokers: []string{"localhost:9092"}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Config{Kafka: testKafka, Tiers: tt.tiers}.Validate()
+			err := Config{Kafka: kafka, Tiers: tt.tiers}.Validate()
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("Validate() = %v, want nil", err)

@@ -12,8 +12,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/topics"
-	"github.com/mie-kafka/mie/processors/worker"
 )
 
 // DefaultGroup is the relay's consumer group and handler name.
@@ -241,7 +241,7 @@ func (r *Relay) outgoing(it item, now time.Time) *kgo.Record {
 	case it.bad != nil:
 		r.log.Warn("dead-lettering relay record", "topic", it.rec.Topic, "partition", it.rec.Partition,
 			"offset", it.rec.Offset, "reason", it.bad)
-		return worker.DeadLetter(it.rec, r.cfg.Catalog.DLQ(), r.cfg.Group, it.bad)
+		return deadletter.Record(r.cfg.Catalog.DLQ(), it.rec, deadletter.ReasonBadRelayHeaders, r.cfg.Group, it.bad)
 	case !it.due.After(now):
 		return forward(it.rec, it.target, now)
 	default:

@@ -11,8 +11,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/mie-kafka/mie/internal/broker"
-	"github.com/mie-kafka/mie/processors/worker"
+	"github.com/mie-kafka/mie/internal/deadletter"
+	"github.com/mie-kafka/mie/internal/kafkatest"
 )
 
 // startRelay runs a relay until the test ends.
@@ -43,13 +43,6 @@ func header(r *kgo.Record, key string) (string, bool) {
 	return "", false
 }
 
-func produce(t *testing.T, kafka broker.Config, recs ...*kgo.Record) {
-	t.Helper()
-	if err := newClient(t, kafka).ProduceSync(t.Context(), recs...).FirstErr(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestRelayForwardsWhenDue delays records by a few hundred milliseconds, in
 // one partition with due times out of order: each is forwarded at or after
 // its due time, with relay headers removed, in partition order.
@@ -67,9 +60,9 @@ func TestRelayForwardsWhenDue(t *testing.T) {
 		}
 		recs = append(recs, Delay(rec, now.Add(d), now, cat))
 	}
-	produce(t, kafka, recs...)
+	kafkatest.Produce(t, kafka, recs...)
 
-	got, arrived := collect(t, newClient(t, kafka, targetOf(cat)), len(dues))
+	got, arrived := kafkatest.CollectWhere(t, kafkatest.Client(t, kafka, targetOf(cat)), len(dues), nil)
 	for i, rec := range got {
 		if string(rec.Value) != strconv.Itoa(i) {
 			t.Errorf("record %d is %s, want partition order 0, 1, 2", i, rec.Value)
@@ -92,9 +85,9 @@ func TestRelayForwardsWhenDue(t *testing.T) {
 	}
 
 	// Offsets are committed once forwarded.
-	adm := kadm.NewClient(newClient(t, kafka))
+	adm := kadm.NewClient(kafkatest.Client(t, kafka))
 	tier := cat.Tier(time.Second)
-	eventually(t, "relay offsets committed", func() bool {
+	kafkatest.Eventually(t, "relay offsets committed", func() bool {
 		offs, err := adm.FetchOffsets(t.Context(), DefaultGroup)
 		if err != nil {
 			return false
@@ -135,19 +128,19 @@ func TestRelayHopsTiers(t *testing.T) {
 	dueSoon, dueLate := now.Add(700*time.Millisecond), now.Add(time.Hour)
 	soon := &kgo.Record{Topic: targetOf(cat), Key: []byte("exec-6"), Value: []byte("soon")}
 	late := &kgo.Record{Topic: targetOf(cat), Key: []byte("exec-7"), Value: []byte("late")}
-	produce(t, kafka, delay(soon, soon.Topic, dueSoon, now, cat, tiers), delay(late, late.Topic, dueLate, now, cat, tiers))
+	kafkatest.Produce(t, kafka, delay(soon, soon.Topic, dueSoon, now, cat, tiers), delay(late, late.Topic, dueLate, now, cat, tiers))
 	value := func(v string) func(*kgo.Record) bool {
 		return func(r *kgo.Record) bool { return string(r.Value) == v }
 	}
 
-	target := newClient(t, kafka, targetOf(cat))
-	got, _ := collect(t, target, 1)
+	target := kafkatest.Client(t, kafka, targetOf(cat))
+	got := kafkatest.Collect(t, target, 1)
 	if string(got[0].Value) != "soon" || got[0].Timestamp.UnixMilli() < dueSoon.UnixMilli() {
 		t.Fatalf("first forwarded %s at %s, want soon at or after %s", got[0].Value, got[0].Timestamp, dueSoon)
 	}
-	collectWhere(t, newClient(t, kafka, cat.Tier(tiers[0])), 1, value("soon")) // hopped down a tier
+	kafkatest.CollectWhere(t, kafkatest.Client(t, kafka, cat.Tier(tiers[0])), 1, value("soon")) // hopped down a tier
 
-	hops, _ := collectWhere(t, newClient(t, kafka, cat.Tier(tiers[1])), 4, value("late"))
+	hops, _ := kafkatest.CollectWhere(t, kafkatest.Client(t, kafka, cat.Tier(tiers[1])), 4, value("late"))
 	for _, h := range hops {
 		to, _ := header(h, HeaderTarget)
 		d, _ := header(h, HeaderDue)
@@ -155,13 +148,13 @@ func TestRelayHopsTiers(t *testing.T) {
 			t.Errorf("hop %d has target %q due %q key %s, want them kept", h.Offset, to, d, h.Key)
 		}
 	}
-	adm := kadm.NewClient(newClient(t, kafka))
+	adm := kadm.NewClient(kafkatest.Client(t, kafka))
 	if n := endOffsets(t, adm, targetOf(cat)); n != 1 {
 		t.Fatalf("target has %d records before the late one is due, want 1", n)
 	}
 
 	clock.Add(time.Hour)
-	got, _ = collect(t, target, 1)
+	got = kafkatest.Collect(t, target, 1)
 	if got[0].Timestamp.UnixMilli() < dueLate.UnixMilli() {
 		t.Errorf("forwarded at %s, before the due time %s", got[0].Timestamp, dueLate)
 	}
@@ -181,16 +174,16 @@ func TestRelayDeadLetters(t *testing.T) {
 	bad := &kgo.Record{Topic: tier, Key: []byte("exec-3"), Value: []byte("lost")}
 	loop := Delay(&kgo.Record{Topic: tier, Key: []byte("exec-3"), Value: []byte("loop")}, now, now, cat)
 	good := Delay(&kgo.Record{Topic: targetOf(cat), Key: []byte("exec-3"), Value: []byte("fine")}, now, now, cat)
-	produce(t, kafka, bad, loop, good)
+	kafkatest.Produce(t, kafka, bad, loop, good)
 
-	got, _ := collect(t, newClient(t, kafka, targetOf(cat)), 1)
+	got := kafkatest.Collect(t, kafkatest.Client(t, kafka, targetOf(cat)), 1)
 	if string(got[0].Value) != "fine" {
 		t.Errorf("forwarded %s, want fine", got[0].Value)
 	}
-	dead, _ := collect(t, newClient(t, kafka, cat.DLQ()), 2)
+	dead := kafkatest.Collect(t, kafkatest.Client(t, kafka, cat.DLQ()), 2)
 	for i, want := range []struct {
-		rec    *kgo.Record
-		reason string
+		rec *kgo.Record
+		err string
 	}{
 		{bad, "invalid relay headers: no mie-relay-target header"},
 		{loop, "invalid relay headers: target " + tier + " is a relay tier"},
@@ -200,11 +193,12 @@ func TestRelayDeadLetters(t *testing.T) {
 			t.Errorf("dead letter %d = %s, want %s", i, d.Value, want.rec.Value)
 		}
 		for key, v := range map[string]string{
-			worker.HeaderDLQReason:          want.reason,
-			worker.HeaderDLQSourceTopic:     tier,
-			worker.HeaderDLQSourcePartition: strconv.Itoa(int(want.rec.Partition)),
-			worker.HeaderDLQSourceOffset:    strconv.FormatInt(want.rec.Offset, 10),
-			worker.HeaderDLQHandler:         DefaultGroup,
+			deadletter.HeaderReason:          deadletter.ReasonBadRelayHeaders,
+			deadletter.HeaderError:           want.err,
+			deadletter.HeaderSourceTopic:     tier,
+			deadletter.HeaderSourcePartition: strconv.Itoa(int(want.rec.Partition)),
+			deadletter.HeaderSourceOffset:    strconv.FormatInt(want.rec.Offset, 10),
+			deadletter.HeaderHandler:         DefaultGroup,
 		} {
 			if h, _ := header(d, key); h != v {
 				t.Errorf("dead letter %d header %s = %q, want %q", i, key, h, v)
@@ -227,8 +221,8 @@ func TestRelayHandsOverHeldRecords(t *testing.T) {
 
 	now := time.Now()
 	due := now.Add(800 * time.Millisecond)
-	produce(t, kafka, Delay(&kgo.Record{Topic: targetOf(cat), Key: []byte("exec-9"), Value: []byte("held")}, due, now, cat))
-	eventually(t, "the first relay to hold the record", func() bool {
+	kafkatest.Produce(t, kafka, Delay(&kgo.Record{Topic: targetOf(cat), Key: []byte("exec-9"), Value: []byte("held")}, due, now, cat))
+	kafkatest.Eventually(t, "the first relay to hold the record", func() bool {
 		first.mu.Lock()
 		defer first.mu.Unlock()
 		for _, q := range first.parts {
@@ -249,7 +243,7 @@ func TestRelayHandsOverHeldRecords(t *testing.T) {
 	first.mu.Unlock()
 
 	startRelay(t, Config{Kafka: kafka, Catalog: cat})
-	got, _ := collect(t, newClient(t, kafka, targetOf(cat)), 1)
+	got := kafkatest.Collect(t, kafkatest.Client(t, kafka, targetOf(cat)), 1)
 	if string(got[0].Value) != "held" || got[0].Timestamp.UnixMilli() < due.UnixMilli() {
 		t.Errorf("forwarded %s at %s, want held at or after %s", got[0].Value, got[0].Timestamp, due)
 	}

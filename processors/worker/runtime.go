@@ -12,6 +12,7 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/topics"
 )
 
@@ -121,7 +122,6 @@ func (r *Runtime) Run(ctx context.Context) error {
 		// Only committed tasks, and offsets that no open transaction is
 		// about to move. A transactional client never autocommits.
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.RequireStableFetchOffsets(),
 	)...)
 	if err != nil {
 		return fmt.Errorf("worker %s: new client: %w", r.cfg.Group, err)
@@ -202,18 +202,18 @@ func (r *Runtime) process(ctx context.Context, recs []*kgo.Record) []*kgo.Record
 func (r *Runtime) handle(ctx context.Context, rec *kgo.Record) *kgo.Record {
 	env, err := events.FromRecord(rec)
 	if err != nil {
-		return r.deadLetter(rec, err)
+		return r.deadLetter(rec, deadletter.ReasonUndecodable, err)
 	}
 	p, err := env.Decode()
 	if err != nil {
-		return r.deadLetter(rec, err)
+		return r.deadLetter(rec, deadletter.ReasonUndecodable, err)
 	}
 	t, ok := p.(*events.OperatorTaskRequest)
 	if !ok {
-		return r.deadLetter(rec, fmt.Errorf("%w: record type %s is not an OperatorTask", events.ErrMalformed, env.Type))
+		return r.deadLetter(rec, deadletter.ReasonUnexpectedType, fmt.Errorf("%w: record type %s is not an OperatorTask", events.ErrMalformed, env.Type))
 	}
 	if t.WorkflowExecutionId == "" {
-		return r.deadLetter(rec, fmt.Errorf("%w: task has no WorkflowExecutionId", events.ErrMalformed))
+		return r.deadLetter(rec, deadletter.ReasonInvalid, fmt.Errorf("%w: task has no WorkflowExecutionId", events.ErrMalformed))
 	}
 	res := invoke(ctx, r.cfg.Handler, t)
 	out, err := r.result(&env, rec, t, res)
@@ -222,7 +222,7 @@ func (r *Runtime) handle(ctx context.Context, rec *kgo.Record) *kgo.Record {
 		// report that as the operator's failure.
 		out, err = r.result(&env, rec, t, Failed(fmt.Sprintf("operator %s returned a result that cannot be encoded: %v", t.Name, err), ""))
 		if err != nil {
-			return r.deadLetter(rec, err)
+			return r.deadLetter(rec, deadletter.ReasonUnencodableResult, err)
 		}
 	}
 	r.log.Debug("task done", "execution", t.WorkflowExecutionId, "operator", t.Name,
@@ -239,7 +239,7 @@ func (r *Runtime) result(cause *events.Envelope, rec *kgo.Record, t *Task, res R
 	return env.Record(r.cfg.Catalog.Results())
 }
 
-func (r *Runtime) deadLetter(rec *kgo.Record, reason error) *kgo.Record {
-	r.log.Warn("dead-lettering task record", "partition", rec.Partition, "offset", rec.Offset, "reason", reason)
-	return DeadLetter(rec, r.cfg.Catalog.DLQ(), r.cfg.Group, reason)
+func (r *Runtime) deadLetter(rec *kgo.Record, reason string, err error) *kgo.Record {
+	r.log.Warn("dead-lettering task record", "partition", rec.Partition, "offset", rec.Offset, "reason", reason, "err", err)
+	return deadletter.Record(r.cfg.Catalog.DLQ(), rec, reason, r.cfg.Group, err)
 }

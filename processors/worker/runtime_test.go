@@ -13,7 +13,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
-	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/internal/deadletter"
+	"github.com/mie-kafka/mie/internal/kafkatest"
 	"github.com/mie-kafka/mie/processors/worker"
 	"github.com/mie-kafka/mie/processors/worker/builtin"
 )
@@ -31,14 +32,12 @@ func header(r *kgo.Record, key string) string {
 // record goes to the DLQ and the tasks behind it still get their results, in
 // the same transactions that commit the offsets.
 func TestRuntime(t *testing.T) {
-	kafka, cat := startKafka(t)
+	kafka, cat := kafkatest.Start(t)
 	taskTopic, err := cat.Task("builtin:Sleep")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := topics.Ensure(t.Context(), kadm.NewClient(newClient(t, kafka)), cat.TaskSpec(taskTopic)); err != nil {
-		t.Fatal(err)
-	}
+	kafkatest.Ensure(t, kafka, cat.TaskSpec(taskTopic))
 
 	now := time.UnixMilli(1_700_000_000_000)
 	rt, err := worker.New(worker.Config{
@@ -84,12 +83,12 @@ func TestRuntime(t *testing.T) {
 		task("t-monitor", events.PhaseMonitor, nil, `{"DeadlineMs":`+deadline+`,"DurationMs":1000}`),
 		task("t-bad", events.PhaseStart, map[string]any{"DurationMs": -5}, ""),
 	}
-	prod := newClient(t, kafka)
+	prod := kafkatest.Client(t, kafka)
 	if err := prod.ProduceSync(t.Context(), recs...).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
 
-	results := collect(t, newClient(t, kafka, cat.Results()), 3)
+	results := kafkatest.Collect(t, kafkatest.Client(t, kafka, cat.Results()), 3)
 	byTask := map[string]*events.OperatorResult{}
 	for _, rec := range results {
 		env, err := events.FromRecord(rec)
@@ -123,27 +122,28 @@ func TestRuntime(t *testing.T) {
 		t.Errorf("bad result = %+v, want Error naming DurationMs", r)
 	}
 
-	dead := collect(t, newClient(t, kafka, cat.DLQ()), 1)[0]
+	dead := kafkatest.Collect(t, kafkatest.Client(t, kafka, cat.DLQ()), 1)[0]
 	if string(dead.Value) != "not json" || string(dead.Key) != exec {
 		t.Errorf("dead letter = %s/%s, want the malformed record", dead.Key, dead.Value)
 	}
 	for key, want := range map[string]string{
-		worker.HeaderDLQSourceTopic:     taskTopic,
-		worker.HeaderDLQSourcePartition: strconv.Itoa(int(recs[0].Partition)),
-		worker.HeaderDLQSourceOffset:    strconv.FormatInt(recs[0].Offset, 10),
-		worker.HeaderDLQHandler:         "mie-worker-" + taskTopic,
+		deadletter.HeaderReason:          deadletter.ReasonUndecodable,
+		deadletter.HeaderSourceTopic:     taskTopic,
+		deadletter.HeaderSourcePartition: strconv.Itoa(int(recs[0].Partition)),
+		deadletter.HeaderSourceOffset:    strconv.FormatInt(recs[0].Offset, 10),
+		deadletter.HeaderHandler:         "mie-worker-" + taskTopic,
 	} {
 		if got := header(dead, key); got != want {
 			t.Errorf("dead letter header %s = %q, want %q", key, got, want)
 		}
 	}
-	if got := header(dead, worker.HeaderDLQReason); !strings.Contains(got, "malformed") {
-		t.Errorf("dead letter reason = %q, want it to say malformed", got)
+	if got := header(dead, deadletter.HeaderError); !strings.Contains(got, "malformed") {
+		t.Errorf("dead letter error = %q, want it to say malformed", got)
 	}
 
 	// The offsets committed with the results cover every record.
 	adm := kadm.NewClient(prod)
-	eventually(t, "offsets committed past the last task", func() bool {
+	kafkatest.Eventually(t, "offsets committed past the last task", func() bool {
 		offs, err := adm.FetchOffsets(t.Context(), "mie-worker-"+taskTopic)
 		if err != nil {
 			return false
@@ -156,11 +156,9 @@ func TestRuntime(t *testing.T) {
 // TestRuntimeDrainsOnShutdown cancels Run while a task is running: the task
 // finishes with a live context and its result commits before Run returns.
 func TestRuntimeDrainsOnShutdown(t *testing.T) {
-	kafka, cat := startKafka(t)
+	kafka, cat := kafkatest.Start(t)
 	taskTopic, _ := cat.Task("worker:tasks.slow")
-	if err := topics.Ensure(t.Context(), kadm.NewClient(newClient(t, kafka)), cat.TaskSpec(taskTopic)); err != nil {
-		t.Fatal(err)
-	}
+	kafkatest.Ensure(t, kafka, cat.TaskSpec(taskTopic))
 	started, release := make(chan struct{}), make(chan struct{})
 	rt, err := worker.New(worker.Config{
 		Kafka: kafka, Catalog: cat, Topic: taskTopic,
@@ -185,7 +183,7 @@ func TestRuntimeDrainsOnShutdown(t *testing.T) {
 		Name: "Slow", WorkflowExecutionId: "exec-2", TaskId: "t-1", Phase: events.PhaseStart,
 	})
 	rec, _ := env.Record(taskTopic)
-	if err := newClient(t, kafka).ProduceSync(t.Context(), rec).FirstErr(); err != nil {
+	if err := kafkatest.Client(t, kafka).ProduceSync(t.Context(), rec).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -204,7 +202,7 @@ func TestRuntimeDrainsOnShutdown(t *testing.T) {
 		t.Fatal("Run did not return after cancel")
 	}
 
-	res := collect(t, newClient(t, kafka, cat.Results()), 1)[0]
+	res := kafkatest.Collect(t, kafkatest.Client(t, kafka, cat.Results()), 1)[0]
 	got, _ := events.FromRecord(res)
 	p, _ := got.Decode()
 	if r := p.(*events.OperatorResult); r.Status != events.ResultComplete || r.TaskId != "t-1" {

@@ -23,9 +23,13 @@ type Builtin struct {
 	Handler worker.Handler
 }
 
-// Wait is engine-native: the executor turns it into a timer through the
-// relay and no worker runs it, so it has a type (for definitions) but no
-// Builtin entry.
+// Wait is engine-native: no worker runs it and no timer is set. When the
+// executor reaches a Wait operator it records the operator as waiting and
+// puts the workflow in Waiting (see internal/execution/decide.go); the
+// workflow stays there until PUT /workflow/execution/{Id} with
+// {"WaitingStageName": <stage>} resumes it, which completes the stage's
+// waiting operators and moves on. So Wait has a type (for definitions) but
+// no Builtin entry.
 const Wait = "Wait"
 
 // Registry returns the built-in operators that run in workers, by name.
