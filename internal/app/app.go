@@ -323,6 +323,9 @@ func (a *App) closeAll() {
 	if a.DefinitionService != nil {
 		a.DefinitionService.Close()
 	}
+	if a.Definitions != nil {
+		a.Definitions.Close()
+	}
 	if a.client != nil {
 		a.client.Close()
 	}
