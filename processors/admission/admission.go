@@ -20,6 +20,7 @@ import (
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/internal/transact"
 )
 
 // Name is the handler's stable name: consumer group and producer name.
@@ -170,12 +171,6 @@ func New(cfg Config) (*Processor, error) {
 	if cfg.Group == "" {
 		cfg.Group = Name
 	}
-	if cfg.TransactionTimeout == 0 {
-		cfg.TransactionTimeout = 10 * time.Second
-	}
-	if cfg.SessionTimeout == 0 {
-		cfg.SessionTimeout = 10 * time.Second
-	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -184,18 +179,7 @@ func New(cfg Config) (*Processor, error) {
 
 // Run processes until ctx is cancelled.
 func (p *Processor) Run(ctx context.Context) error {
-	for {
-		err := p.session(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		p.log.Error("admission session failed; restarting", "err", err)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(time.Second):
-		}
-	}
+	return transact.Loop(ctx, p.log, "admission", p.session)
 }
 
 func (p *Processor) session(ctx context.Context) error {
@@ -210,21 +194,13 @@ func (p *Processor) session(ctx context.Context) error {
 			p.mu.Unlock()
 		}
 	}
-	sess, err := kgo.NewGroupTransactSession(p.cfg.Kafka.Opts(
-		kgo.ConsumerGroup(p.cfg.Group),
-		kgo.ConsumeTopics(cat.Admission()),
-		kgo.TransactionalID(p.cfg.TransactionalID),
-		kgo.TransactionTimeout(p.cfg.TransactionTimeout),
-		kgo.SessionTimeout(p.cfg.SessionTimeout),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
-		kgo.OnPartitionsAssigned(onChange(true)),
-		kgo.OnPartitionsRevoked(onChange(false)),
-		kgo.OnPartitionsLost(onChange(false)),
-		kgo.ProducerLinger(0),
-	)...)
+	sess, err := transact.Open(p.cfg.Kafka, transact.Session{
+		Group: p.cfg.Group, TransactionalID: p.cfg.TransactionalID, Topics: []string{cat.Admission()},
+		TransactionTimeout: p.cfg.TransactionTimeout, SessionTimeout: p.cfg.SessionTimeout,
+		OnAssigned: onChange(true), OnRevoked: onChange(false),
+	})
 	if err != nil {
-		return fmt.Errorf("admission: new session: %w", err)
+		return err
 	}
 	defer sess.Close()
 	for {
@@ -238,7 +214,7 @@ func (p *Processor) session(ctx context.Context) error {
 		if fs.NumRecords() == 0 {
 			continue
 		}
-		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		bctx, cancel := transact.Detach(ctx, 30*time.Second)
 		err := p.batch(bctx, sess, fs)
 		cancel()
 		if err != nil {
@@ -265,17 +241,7 @@ func (p *Processor) batch(ctx context.Context, sess *kgo.GroupTransactSession, f
 	}
 	var changes []Change
 	var last *kgo.Record
-	var prodErr error
-	var errMu sync.Mutex
-	produce := func(r *kgo.Record) {
-		sess.Produce(ctx, r, func(_ *kgo.Record, err error) {
-			if err != nil {
-				errMu.Lock()
-				prodErr = errors.Join(prodErr, err)
-				errMu.Unlock()
-			}
-		})
-	}
+	out := transact.NewProducer(ctx, sess)
 	fs.EachRecord(func(r *kgo.Record) {
 		last = r
 		env, err := events.FromRecord(r)
@@ -286,21 +252,25 @@ func (p *Processor) batch(ctx context.Context, sess *kgo.GroupTransactSession, f
 				return
 			}
 		}
-		produce(deadletter.Record(p.cfg.Catalog.DLQ(), r, deadletter.ReasonUndecodable, p.cfg.Group, err))
+		out.Produce(deadletter.Record(p.cfg.Catalog.DLQ(), r, deadletter.ReasonUndecodable, p.cfg.Group, err))
 	})
 	ids, granted := p.state.Grant()
 	changes = append(changes, granted...)
+	// An encoding failure fails the batch like a produce failure: it is
+	// aborted, and the state it changed is rebuilt from the changelog.
 	for _, c := range changes {
 		rec, err := changeRecord(p.cfg.Catalog, c)
 		if err != nil {
-			return err
+			out.Fail(err)
+			continue
 		}
-		produce(rec)
+		out.Produce(rec)
 	}
 	for _, id := range ids {
 		env, err := events.New(id, Name, &events.AdmitExecution{ExecutionId: id})
 		if err != nil {
-			return err
+			out.Fail(err)
+			continue
 		}
 		env.CorrelationID = id
 		if last != nil {
@@ -308,16 +278,15 @@ func (p *Processor) batch(ctx context.Context, sess *kgo.GroupTransactSession, f
 		}
 		rec, err := env.Record(p.cfg.Catalog.Commands())
 		if err != nil {
-			return err
+			out.Fail(err)
+			continue
 		}
-		produce(rec)
+		out.Produce(rec)
 	}
-	want := kgo.TryCommit
-	if prodErr != nil {
-		p.log.Error("produce failed; aborting batch", "err", prodErr)
-		want = kgo.TryAbort
+	committed, err := out.End(ctx, sess)
+	if perr := out.Err(); perr != nil {
+		p.log.Error("produce failed; batch aborted", "err", perr)
 	}
-	committed, err := sess.End(ctx, want)
 	if !committed {
 		p.state = nil // rebuild from the changelog
 	} else if len(ids) > 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/execution/executiontest"
 	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/internal/transact"
 	"github.com/mie-kafka/mie/projections"
 )
 
@@ -64,7 +65,7 @@ func BenchmarkBatch(b *testing.B) {
 		}
 		x.part = map[int32]*partition{0: p}
 		produced := 0
-		prod := &producer{send: func(*kgo.Record, func(*kgo.Record, error)) { produced++ }}
+		prod := transact.NewProducerFunc(func(*kgo.Record, func(*kgo.Record, error)) { produced++ })
 		b.StartTimer()
 		for _, r := range batch {
 			x.handle(prod, r, now)
@@ -72,8 +73,8 @@ func BenchmarkBatch(b *testing.B) {
 		// Per execution: OperatorCompleted, then OperatorCompleted,
 		// StageCompleted, StageStarted and two OperatorDispatched with
 		// their two tasks.
-		if produced != executions*8 || prod.failed() != nil {
-			b.Fatalf("batch produced %d records (%v), want %d", produced, prod.failed(), executions*8)
+		if produced != executions*8 || prod.Err() != nil {
+			b.Fatalf("batch produced %d records (%v), want %d", produced, prod.Err(), executions*8)
 		}
 		in, out = in+len(batch), out+produced
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/internal/transact"
 	"github.com/mie-kafka/mie/processors/relay"
 )
 
@@ -54,12 +55,6 @@ type Config struct {
 func (c *Config) defaults() {
 	if c.Group == "" {
 		c.Group = Name
-	}
-	if c.TransactionTimeout == 0 {
-		c.TransactionTimeout = 10 * time.Second
-	}
-	if c.SessionTimeout == 0 {
-		c.SessionTimeout = 10 * time.Second
 	}
 	if c.MaxPollRecords == 0 {
 		c.MaxPollRecords = 2000
@@ -119,37 +114,18 @@ func New(cfg Config) (*Executor, error) {
 // Run processes until ctx is cancelled, then finishes the batch in hand,
 // commits it and leaves the group.
 func (x *Executor) Run(ctx context.Context) error {
-	for {
-		err := x.session(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		x.log.Error("executor session failed; restarting", "err", err)
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(time.Second):
-		}
-	}
+	return transact.Loop(ctx, x.log, "executor", x.session)
 }
 
 func (x *Executor) session(ctx context.Context) error {
 	cat := x.cfg.Catalog
-	sess, err := kgo.NewGroupTransactSession(x.cfg.Kafka.Opts(
-		kgo.ConsumerGroup(x.cfg.Group),
-		kgo.ConsumeTopics(cat.Commands(), cat.Results()),
-		kgo.TransactionalID(x.cfg.TransactionalID),
-		kgo.TransactionTimeout(x.cfg.TransactionTimeout),
-		kgo.SessionTimeout(x.cfg.SessionTimeout),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
-		kgo.OnPartitionsAssigned(x.assigned),
-		kgo.OnPartitionsRevoked(x.revoked),
-		kgo.OnPartitionsLost(x.revoked),
-		kgo.ProducerLinger(0),
-	)...)
+	sess, err := transact.Open(x.cfg.Kafka, transact.Session{
+		Group: x.cfg.Group, TransactionalID: x.cfg.TransactionalID, Topics: []string{cat.Commands(), cat.Results()},
+		TransactionTimeout: x.cfg.TransactionTimeout, SessionTimeout: x.cfg.SessionTimeout,
+		OnAssigned: x.assigned, OnRevoked: x.revoked,
+	})
 	if err != nil {
-		return fmt.Errorf("executor: new session: %w", err)
+		return err
 	}
 	defer sess.Close()
 	x.log.Info("executor started", "group", x.cfg.Group, "transactional_id", x.cfg.TransactionalID)
@@ -180,7 +156,7 @@ func (x *Executor) session(ctx context.Context) error {
 		}
 		// The batch in hand is finished and committed even when ctx is
 		// cancelled (SIGTERM drains cleanly), within a bound.
-		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		bctx, cancel := transact.Detach(ctx, 30*time.Second)
 		err := x.batch(bctx, sess, fs, sweep)
 		cancel()
 		if err != nil {
@@ -200,7 +176,7 @@ func (x *Executor) batch(ctx context.Context, sess *kgo.GroupTransactSession, fs
 	if err := sess.Begin(); err != nil {
 		return fmt.Errorf("executor: begin: %w", err)
 	}
-	out := sessionProducer(ctx, sess)
+	out := transact.NewProducer(ctx, sess)
 	now := x.cfg.Clock().UTC()
 	fs.EachRecord(func(r *kgo.Record) {
 		x.handle(out, r, now)
@@ -208,12 +184,10 @@ func (x *Executor) batch(ctx context.Context, sess *kgo.GroupTransactSession, fs
 	if sweep {
 		x.sweep(out, now)
 	}
-	want := kgo.TryCommit
-	if out.failed() != nil {
-		x.log.Error("produce failed; aborting batch", "err", out.failed())
-		want = kgo.TryAbort
+	committed, err := out.End(ctx, sess)
+	if perr := out.Err(); perr != nil {
+		x.log.Error("produce failed; batch aborted", "err", perr)
 	}
-	committed, err := sess.End(ctx, want)
 	if !committed {
 		// The consumer is rewound to the committed offsets; the state we
 		// applied in memory must be rebuilt from the log.
@@ -228,7 +202,7 @@ func (x *Executor) batch(ctx context.Context, sess *kgo.GroupTransactSession, fs
 	return nil
 }
 
-func (x *Executor) handle(out *producer, r *kgo.Record, now time.Time) {
+func (x *Executor) handle(out *transact.Producer, r *kgo.Record, now time.Time) {
 	p := x.part[r.Partition]
 	if p == nil || !p.ready {
 		// Not ours (revoked mid-poll); the session aborts this batch.
@@ -236,12 +210,12 @@ func (x *Executor) handle(out *producer, r *kgo.Record, now time.Time) {
 	}
 	env, err := events.FromRecord(r)
 	if err != nil {
-		out.deadLetter(x.cfg.Catalog, r, deadletter.ReasonUndecodable, err)
+		deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonUndecodable, err)
 		return
 	}
 	payload, err := env.Decode()
 	if err != nil {
-		out.deadLetter(x.cfg.Catalog, r, deadletter.ReasonUndecodable, err)
+		deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonUndecodable, err)
 		return
 	}
 	cause := &inputRef{env: &env, pos: events.PositionOf(r)}
@@ -251,7 +225,7 @@ func (x *Executor) handle(out *producer, r *kgo.Record, now time.Time) {
 			return // duplicate start
 		}
 		if start.ExecutionId != id {
-			out.deadLetter(x.cfg.Catalog, r, deadletter.ReasonKeyMismatch, fmt.Errorf("key %q, ExecutionId %q", id, start.ExecutionId))
+			deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonKeyMismatch, fmt.Errorf("key %q, ExecutionId %q", id, start.ExecutionId))
 			return
 		}
 		ex, o := execution.Start(start, now)
@@ -268,7 +242,7 @@ func (x *Executor) handle(out *producer, r *kgo.Record, now time.Time) {
 			}
 			return
 		}
-		out.deadLetter(x.cfg.Catalog, r, deadletter.ReasonUnknownExecution, fmt.Errorf("no execution %q", id))
+		deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonUnknownExecution, fmt.Errorf("no execution %q", id))
 		return
 	}
 	o := execution.Handle(ex, payload, now, x.cfg.Options)
@@ -276,7 +250,7 @@ func (x *Executor) handle(out *producer, r *kgo.Record, now time.Time) {
 	x.retire(p, ex)
 }
 
-func (x *Executor) sweep(out *producer, now time.Time) {
+func (x *Executor) sweep(out *transact.Producer, now time.Time) {
 	for _, p := range x.part {
 		if !p.ready {
 			continue
@@ -305,12 +279,12 @@ type inputRef struct {
 	pos *events.Position
 }
 
-func (x *Executor) emit(out *producer, ex *execution.Execution, o execution.Output, cause *inputRef) {
+func (x *Executor) emit(out *transact.Producer, ex *execution.Execution, o execution.Output, cause *inputRef) {
 	cat := x.cfg.Catalog
 	send := func(topic string, p events.Payload, delay time.Duration) {
 		env, err := events.New(ex.Id, x.cfg.Producer, p)
 		if err != nil {
-			out.fail(err)
+			out.Fail(err)
 			return
 		}
 		if cause.env != nil {
@@ -321,14 +295,14 @@ func (x *Executor) emit(out *producer, ex *execution.Execution, o execution.Outp
 		}
 		rec, err := env.Record(topic)
 		if err != nil {
-			out.fail(err)
+			out.Fail(err)
 			return
 		}
 		if delay > 0 {
 			now := x.cfg.Clock()
 			rec = relay.Delay(rec, now.Add(delay), now, cat)
 		}
-		out.produce(rec)
+		out.Produce(rec)
 	}
 	for _, e := range o.Events {
 		send(cat.Executions(), e, 0)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/internal/transact"
 )
 
 // assigned marks gained partitions for a rebuild before their first batch.
@@ -110,43 +110,8 @@ func foldRecord(st *partition, r *kgo.Record) error {
 	return ex.Apply(env.Time, p)
 }
 
-// producer collects the batch's produce errors.
-type producer struct {
-	// send produces one record in the batch's transaction.
-	send func(*kgo.Record, func(*kgo.Record, error))
-	mu   sync.Mutex
-	err  error
-}
-
-// sessionProducer produces through the transactional session.
-func sessionProducer(ctx context.Context, sess *kgo.GroupTransactSession) *producer {
-	return &producer{send: func(r *kgo.Record, promise func(*kgo.Record, error)) { sess.Produce(ctx, r, promise) }}
-}
-
-func (o *producer) produce(r *kgo.Record) {
-	o.send(r, func(_ *kgo.Record, err error) {
-		if err != nil {
-			o.fail(err)
-		}
-	})
-}
-
-func (o *producer) fail(err error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.err == nil {
-		o.err = err
-	}
-}
-
-func (o *producer) failed() error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.err
-}
-
 // deadLetter sends a record that cannot be handled to the DLQ with its
 // reason, in the batch's transaction, so that the rest keeps flowing.
-func (o *producer) deadLetter(cat topics.Catalog, r *kgo.Record, reason string, err error) {
-	o.produce(deadletter.Record(cat.DLQ(), r, reason, Name, err))
+func deadLetter(o *transact.Producer, cat topics.Catalog, r *kgo.Record, reason string, err error) {
+	o.Produce(deadletter.Record(cat.DLQ(), r, reason, Name, err))
 }

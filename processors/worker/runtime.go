@@ -14,6 +14,7 @@ import (
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/internal/transact"
 )
 
 // Producer names the worker role in the envelopes it writes.
@@ -113,18 +114,18 @@ func New(cfg Config) (*Runtime, error) {
 // is one transaction: the tasks run concurrently, one result (or dead
 // letter) per record is produced, and the consumed offsets commit with them.
 // An aborted transaction rewinds to the committed offsets, so the batch is
-// redelivered. Run returns an error only when the client cannot go on.
+// redelivered. A session that fails (its client cannot go on) is logged and
+// started anew a second later; Run itself returns nil.
 func (r *Runtime) Run(ctx context.Context) error {
-	sess, err := kgo.NewGroupTransactSession(r.cfg.Kafka.Opts(
-		kgo.ConsumerGroup(r.cfg.Group),
-		kgo.ConsumeTopics(r.cfg.Topic),
-		kgo.TransactionalID(r.cfg.TransactionalID),
-		// Only committed tasks, and offsets that no open transaction is
-		// about to move. A transactional client never autocommits.
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-	)...)
+	return transact.Loop(ctx, r.log, "worker "+r.cfg.Topic, r.session)
+}
+
+func (r *Runtime) session(ctx context.Context) error {
+	sess, err := transact.Open(r.cfg.Kafka, transact.Session{
+		Group: r.cfg.Group, TransactionalID: r.cfg.TransactionalID, Topics: []string{r.cfg.Topic},
+	})
 	if err != nil {
-		return fmt.Errorf("worker %s: new client: %w", r.cfg.Group, err)
+		return err
 	}
 	defer sess.Close()
 	for {
@@ -148,18 +149,8 @@ func (r *Runtime) Run(ctx context.Context) error {
 // transact runs one batch in one transaction. Cancelling ctx does not
 // abandon the batch: it gets DrainTimeout more.
 func (r *Runtime) transact(ctx context.Context, sess *kgo.GroupTransactSession, recs []*kgo.Record) error {
-	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	work, cancel := transact.Detach(ctx, r.cfg.DrainTimeout)
 	defer cancel()
-	stop := context.AfterFunc(ctx, func() {
-		t := time.NewTimer(r.cfg.DrainTimeout)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			cancel()
-		case <-work.Done():
-		}
-	})
-	defer stop()
 
 	if err := sess.Begin(); err != nil {
 		return fmt.Errorf("worker %s: begin transaction: %w", r.cfg.Group, err)
@@ -171,10 +162,12 @@ func (r *Runtime) transact(ctx context.Context, sess *kgo.GroupTransactSession, 
 		commit = kgo.TryAbort
 	}
 	committed, err := sess.End(work, commit)
-	switch {
-	case err != nil:
-		r.log.Warn("ending the transaction failed; the batch will be redelivered", "tasks", len(recs), "err", err)
-	case !committed && commit == kgo.TryCommit:
+	if err != nil {
+		// The client cannot go on; the session is started anew and the
+		// batch redelivered.
+		return fmt.Errorf("worker %s: end transaction (%d tasks will be redelivered): %w", r.cfg.Group, len(recs), err)
+	}
+	if !committed && commit == kgo.TryCommit {
 		r.log.Info("transaction aborted by a rebalance; the batch will be redelivered", "tasks", len(recs))
 	}
 	return nil
