@@ -291,9 +291,10 @@ func TestTwoExecutorsHandoff(t *testing.T) {
 	}
 	b := spawn(t, bArgs...)
 	c.define()
-	// Wait until b owns partitions: its rebalance shows in its log.
+	// Wait until b owns partitions and has rebuilt them (its first batch
+	// after an assignment that gave it something logs this).
 	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(b.out.String(), "partitions assigned") {
+	for !strings.Contains(b.out.String(), "partitions rebuilt") {
 		if time.Now().After(deadline) {
 			t.Fatalf("executor b never got partitions:\n%s", b.out.String())
 		}

@@ -19,14 +19,18 @@ import (
 func (x *Executor) assigned(_ context.Context, _ *kgo.Client, gained map[string][]int32) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	n := 0
 	for _, ps := range gained {
 		for _, p := range ps {
 			if x.part[p] == nil {
 				x.part[p] = &partition{}
 			}
+			n++
 		}
 	}
-	x.log.Info("partitions assigned", "partitions", gained)
+	if n > 0 { // cooperative rebalances also call with nothing gained
+		x.log.Info("partitions assigned", "partitions", gained)
+	}
 }
 
 // revoked drops the state of partitions we no longer own.
