@@ -6,7 +6,9 @@ package projections
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
+	"time"
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/execution"
@@ -52,4 +54,82 @@ func Clone(x *execution.Execution) *execution.Execution {
 	c.Globals.Media = maps.Clone(x.Globals.Media)
 	c.Globals.MetaData = maps.Clone(x.Globals.MetaData)
 	return &c
+}
+
+// Asset is an asset as the data plane projection holds it.
+type Asset struct {
+	AssetId   string    `json:"AssetId"`
+	MediaType string    `json:"MediaType"`
+	S3Bucket  string    `json:"S3Bucket"`
+	S3Key     string    `json:"S3Key"`
+	Created   time.Time `json:"Created"`
+	// Media are the objects added to the asset, in order.
+	Media []events.MediaObjectAdded `json:"Media,omitempty"`
+	// Operators have stored metadata, sorted by name.
+	Operators []string `json:"Operators,omitempty"`
+}
+
+// MetadataPage is one stored page of an operator's results: inline Results
+// or a claim-check Ref, as in the event.
+type MetadataPage struct {
+	AssetId      string            `json:"AssetId"`
+	OperatorName string            `json:"OperatorName"`
+	WorkflowId   string            `json:"WorkflowId,omitempty"`
+	Page         int               `json:"Page"`
+	Final        bool              `json:"Final"`
+	Results      json.RawMessage   `json:"Results,omitempty"`
+	Ref          *events.ObjectRef `json:"Ref,omitempty"`
+	Stored       time.Time         `json:"Stored"`
+}
+
+// Cursor pages through a listing: After is the last key the previous page
+// returned ("" for the first page), Limit the page size.
+type Cursor struct {
+	After string
+	Limit int
+}
+
+// Assets reads the data plane projection. Listings are ordered by a stable
+// key; the next page's After is the key of the last item returned, and
+// "" when there is no next page.
+type Assets interface {
+	// Asset returns one asset, or an error wrapping problem.ErrNotFound.
+	Asset(ctx context.Context, id string) (*Asset, error)
+	// Assets lists assets by id.
+	Assets(ctx context.Context, c Cursor) (list []Asset, next string, err error)
+	// Metadata lists an asset's metadata pages ordered by operator name
+	// then page. The key of a page is "<operator>/<page>".
+	Metadata(ctx context.Context, assetId string, c Cursor) (list []MetadataPage, next string, err error)
+	// OperatorMetadata returns one operator's pages in page order, or an
+	// error wrapping problem.ErrNotFound.
+	OperatorMetadata(ctx context.Context, assetId, operator string) ([]MetadataPage, error)
+	// WaitPosition blocks until the projection has applied the dataplane
+	// record at (partition, offset) or later.
+	WaitPosition(ctx context.Context, partition int32, offset int64) error
+}
+
+// Segment is a segment's current state: the last SegmentStatusChanged,
+// with the time of its first and last moves.
+type Segment struct {
+	events.SegmentStatusChanged
+	Created time.Time `json:"Created"`
+	Updated time.Time `json:"Updated"`
+}
+
+// SegmentFilter selects segments; empty fields match all.
+type SegmentFilter struct {
+	SessionId string
+	Status    string
+	// UpdatedBefore selects segments whose last move is older (the reaper's
+	// query for stale pending segments).
+	UpdatedBefore time.Time
+	Limit         int
+}
+
+// Segments reads the segment projection.
+type Segments interface {
+	// Segment returns one segment, or an error wrapping problem.ErrNotFound.
+	Segment(ctx context.Context, id string) (*Segment, error)
+	// Segments lists segments ordered by session then window index.
+	Segments(ctx context.Context, f SegmentFilter) ([]Segment, error)
 }

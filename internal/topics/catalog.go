@@ -56,6 +56,8 @@ func (c Catalog) Results() string        { return c.name("results") }
 func (c Catalog) Admission() string      { return c.name("admission") }
 func (c Catalog) AdmissionState() string { return c.name("admission-state") }
 func (c Catalog) DLQ() string            { return c.name("dlq") }
+func (c Catalog) Dataplane() string      { return c.name("dataplane") }
+func (c Catalog) Segments() string       { return c.name("segments") }
 
 // Tier returns the retry topic for a delay tier, e.g. retry.10s.
 func (c Catalog) Tier(d time.Duration) string { return c.name("retry." + TierName(d)) }
@@ -122,6 +124,10 @@ func (c Catalog) Specs() []Spec {
 		{Name: c.Admission(), Partitions: 1, Retention: days(7)},
 		{Name: c.AdmissionState(), Partitions: 1, Compact: true},
 		{Name: c.DLQ(), Partitions: c.Partitions, Retention: days(90)},
+		// The change stream and segment transitions are sources of truth,
+		// kept forever like executions.
+		{Name: c.Dataplane(), Partitions: c.Partitions},
+		{Name: c.Segments(), Partitions: c.Partitions},
 	}
 	for _, t := range Tiers {
 		s = append(s, Spec{Name: c.Tier(t), Partitions: c.Partitions, Retention: days(7)})

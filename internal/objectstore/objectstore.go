@@ -1,0 +1,43 @@
+// Package objectstore is the engine's object storage: one interface with a
+// local-directory backend (the embedded default) and an S3 backend
+// (aws-sdk-go-v2; AWS or MinIO). Keys are validated before any backend sees
+// them: no "..", no absolute paths, nothing that escapes the root.
+package objectstore
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Info describes a stored object.
+type Info struct {
+	Bucket      string
+	Key         string
+	Size        int64
+	ContentType string
+	Modified    time.Time
+}
+
+// Store reads and writes objects. Errors for a bad bucket or key wrap
+// problem.ErrInvalid; a missing object wraps problem.ErrNotFound.
+type Store interface {
+	// Put streams r (size bytes, or -1 when unknown) to bucket/key,
+	// replacing what is there. It never holds the whole object in memory.
+	Put(ctx context.Context, bucket, key string, r io.Reader, size int64, contentType string) (Info, error)
+	// Get opens an object; the caller closes the reader.
+	Get(ctx context.Context, bucket, key string) (io.ReadCloser, Info, error)
+	// Stat describes an object.
+	Stat(ctx context.Context, bucket, key string) (Info, error)
+	// Delete removes an object; deleting a missing object is not an error.
+	Delete(ctx context.Context, bucket, key string) error
+	// List returns the objects under prefix, sorted by key.
+	List(ctx context.Context, bucket, prefix string) ([]Info, error)
+}
+
+// Presigner is implemented by backends that can hand out URLs for clients
+// to upload and download directly (S3).
+type Presigner interface {
+	PresignPut(ctx context.Context, bucket, key string, ttl time.Duration) (string, error)
+	PresignGet(ctx context.Context, bucket, key string, ttl time.Duration) (string, error)
+}
