@@ -1,7 +1,8 @@
 // Package objectstore is the engine's object storage: one interface with a
 // local-directory backend (the embedded default) and an S3 backend
 // (aws-sdk-go-v2; AWS or MinIO). Keys are validated before any backend sees
-// them: no "..", no absolute paths, nothing that escapes the root.
+// them: no "..", no absolute paths, nothing that escapes the root
+// (ValidateKey, ValidateBucket; the same rules on both backends).
 package objectstore
 
 import (
@@ -34,6 +35,22 @@ type Store interface {
 	// List returns the objects under prefix, sorted by key.
 	List(ctx context.Context, bucket, prefix string) ([]Info, error)
 }
+
+// BucketMaker is implemented by both backends: EnsureBucket creates a
+// bucket unless it exists (call it at start-up for the configured bucket).
+// The local backend also creates a bucket on its first Put; S3 does not,
+// and a Put to a missing bucket wraps problem.ErrNotFound.
+type BucketMaker interface {
+	EnsureBucket(ctx context.Context, bucket string) error
+}
+
+var (
+	_ Store       = (*Local)(nil)
+	_ BucketMaker = (*Local)(nil)
+	_ Store       = (*S3)(nil)
+	_ BucketMaker = (*S3)(nil)
+	_ Presigner   = (*S3)(nil)
+)
 
 // Presigner is implemented by backends that can hand out URLs for clients
 // to upload and download directly (S3).
