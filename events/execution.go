@@ -119,6 +119,12 @@ type OperatorSkipped struct {
 	Operator string `json:"Operator"`
 	Reason   string `json:"Reason"`
 }
+
+// OperatorDispatched records one task written to its task topic: the first
+// delivery of an attempt's Start step, a Monitor check, a retry's new
+// attempt or a deferred task's redelivery. DelayMs > 0 means the task went
+// through the retry tiers and reaches its topic that much later; Delivery
+// counts the deliveries of one step (1 unless the worker deferred it).
 type OperatorDispatched struct {
 	Path     string `json:"Path"`
 	Stage    string `json:"Stage"`
@@ -127,6 +133,8 @@ type OperatorDispatched struct {
 	Attempt  int    `json:"Attempt"`
 	Phase    string `json:"Phase"`
 	Topic    string `json:"Topic"`
+	Delivery int    `json:"Delivery,omitempty"`
+	DelayMs  int64  `json:"DelayMs,omitempty"`
 }
 type OperatorExecuting struct {
 	Path         string          `json:"Path"`
@@ -160,6 +168,44 @@ type OperatorFailed struct {
 	Error    string `json:"Error"`
 	Cause    string `json:"Cause,omitempty"`
 }
+
+// OperatorRetrying records that attempt Attempt failed (an Error result, or
+// States.Timeout) and that retrier Retrier of the Task state matched with
+// retries left: attempt NextAttempt is dispatched (an OperatorDispatched
+// follows) and reaches the worker after DelayMs, at Due. The delay, jitter
+// included, is decided once and recorded here; folding never recomputes it.
+type OperatorRetrying struct {
+	Path        string    `json:"Path"`
+	Stage       string    `json:"Stage"`
+	Operator    string    `json:"Operator"`
+	TaskId      string    `json:"TaskId,omitempty"`
+	Attempt     int       `json:"Attempt"`
+	Error       string    `json:"Error"`
+	Cause       string    `json:"Cause,omitempty"`
+	Retrier     int       `json:"Retrier"`
+	NextAttempt int       `json:"NextAttempt"`
+	DelayMs     int64     `json:"DelayMs"`
+	Due         time.Time `json:"Due"`
+}
+
+// OperatorDeferred records that a worker answered a task with Status
+// Deferred (say, its GPU is down): the same attempt and phase is delivered
+// again (an OperatorDispatched with Delivery+1 follows) after DelayMs, at
+// Due. A deferral uses no retry attempt, and the operator timeout restarts
+// at the redelivery.
+type OperatorDeferred struct {
+	Path     string    `json:"Path"`
+	Stage    string    `json:"Stage"`
+	Operator string    `json:"Operator"`
+	TaskId   string    `json:"TaskId"`
+	Attempt  int       `json:"Attempt"`
+	Phase    string    `json:"Phase"`
+	Delivery int       `json:"Delivery"`
+	DelayMs  int64     `json:"DelayMs"`
+	Due      time.Time `json:"Due"`
+	Reason   string    `json:"Reason,omitempty"`
+}
+
 type StageCompleted struct {
 	Path     string                 `json:"Path"`
 	Stage    string                 `json:"Stage"`
@@ -205,6 +251,8 @@ func (OperatorExecuting) EventType() string  { return "OperatorExecuting" }
 func (OperatorWaiting) EventType() string    { return "OperatorWaiting" }
 func (OperatorCompleted) EventType() string  { return "OperatorCompleted" }
 func (OperatorFailed) EventType() string     { return "OperatorFailed" }
+func (OperatorRetrying) EventType() string   { return "OperatorRetrying" }
+func (OperatorDeferred) EventType() string   { return "OperatorDeferred" }
 func (StageCompleted) EventType() string     { return "StageCompleted" }
 func (StageFailed) EventType() string        { return "StageFailed" }
 func (ExecutionWaiting) EventType() string   { return "ExecutionWaiting" }
@@ -228,6 +276,8 @@ func init() {
 	register(KindEvent, 1, func() Payload { return &OperatorWaiting{} })
 	register(KindEvent, 1, func() Payload { return &OperatorCompleted{} })
 	register(KindEvent, 1, func() Payload { return &OperatorFailed{} })
+	register(KindEvent, 1, func() Payload { return &OperatorRetrying{} })
+	register(KindEvent, 1, func() Payload { return &OperatorDeferred{} })
 	register(KindEvent, 1, func() Payload { return &StageCompleted{} })
 	register(KindEvent, 1, func() Payload { return &StageFailed{} })
 	register(KindEvent, 1, func() Payload { return &ExecutionWaiting{} })

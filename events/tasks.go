@@ -13,6 +13,10 @@ const (
 	ResultComplete  = "Complete"
 	ResultError     = "Error"
 	ResultExecuting = "Executing"
+	// ResultDeferred: the worker cannot run the task now (a GPU is down,
+	// a service throttles); deliver it again after DeferMs. It uses no
+	// retry attempt. See docs/retries.md.
+	ResultDeferred = "Deferred"
 )
 
 // OperatorInput is what an operator receives as Input: MIE's Media and
@@ -25,6 +29,10 @@ type OperatorInput struct {
 // OperatorTask is MIE's operator event, sent on an operator's task topic and
 // keyed by execution id. TaskId, Attempt and Phase tie the result back to the
 // dispatch; MonitorState is what an Async operator's start step returned.
+// Attempt counts attempts (1, then 2 for the first retry, ...); Delivery
+// counts deliveries of this step of this attempt: 1, then one more each
+// time a worker answered Deferred. The executor always sets it; absent (0,
+// from older producers) means 1.
 type OperatorTaskRequest struct {
 	Name                string          `json:"Name"`
 	AssetId             string          `json:"AssetId"`
@@ -37,12 +45,15 @@ type OperatorTaskRequest struct {
 	Path                string          `json:"Path"`
 	TaskId              string          `json:"TaskId"`
 	Attempt             int             `json:"Attempt"`
+	Delivery            int             `json:"Delivery,omitempty"`
 	Phase               string          `json:"Phase"`
 	MonitorState        json.RawMessage `json:"MonitorState,omitempty"`
 }
 
 // OperatorResult is a worker's answer on the results topic, keyed by
-// execution id.
+// execution id. A Deferred answer sets DeferMs (how long to wait before the
+// task is delivered again) and Reason (why, for people); Delivery echoes the
+// task's.
 type OperatorResult struct {
 	WorkflowExecutionId string                 `json:"WorkflowExecutionId"`
 	Name                string                 `json:"Name"`
@@ -58,6 +69,9 @@ type OperatorResult struct {
 	Cause               string                 `json:"Cause,omitempty"`
 	MonitorState        json.RawMessage        `json:"MonitorState,omitempty"`
 	CheckAfterMs        int64                  `json:"CheckAfterMs,omitempty"`
+	Delivery            int                    `json:"Delivery,omitempty"`
+	DeferMs             int64                  `json:"DeferMs,omitempty"`
+	Reason              string                 `json:"Reason,omitempty"`
 }
 
 func (OperatorTaskRequest) EventType() string { return "OperatorTask" }

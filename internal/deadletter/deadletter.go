@@ -6,6 +6,7 @@ package deadletter
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -48,6 +49,15 @@ const (
 	// ReasonBadRelayHeaders: a record on a relay tier has missing or
 	// invalid relay headers.
 	ReasonBadRelayHeaders = "bad-relay-headers"
+	// ReasonSchemaInvalid: the record does not match its JSON Schema
+	// (checked where a processor validates its inputs).
+	ReasonSchemaInvalid = "schema-invalid"
+	// ReasonHandlerFailed: handling the record failed (panicked) again and
+	// again; the error is the last failure.
+	ReasonHandlerFailed = "handler-failed"
+	// ReasonUndeliverable: the relay could not deliver the record to its
+	// target topic (it does not exist, or refuses the record).
+	ReasonUndeliverable = "undeliverable"
 )
 
 // Record returns a dead letter for r addressed to dlqTopic: r's key, value
@@ -67,4 +77,64 @@ func Record(dlqTopic string, r *kgo.Record, reason, handler string, err error) *
 		kgo.RecordHeader{Key: HeaderHandler, Value: []byte(handler)},
 	)
 	return &kgo.Record{Topic: dlqTopic, Key: r.Key, Value: r.Value, Headers: h}
+}
+
+// HeaderPrefix starts every header this package adds; Letter.Headers are a
+// dead letter's headers without them.
+const HeaderPrefix = "mie-dlq-"
+
+// HeaderReplayOf is set on a record that `mie dlq replay` re-drove: the
+// position of the dead letter it came from, "<dlq topic>/<partition>@<offset>".
+// It starts with HeaderPrefix, so a replay never carries an older one on.
+const HeaderReplayOf = HeaderPrefix + "replay-of"
+
+// Letter is a dead letter read back.
+type Letter struct {
+	Reason, Error, Handler string
+	// SourceTopic, SourcePartition and SourceOffset are where the input
+	// record sat; SourcePartition is -1 when the header is missing.
+	SourceTopic     string
+	SourcePartition int32
+	SourceOffset    int64
+	// ReplayOf is set when the record had been re-driven from the DLQ
+	// before and failed again.
+	ReplayOf string
+	// Key, Value and Headers are the input record's, without the
+	// HeaderPrefix headers.
+	Key, Value []byte
+	Headers    []kgo.RecordHeader
+}
+
+// Parse reads a dead letter built by Record; ok is false when r carries no
+// reason header (it is not a dead letter).
+func Parse(r *kgo.Record) (l Letter, ok bool) {
+	l = Letter{Key: r.Key, Value: r.Value, SourcePartition: -1, SourceOffset: -1}
+	for _, h := range r.Headers {
+		v := string(h.Value)
+		switch h.Key {
+		case HeaderReason:
+			l.Reason, ok = v, true
+		case HeaderError:
+			l.Error = v
+		case HeaderSourceTopic:
+			l.SourceTopic = v
+		case HeaderSourcePartition:
+			if n, err := strconv.ParseInt(v, 10, 32); err == nil {
+				l.SourcePartition = int32(n)
+			}
+		case HeaderSourceOffset:
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				l.SourceOffset = n
+			}
+		case HeaderHandler:
+			l.Handler = v
+		case HeaderReplayOf:
+			l.ReplayOf = v
+		default:
+			if !strings.HasPrefix(h.Key, HeaderPrefix) {
+				l.Headers = append(l.Headers, h)
+			}
+		}
+	}
+	return l, ok
 }

@@ -84,3 +84,18 @@ func TestRecord(t *testing.T) {
 		})
 	}
 }
+
+// TestParse reads back what Record writes, without the dead-letter headers.
+func TestParse(t *testing.T) {
+	in := &kgo.Record{Topic: "p.results", Partition: 2, Offset: 9, Key: []byte("exec-1"), Value: []byte("v"),
+		Headers: []kgo.RecordHeader{{Key: "mie-type", Value: []byte("OperatorResult")}, {Key: deadletter.HeaderReplayOf, Value: []byte("p.dlq/1@4")}}}
+	l, ok := deadletter.Parse(deadletter.Record("p.dlq", in, deadletter.ReasonHandlerFailed, "mie-executor", errors.New("panicked")))
+	want := deadletter.Letter{Reason: "handler-failed", Error: "panicked", Handler: "mie-executor", SourceTopic: "p.results",
+		SourcePartition: 2, SourceOffset: 9, ReplayOf: "p.dlq/1@4", Key: in.Key, Value: in.Value, Headers: in.Headers[:1]}
+	if !ok || !reflect.DeepEqual(l, want) {
+		t.Fatalf("Parse = %+v, %v\nwant %+v", l, ok, want)
+	}
+	if _, ok := deadletter.Parse(in); ok {
+		t.Fatal("a record without a reason header parsed as a dead letter")
+	}
+}

@@ -1,6 +1,7 @@
 package definitions
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/problem"
+	"github.com/mie-kafka/mie/internal/retry"
 	"github.com/mie-kafka/mie/internal/topics"
 )
 
@@ -69,7 +71,8 @@ func nameRune(r rune) bool {
 }
 
 // configValues checks the well-known keys of an operator configuration
-// where present: MediaType a non-empty string, Enabled a boolean.
+// where present: MediaType a non-empty string, Enabled a boolean, Retry a
+// retry policy (docs/retries.md).
 func (p *problems) configValues(field string, cfg map[string]any) {
 	if v, ok := cfg["MediaType"]; ok {
 		if s, isStr := v.(string); !isStr || s == "" {
@@ -79,6 +82,18 @@ func (p *problems) configValues(field string, cfg map[string]any) {
 	if v, ok := cfg["Enabled"]; ok {
 		if _, isBool := v.(bool); !isBool {
 			p.add(field+".Enabled", "want true or false, got %v", v)
+		}
+	}
+	if v, ok := cfg[retry.ConfigKey]; ok {
+		if _, err := retry.Parse(v); err != nil {
+			var re *retry.Error
+			if !errors.As(err, &re) {
+				p.add(field+"."+retry.ConfigKey, "%v", err)
+			} else {
+				for _, prob := range re.Problems {
+					*p = append(*p, field+"."+prob)
+				}
+			}
 		}
 	}
 }

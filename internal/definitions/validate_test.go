@@ -92,6 +92,13 @@ func TestValidateOperator(t *testing.T) {
 		{name: "configuration of wrong types", op: op(func(o *events.Operator) {
 			o.Configuration = map[string]any{"MediaType": "", "Enabled": "yes"}
 		}), wantErr: problem.ErrInvalid, mention: []string{"Configuration.MediaType:", "Configuration.Enabled:"}},
+		{name: "retry policy", op: op(func(o *events.Operator) {
+			o.Configuration = map[string]any{"MediaType": "Video", "Enabled": true, "Retry": map[string]any{"MaxAttempts": 5.0}}
+		}), wantKind: implBuiltin},
+		{name: "bad retry policy", op: op(func(o *events.Operator) {
+			o.Configuration = map[string]any{"MediaType": "Video", "Enabled": true,
+				"Retry": []any{map[string]any{"MaxAttempts": -1.0, "BackoffRate": 0.1}}}
+		}), wantErr: problem.ErrInvalid, mention: []string{"Configuration.Retry[0].MaxAttempts:", "Configuration.Retry[0].BackoffRate:"}},
 		{name: "unknown builtin", op: op(func(o *events.Operator) { o.StartLambdaArn = "builtin:Nope" }),
 			wantErr: problem.ErrInvalid, mention: []string{"StartLambdaArn:", "Nope", "Passthrough"}},
 		{name: "builtin of another type", op: op(func(o *events.Operator) { o.StartLambdaArn = "builtin:Sleep" }),

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"time"
 
 	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/retry"
 )
 
 // Task is an operator task to produce, now or after Delay.
@@ -31,6 +33,10 @@ type Options struct {
 	// OperatorTimeout bounds one operator attempt when its Task state sets
 	// no TimeoutSeconds; 0 means no bound.
 	OperatorTimeout time.Duration
+	// Rand returns a random number in [0, 1) for the full jitter of retry
+	// delays; default math/rand/v2's Float64. The delay it yields is
+	// recorded in OperatorRetrying, so replays never call it.
+	Rand func() float64
 }
 
 // WaitImplementation is the engine-native Wait operator: the workflow goes
@@ -45,6 +51,13 @@ type decider struct {
 	now  time.Time
 	opts Options
 	out  Output
+}
+
+func (d *decider) random() float64 {
+	if d.opts.Rand != nil {
+		return d.opts.Rand()
+	}
+	return rand.Float64()
 }
 
 func (d *decider) emit(p events.Payload) {
@@ -131,9 +144,7 @@ func Sweep(x *Execution, now time.Time, opts Options) Output {
 		if timeout <= 0 || now.Sub(n.Dispatched) < timeout {
 			continue
 		}
-		d.emit(&events.OperatorFailed{Path: path, Stage: n.Stage, Operator: n.Operator, TaskId: n.TaskId, Attempt: n.Attempt,
-			Error: "States.Timeout", Cause: fmt.Sprintf("operator %s ran longer than %s", n.Operator, timeout)})
-		d.fail(path)
+		d.attemptFailed(path, retry.ErrorTimeout, fmt.Sprintf("operator %s ran longer than %s", n.Operator, timeout))
 		if x.Terminal() {
 			break
 		}
@@ -189,19 +200,19 @@ func (d *decider) result(r *events.OperatorResult) {
 			d.failExecution(err.Error(), "")
 			return
 		}
-		d.dispatch(r.Path, st, events.PhaseMonitor, check)
+		d.dispatch(r.Path, st, events.PhaseMonitor, check, n.Attempt, 1)
 	case events.ResultComplete:
 		d.emit(&events.OperatorCompleted{Path: r.Path, Stage: n.Stage, Operator: n.Operator, TaskId: n.TaskId,
 			Attempt: n.Attempt, Media: r.Media, MetaData: r.MetaData})
 		d.advance(r.Path)
+	case events.ResultDeferred:
+		d.deferred(r.Path, r)
 	default:
 		msg := r.Error
 		if msg == "" {
 			msg = "operator returned status " + r.Status
 		}
-		d.emit(&events.OperatorFailed{Path: r.Path, Stage: n.Stage, Operator: n.Operator, TaskId: n.TaskId,
-			Attempt: n.Attempt, Error: msg, Cause: r.Cause})
-		d.fail(r.Path)
+		d.attemptFailed(r.Path, msg, r.Cause)
 	}
 }
 
@@ -219,7 +230,7 @@ func (d *decider) enter(prefix, name string, m *events.Machine) {
 		path = prefix + "/" + name
 	}
 	st, ok := m.States[name]
-	if !ok {
+	if !ok || st == nil {
 		d.failExecution("States.Runtime", fmt.Sprintf("state %q does not exist", path))
 		return
 	}
@@ -266,28 +277,27 @@ func (d *decider) task(path string, st *events.State) {
 		}
 		return
 	}
-	d.dispatch(path, st, events.PhaseStart, 0)
+	d.dispatch(path, st, events.PhaseStart, 0, 1, 1)
 }
 
-func (d *decider) dispatch(path string, st *events.State, phase string, delay time.Duration) {
+// dispatch writes a task for the state at path: delivery number delivery of
+// step phase of attempt attempt, reaching its topic after delay (through the
+// retry tiers when delay > 0).
+func (d *decider) dispatch(path string, st *events.State, phase string, delay time.Duration, attempt, delivery int) {
 	op := st.Operator
-	n := d.x.Nodes[path]
-	// Every dispatch, monitor checks included, gets a task id of its own:
-	// a task delivered twice (the relay is at-least-once) answers with an
-	// id that is no longer current and is ignored, so no second polling
-	// chain can start.
-	attempt, taskID := 1, events.NewID()
-	if n != nil && phase == events.PhaseMonitor {
-		attempt = n.Attempt
-	}
+	// Every dispatch, monitor checks, retries and redeliveries included,
+	// gets a task id of its own: a task delivered twice (the relay is
+	// at-least-once) answers with an id that is no longer current and is
+	// ignored, so no second polling chain can start.
+	taskID := events.NewID()
 	d.emit(&events.OperatorDispatched{Path: path, Stage: op.Stage, Operator: op.Name, TaskId: taskID,
-		Attempt: attempt, Phase: phase, Topic: op.Topic})
-	n = d.x.Nodes[path]
+		Attempt: attempt, Phase: phase, Topic: op.Topic, Delivery: delivery, DelayMs: delay.Milliseconds()})
+	n := d.x.Nodes[path]
 	d.out.Tasks = append(d.out.Tasks, Task{Topic: op.Topic, Delay: delay, Task: events.OperatorTaskRequest{
 		Name: op.Name, AssetId: d.x.AssetId, WorkflowExecutionId: d.x.Id,
 		Input:         events.OperatorInput{Media: d.x.Globals.Media, MetaData: d.x.Globals.MetaData},
 		Configuration: op.Configuration, StageName: op.Stage, Type: op.Type, Implementation: op.Implementation,
-		Path: path, TaskId: taskID, Attempt: attempt, Phase: phase, MonitorState: n.MonitorState,
+		Path: path, TaskId: taskID, Attempt: attempt, Delivery: delivery, Phase: phase, MonitorState: n.MonitorState,
 	}})
 }
 
@@ -406,34 +416,6 @@ func (d *decider) waitingNodes(stage string) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// fail handles the failure of the state at path: the enclosing stage fails
-// and, with no fallback state, the execution goes to Error.
-func (d *decider) fail(path string) {
-	n := d.x.Nodes[path]
-	parent, _, _, nested := parentOf(path)
-	if nested {
-		if ps, err := d.x.StateAt(parent); err == nil {
-			if pn := d.x.Nodes[parent]; pn != nil && pn.Status == NodeStarted {
-				d.emit(&events.StageFailed{Path: parent, Stage: ps.Stage, Error: n.Error, Cause: n.Cause})
-			}
-		}
-	}
-	d.failExecution(n.Error, n.Cause)
-}
-
-func (d *decider) failStage(path string, st *events.State, msg string) {
-	d.emit(&events.StageFailed{Path: path, Stage: st.Stage, Error: msg})
-	d.failExecution(msg, "")
-}
-
-func (d *decider) failExecution(msg, cause string) {
-	if d.x.Terminal() {
-		return
-	}
-	d.emit(&events.ExecutionFailed{ExecutionId: d.x.Id, Error: msg, Cause: cause})
-	d.out.Admission = append(d.out.Admission, &events.SlotReleased{ExecutionId: d.x.Id, Reason: "failed"})
 }
 
 func (d *decider) complete() {

@@ -67,11 +67,12 @@ type run struct {
 	tasks  []Task
 	adm    []events.Payload
 	now    time.Time
+	opts   Options
 }
 
 func newRun(t *testing.T, cmd *events.StartExecution) *run {
 	x, out := Start(cmd, t0)
-	r := &run{t: t, x: x, now: t0}
+	r := &run{t: t, x: x, now: t0, opts: Options{OperatorTimeout: time.Minute}}
 	r.take(out)
 	return r
 }
@@ -84,7 +85,7 @@ func (r *run) take(o Output) {
 
 func (r *run) do(p events.Payload) Output {
 	r.now = r.now.Add(time.Second)
-	o := Handle(r.x, p, r.now, Options{OperatorTimeout: time.Minute})
+	o := Handle(r.x, p, r.now, r.opts)
 	r.take(o)
 	return o
 }
@@ -141,7 +142,9 @@ func (r *run) replayEquals() {
 		r.t.Fatalf("replay differs: %s/%d vs %s/%d", got.Status, got.Version, r.x.Status, r.x.Version)
 	}
 	for p, n := range r.x.Nodes {
-		if g := got.Nodes[p]; g == nil || g.Status != n.Status || g.TaskId != n.TaskId || !reflect.DeepEqual(g.MetaData, n.MetaData) {
+		if g := got.Nodes[p]; g == nil || g.Status != n.Status || g.TaskId != n.TaskId || !reflect.DeepEqual(g.MetaData, n.MetaData) ||
+			g.Attempt != n.Attempt || g.Delivery != n.Delivery || g.Phase != n.Phase || !reflect.DeepEqual(g.Retries, n.Retries) ||
+			g.Deferrals != n.Deferrals || g.LastError != n.LastError || g.Error != n.Error || string(g.MonitorState) != string(n.MonitorState) {
 			r.t.Fatalf("replay node %s differs: %+v vs %+v", p, g, n)
 		}
 	}
@@ -214,7 +217,8 @@ func TestFilterAndFailures(t *testing.T) {
 		},
 		{
 			name: "an operator error fails stage and execution",
-			ops:  []opSpec{{name: "F", impl: "builtin:Fail"}, {name: "P", impl: "builtin:Passthrough"}},
+			ops: []opSpec{{name: "F", impl: "builtin:Fail", cfg: map[string]any{"Retry": []any{}}},
+				{name: "P", impl: "builtin:Passthrough"}},
 			results: []struct {
 				op, status string
 				meta       map[string]any
@@ -341,7 +345,7 @@ func TestCancelAndTimeout(t *testing.T) {
 		r.replayEquals()
 	})
 	t.Run("operator timeout fails the execution", func(t *testing.T) {
-		r := newRun(t, build(t, []opSpec{{name: "P", impl: "builtin:Passthrough"}}))
+		r := newRun(t, build(t, []opSpec{{name: "P", impl: "builtin:Passthrough", cfg: map[string]any{"Retry": []any{}}}}))
 		r.do(&events.AdmitExecution{})
 		opts := Options{OperatorTimeout: time.Minute}
 		d := Deadline(r.x, opts)

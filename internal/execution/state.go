@@ -65,25 +65,37 @@ type Execution struct {
 // Node is one run of a state: a Parallel (an MIE stage) or a Task (an
 // operator).
 type Node struct {
-	Path         string
-	Type         string
-	Stage        string
-	Operator     string
-	Status       string
-	Attempt      int
-	TaskId       string
-	Phase        string
-	Waiting      bool
-	Reason       string
-	Media        map[string]events.MediaObject
-	MetaData     map[string]any
-	MonitorState json.RawMessage
-	Error        string
-	Cause        string
-	Started      time.Time
-	Ended        time.Time
-	// Dispatched is when the current attempt was first dispatched; the
-	// operator timeout counts from it.
+	Path     string
+	Type     string
+	Stage    string
+	Operator string
+	Status   string
+	Attempt  int
+	TaskId   string
+	Phase    string
+	// Delivery counts the deliveries of the current step (Start of this
+	// attempt, or one Monitor check): 1, plus one per deferral.
+	Delivery int
+	// Retries counts the retries decided by each retrier of the Task
+	// state, by its index; Deferrals counts the worker's deferrals.
+	Retries   []int
+	Deferrals int
+	// LastError and LastCause are the failure of the latest attempt that
+	// was retried.
+	LastError, LastCause string
+	Waiting              bool
+	Reason               string
+	Media                map[string]events.MediaObject
+	MetaData             map[string]any
+	MonitorState         json.RawMessage
+	Error                string
+	Cause                string
+	Started              time.Time
+	Ended                time.Time
+	// Dispatched is when the current attempt reached (or reaches) its
+	// worker: its Start dispatch plus the dispatch's delay through the
+	// retry tiers, or the redelivery after a deferral. The operator timeout
+	// counts from it, so a pending retry or redelivery never times out.
 	Dispatched time.Time
 }
 
@@ -119,13 +131,28 @@ func (x *Execution) Apply(at time.Time, p events.Payload) error {
 	case *events.OperatorDispatched:
 		n := x.node(e.Path, events.StateTask)
 		n.Stage, n.Operator, n.Phase = e.Stage, e.Operator, e.Phase
-		n.TaskId = e.TaskId
+		n.TaskId, n.Delivery = e.TaskId, max(e.Delivery, 1)
+		reaches := at.Add(time.Duration(e.DelayMs) * time.Millisecond)
 		if e.Phase == events.PhaseStart {
-			n.Status, n.Attempt, n.Dispatched = NodeStarted, e.Attempt, at
+			n.Status, n.Attempt, n.Dispatched, n.MonitorState = NodeStarted, e.Attempt, reaches, nil
 			if n.Started.IsZero() {
 				n.Started = at
 			}
+		} else if n.Delivery > 1 {
+			// A deferred Monitor check: the timeout restarts at its
+			// redelivery.
+			n.Dispatched = reaches
 		}
+	case *events.OperatorRetrying:
+		n := x.node(e.Path, events.StateTask)
+		for len(n.Retries) <= e.Retrier {
+			n.Retries = append(n.Retries, 0)
+		}
+		n.Retries[e.Retrier]++
+		n.LastError, n.LastCause = e.Error, e.Cause
+	case *events.OperatorDeferred:
+		n := x.node(e.Path, events.StateTask)
+		n.Deferrals++
 	case *events.OperatorExecuting:
 		n := x.node(e.Path, events.StateTask)
 		n.Status, n.MonitorState = NodeExecuting, e.MonitorState
@@ -217,7 +244,7 @@ func (x *Execution) StateAt(path string) (*events.State, error) {
 	m := &x.Machine
 	for i := 0; ; i += 2 {
 		st, ok := m.States[parts[i]]
-		if !ok {
+		if !ok || st == nil {
 			return nil, fmt.Errorf("path %q: no state %q", path, parts[i])
 		}
 		if i == len(parts)-1 {

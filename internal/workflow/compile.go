@@ -11,6 +11,7 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/problem"
+	"github.com/mie-kafka/mie/internal/retry"
 	"github.com/mie-kafka/mie/internal/topics"
 )
 
@@ -121,6 +122,15 @@ func Build(wf events.Workflow, stages map[string]events.Stage, ops map[string]ev
 			if n, ok := number(cfg["TimeoutSeconds"]); ok && n > 0 {
 				task.TimeoutSeconds = int(n)
 			}
+			// The operator's retry policy (MIE's default when it sets
+			// none) becomes the Task state's ASL Retry. The operator and
+			// stage settings were validated when defined; a per-run
+			// override is checked here.
+			rs, err := retry.FromConfig(cfg)
+			if err != nil {
+				return Compiled{}, problem.Invalid(fmt.Sprintf("Configuration.%s.%s", sname, oname), "%v", err)
+			}
+			task.Retry = rs
 			par.Branches = append(par.Branches, events.Machine{StartAt: oname, States: map[string]*events.State{oname: task}})
 		}
 		out.Workflow.Stages[sname] = es

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/mie-kafka/mie/events"
@@ -94,6 +95,7 @@ func TestCompileErrors(t *testing.T) {
 		{"unknown workflow", "nope", nil, problem.ErrNotFound},
 		{"override names unknown stage", "wf", events.Configuration{"Z": {}}, problem.ErrInvalid},
 		{"override names operator not in stage", "wf", events.Configuration{"A": {"W": {}}}, problem.ErrInvalid},
+		{"override with a bad retry policy", "wf", events.Configuration{"A": {"P1": {"Retry": map[string]any{"BackoffRate": 0.5}}}}, problem.ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,5 +109,37 @@ func TestCompileErrors(t *testing.T) {
 	delete(d.ops, "W")
 	if _, err := Compile(d, "wf", nil, cat); !errors.Is(err, problem.ErrConflict) {
 		t.Fatalf("deleted operator: %v", err)
+	}
+}
+
+// TestCompileRetry: every operator Task gets MIE's default retry policy
+// unless its Configuration (operator, stage or per-run) sets Retry.
+func TestCompileRetry(t *testing.T) {
+	d := fixture()
+	p2 := d.ops["P2"]
+	p2.Configuration["Retry"] = []any{map[string]any{"ErrorEquals": []any{"Throttled"}, "IntervalSeconds": 0.5, "MaxAttempts": 4.0,
+		"JitterStrategy": "FULL"}}
+	d.ops["P2"] = p2
+	got, err := Compile(d, "wf", events.Configuration{"B": {"W": {"Retry": []any{}}}}, topics.New("", 4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := func(stage string, b int, name string) *events.State {
+		return got.Machine.States[stage].Branches[b].States[name]
+	}
+	if r := task("A", 0, "P1").Retry; len(r) != 1 || r[0].ErrorEquals[0] != "States.ALL" || r[0].IntervalSeconds != 2 ||
+		r[0].MaxAttempts != 2 || r[0].BackoffRate != 2 {
+		t.Fatalf("P1 has no MIE default retry: %+v", r)
+	}
+	if r := task("A", 1, "P2").Retry; len(r) != 1 || r[0].ErrorEquals[0] != "Throttled" || r[0].IntervalSeconds != 0.5 ||
+		r[0].MaxAttempts != 4 || r[0].JitterStrategy != "FULL" {
+		t.Fatalf("P2's policy not compiled: %+v", r)
+	}
+	if r := task("B", 0, "W").Retry; r != nil {
+		t.Fatalf("a per-run Retry of [] should turn retries off: %+v", r)
+	}
+	_, err = Compile(fixture(), "wf", events.Configuration{"A": {"P1": {"Retry": map[string]any{"MaxAttempts": -2.0}}}}, topics.New("", 4))
+	if !errors.Is(err, problem.ErrInvalid) || !strings.Contains(err.Error(), "Configuration.A.P1: Retry.MaxAttempts") {
+		t.Fatalf("bad override: %v", err)
 	}
 }

@@ -24,12 +24,20 @@ import (
 // producer that counts instead of sending. 50 executions of 3 stages of 2
 // operators run stage A; each gets both results, so half the results
 // complete a stage and dispatch the next one.
+//
+// The validated variant also checks every input against its JSON Schema
+// (Config.ValidateInputs): what that costs.
 func BenchmarkBatch(b *testing.B) {
+	b.Run("plain", func(b *testing.B) { benchmarkBatch(b, false) })
+	b.Run("validated", func(b *testing.B) { benchmarkBatch(b, true) })
+}
+
+func benchmarkBatch(b *testing.B, validate bool) {
 	const executions = 50
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	cat := topics.New("", topics.DefaultPartitions)
 	x, err := New(Config{Kafka: broker.Config{Brokers: []string{"127.0.0.1:1"}}, Catalog: cat, TransactionalID: "bench",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: func() time.Time { return now }})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: func() time.Time { return now }, ValidateInputs: validate})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,34 +15,59 @@ import (
 	"github.com/mie-kafka/mie/internal/transact"
 )
 
+// assigned and revoked run on the consumer group's goroutine. They only
+// queue the change, which the next batch applies: kgo calls revoked while
+// holding the transactional session's lock, which a batch in hand needs to
+// end its transaction, so waiting here for the batch would deadlock.
+
 // assigned marks gained partitions for a rebuild before their first batch.
 func (x *Executor) assigned(_ context.Context, _ *kgo.Client, gained map[string][]int32) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	n := 0
-	for _, ps := range gained {
-		for _, p := range ps {
-			if x.part[p] == nil {
-				x.part[p] = &partition{}
-			}
-			n++
-		}
-	}
+	n := x.queueChange(true, gained)
 	if n > 0 { // cooperative rebalances also call with nothing gained
 		x.log.Info("partitions assigned", "partitions", gained)
 	}
 }
 
-// revoked drops the state of partitions we no longer own.
+// revoked drops the state of partitions we no longer own. A batch in hand
+// that holds their records is aborted by the session.
 func (x *Executor) revoked(_ context.Context, _ *kgo.Client, lost map[string][]int32) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	for _, ps := range lost {
-		for _, p := range ps {
-			delete(x.part, p)
+	x.queueChange(false, lost)
+	x.log.Info("partitions revoked", "partitions", lost)
+}
+
+type partitionChange struct {
+	gained bool
+	parts  []int32
+}
+
+func (x *Executor) queueChange(gained bool, m map[string][]int32) int {
+	var parts []int32
+	for _, ps := range m {
+		parts = append(parts, ps...)
+	}
+	x.changesMu.Lock()
+	defer x.changesMu.Unlock()
+	x.changes = append(x.changes, partitionChange{gained: gained, parts: parts})
+	return len(parts)
+}
+
+// applyChanges applies the queued assignments and revocations, in order.
+// The caller holds x.mu.
+func (x *Executor) applyChanges() {
+	x.changesMu.Lock()
+	changes := x.changes
+	x.changes = nil
+	x.changesMu.Unlock()
+	for _, c := range changes {
+		for _, p := range c.parts {
+			switch {
+			case !c.gained:
+				delete(x.part, p)
+			case x.part[p] == nil:
+				x.part[p] = &partition{}
+			}
 		}
 	}
-	x.log.Info("partitions revoked", "partitions", lost)
 }
 
 // rebuildPending folds the executions topic for every owned partition that

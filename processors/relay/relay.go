@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/internal/broker"
@@ -28,12 +29,25 @@ const fetchMaxWait = 250 * time.Millisecond
 // produce failed.
 const retryBackoff = time.Second
 
+// DefaultSessionTimeout is the default of Config.SessionTimeout.
+const DefaultSessionTimeout = 10 * time.Second
+
+// DefaultMaxForwardFailures is the default of Config.MaxForwardFailures.
+const DefaultMaxForwardFailures = 3
+
+// ErrUndeliverable marks a record the relay could not deliver to its target.
+var ErrUndeliverable = errors.New("undeliverable")
+
 // Config configures a Relay.
 type Config struct {
 	Kafka   broker.Config
 	Catalog topics.Catalog
-	// Group is the consumer group; default "mie-relay".
+	// Group is the consumer group; default "mie-relay" with the catalog's
+	// prefix.
 	Group string
+	// SessionTimeout is how soon the group notices a dead relay, whose
+	// partitions wait until then; default 10s.
+	SessionTimeout time.Duration
 	// Tiers are the delay tiers consumed, each on Catalog.Tier(d); default
 	// topics.Tiers. Producers must delay into the same tiers.
 	Tiers  []time.Duration
@@ -41,6 +55,12 @@ type Config struct {
 	// Clock is the relay's time, compared with due times and record
 	// timestamps; default time.Now.
 	Clock func() time.Time
+	// MaxForwardFailures is how often forwarding one record may fail with
+	// an error that retrying does not cure (its target topic does not
+	// exist, the record is too large) before it is dead-lettered
+	// (undeliverable), so that it does not hold up its tier partition for
+	// ever; default 3.
+	MaxForwardFailures int
 }
 
 // Validate reports every problem with the configuration.
@@ -53,6 +73,9 @@ func (c Config) Validate() error {
 		if err := checkTiers(c.Tiers); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if c.MaxForwardFailures < 0 {
+		errs = append(errs, fmt.Errorf("relay: MaxForwardFailures %d is negative", c.MaxForwardFailures))
 	}
 	return errors.Join(errs...)
 }
@@ -92,8 +115,12 @@ type item struct {
 	// release is when the record leaves its tier: min(due, timestamp +
 	// tier). Zero for a dead letter.
 	release time.Time
-	// bad is why the record is dead-lettered instead.
-	bad error
+	// bad is why the record is dead-lettered instead, and reason its
+	// dead-letter reason code.
+	bad    error
+	reason string
+	// fails counts forwards that failed with a permanent error.
+	fails int
 }
 
 // New validates cfg and applies its defaults.
@@ -102,7 +129,10 @@ func New(cfg Config) (*Relay, error) {
 		return nil, err
 	}
 	if cfg.Group == "" {
-		cfg.Group = DefaultGroup
+		cfg.Group = cfg.Catalog.Group(DefaultGroup)
+	}
+	if cfg.SessionTimeout == 0 {
+		cfg.SessionTimeout = DefaultSessionTimeout
 	}
 	if cfg.Tiers == nil {
 		cfg.Tiers = topics.Tiers
@@ -112,6 +142,9 @@ func New(cfg Config) (*Relay, error) {
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
+	}
+	if cfg.MaxForwardFailures == 0 {
+		cfg.MaxForwardFailures = DefaultMaxForwardFailures
 	}
 	tiers := slices.Sorted(slices.Values(cfg.Tiers))
 	tier := make(map[string]time.Duration, len(tiers))
@@ -133,7 +166,7 @@ func New(cfg Config) (*Relay, error) {
 // pauses fetching of partitions whose head is not yet due, so at most about
 // one fetch per partition is held in memory.
 func (r *Relay) Run(ctx context.Context) error {
-	cl, err := kgo.NewClient(r.cfg.Kafka.Opts(
+	opts := append([]kgo.Opt{
 		kgo.ConsumerGroup(r.cfg.Group),
 		kgo.ConsumeTopics(slices.Sorted(func(yield func(string) bool) {
 			for t := range r.tier {
@@ -149,7 +182,8 @@ func (r *Relay) Run(ctx context.Context) error {
 		kgo.OnPartitionsAssigned(r.assigned),
 		kgo.OnPartitionsRevoked(r.revoked),
 		kgo.OnPartitionsLost(r.revoked),
-	)...)
+	}, broker.SessionOpts(r.cfg.SessionTimeout)...)
+	cl, err := kgo.NewClient(r.cfg.Kafka.Opts(opts...)...)
 	if err != nil {
 		return fmt.Errorf("relay %s: new client: %w", r.cfg.Group, err)
 	}
@@ -222,10 +256,10 @@ func (r *Relay) hold(fetches kgo.Fetches) {
 func (r *Relay) classify(rec *kgo.Record) item {
 	target, due, err := parseHeaders(rec)
 	if err != nil {
-		return item{rec: rec, bad: err}
+		return item{rec: rec, bad: err, reason: deadletter.ReasonBadRelayHeaders}
 	}
 	if _, loop := r.tier[target]; loop {
-		return item{rec: rec, bad: fmt.Errorf("%w: target %s is a relay tier", ErrBadHeaders, target)}
+		return item{rec: rec, bad: fmt.Errorf("%w: target %s is a relay tier", ErrBadHeaders, target), reason: deadletter.ReasonBadRelayHeaders}
 	}
 	release := rec.Timestamp.Add(r.tier[rec.Topic])
 	if due.Before(release) {
@@ -241,7 +275,7 @@ func (r *Relay) outgoing(it item, now time.Time) *kgo.Record {
 	case it.bad != nil:
 		r.log.Warn("dead-lettering relay record", "topic", it.rec.Topic, "partition", it.rec.Partition,
 			"offset", it.rec.Offset, "reason", it.bad)
-		return deadletter.Record(r.cfg.Catalog.DLQ(), it.rec, deadletter.ReasonBadRelayHeaders, r.cfg.Group, it.bad)
+		return deadletter.Record(r.cfg.Catalog.DLQ(), it.rec, it.reason, r.cfg.Group, it.bad)
 	case !it.due.After(now):
 		return forward(it.rec, it.target, now)
 	default:
@@ -292,6 +326,7 @@ func (r *Relay) forwardDue(ctx context.Context, cl *kgo.Client) {
 
 	// Per partition, only the acknowledged prefix counts as forwarded.
 	done := make([]int, len(runs))
+	headErr := make([]error, len(runs))
 	var commit []*kgo.Record
 	i := 0
 	for ri, ru := range runs {
@@ -301,6 +336,7 @@ func (r *Relay) forwardDue(ctx context.Context, cl *kgo.Client) {
 					r.log.Warn("forwarding failed; retrying", "topic", ru.key.topic, "partition", ru.key.part,
 						"offset", ru.items[j].rec.Offset, "to", out[i+j].Topic, "err", err)
 				}
+				headErr[ri] = err
 				break
 			}
 			done[ri]++
@@ -328,7 +364,22 @@ func (r *Relay) forwardDue(ctx context.Context, cl *kgo.Client) {
 		}
 		clear(ru.q.items[:done[ri]])
 		ru.q.items = ru.q.items[done[ri]:]
+		if headErr[ri] != nil && permanent(headErr[ri]) && len(ru.q.items) > 0 {
+			head := &ru.q.items[0]
+			if head.fails++; head.fails >= r.cfg.MaxForwardFailures && head.bad == nil {
+				head.bad = fmt.Errorf("%w: forwarding to %s failed %d times: %w", ErrUndeliverable, head.target, head.fails, headErr[ri])
+				head.reason = deadletter.ReasonUndeliverable
+			}
+		}
 	}
+}
+
+// permanent reports whether a produce error is one that retrying does not
+// cure.
+func permanent(err error) bool {
+	return errors.Is(err, kerr.UnknownTopicOrPartition) || errors.Is(err, kerr.InvalidTopicException) ||
+		errors.Is(err, kerr.TopicAuthorizationFailed) || errors.Is(err, kerr.MessageTooLarge) ||
+		errors.Is(err, kerr.RecordListTooLarge) || errors.Is(err, kerr.InvalidRecord)
 }
 
 // settle pauses partitions that hold records and resumes those that hold

@@ -88,7 +88,7 @@ func TestRelayForwardsWhenDue(t *testing.T) {
 	adm := kadm.NewClient(kafkatest.Client(t, kafka))
 	tier := cat.Tier(time.Second)
 	kafkatest.Eventually(t, "relay offsets committed", func() bool {
-		offs, err := adm.FetchOffsets(t.Context(), DefaultGroup)
+		offs, err := adm.FetchOffsets(t.Context(), cat.Group(DefaultGroup))
 		if err != nil {
 			return false
 		}
@@ -198,7 +198,7 @@ func TestRelayDeadLetters(t *testing.T) {
 			deadletter.HeaderSourceTopic:     tier,
 			deadletter.HeaderSourcePartition: strconv.Itoa(int(want.rec.Partition)),
 			deadletter.HeaderSourceOffset:    strconv.FormatInt(want.rec.Offset, 10),
-			deadletter.HeaderHandler:         DefaultGroup,
+			deadletter.HeaderHandler:         cat.Group(DefaultGroup),
 		} {
 			if h, _ := header(d, key); h != v {
 				t.Errorf("dead letter %d header %s = %q, want %q", i, key, h, v)

@@ -26,9 +26,10 @@ const (
 // Request headers sent with every call, so that an operator can deduplicate
 // redelivered calls without parsing the body.
 const (
-	HeaderTaskID  = "Mie-Task-Id"
-	HeaderAttempt = "Mie-Attempt"
-	HeaderPhase   = "Mie-Phase"
+	HeaderTaskID   = "Mie-Task-Id"
+	HeaderAttempt  = "Mie-Attempt"
+	HeaderPhase    = "Mie-Phase"
+	HeaderDelivery = "Mie-Delivery"
 )
 
 // HTTP runs operators that are HTTP endpoints (implementation
@@ -36,7 +37,7 @@ const (
 // Monitor POSTs it (Phase "Monitor", MonitorState set) to
 // Configuration["MonitorUrl"] if given, else to the same URL. The reply is
 // JSON: {Status, Media, MetaData, Error or Message, Cause, MonitorState,
-// CheckAfterMs}. See docs/operators.md.
+// CheckAfterMs, DeferMs, Reason}. See docs/operators.md and docs/retries.md.
 type HTTP struct {
 	// Client sends the requests; default http.DefaultClient.
 	Client *http.Client
@@ -68,6 +69,8 @@ type httpReply struct {
 	Cause        string                        `json:"Cause"`
 	MonitorState json.RawMessage               `json:"MonitorState"`
 	CheckAfterMs int64                         `json:"CheckAfterMs"`
+	DeferMs      int64                         `json:"DeferMs"`
+	Reason       string                        `json:"Reason"`
 }
 
 func (h *HTTP) call(ctx context.Context, target string, t *Task) (Result, error) {
@@ -94,6 +97,7 @@ func (h *HTTP) call(ctx context.Context, target string, t *Task) (Result, error)
 	req.Header.Set(HeaderTaskID, t.TaskId)
 	req.Header.Set(HeaderAttempt, strconv.Itoa(t.Attempt))
 	req.Header.Set(HeaderPhase, t.Phase)
+	req.Header.Set(HeaderDelivery, strconv.Itoa(max(t.Delivery, 1)))
 	cl := h.Client
 	if cl == nil {
 		cl = http.DefaultClient
@@ -130,6 +134,8 @@ func (rep *httpReply) result(target string) Result {
 			MonitorState: rep.MonitorState,
 			CheckAfter:   time.Duration(max(rep.CheckAfterMs, 0)) * time.Millisecond,
 		}
+	case strings.EqualFold(rep.Status, events.ResultDeferred):
+		return Deferred(time.Duration(max(rep.DeferMs, 0))*time.Millisecond, rep.Reason)
 	case strings.EqualFold(rep.Status, events.ResultError):
 		msg := rep.Error
 		if msg == "" {
@@ -140,7 +146,7 @@ func (rep *httpReply) result(target string) Result {
 		}
 		return Failed(msg, rep.Cause)
 	}
-	return Failed(fmt.Sprintf("operator %s replied with Status %q: want Complete, Executing or Error", target, rep.Status), "")
+	return Failed(fmt.Sprintf("operator %s replied with Status %q: want Complete, Executing, Deferred or Error", target, rep.Status), "")
 }
 
 // snippet returns the start of a reply body for an error's Cause.

@@ -81,6 +81,7 @@ func TestHTTPHandler(t *testing.T) {
 		"/broken":    {code: 503, body: `overloaded`},
 		"/notjson":   {code: 200, body: `<html>`},
 		"/odd":       {code: 200, body: `{"Status":"Started"}`},
+		"/defer":     {code: 200, body: `{"Status":"Deferred","DeferMs":1500,"Reason":"GPU busy"}`},
 		"/monitor":   {code: 200, body: `{"Status":"Complete","MetaData":{"Checked":true}}`},
 		"/slow":      {block: true},
 	})
@@ -142,6 +143,15 @@ func TestHTTPHandler(t *testing.T) {
 		{
 			name: "unknown status", impl: "/odd", phase: events.PhaseStart, wantPath: "/odd",
 			wantStatus: events.ResultError, wantError: `Status "Started"`,
+		},
+		{
+			name: "deferred", impl: "/defer", phase: events.PhaseStart, wantPath: "/defer",
+			wantStatus: events.ResultDeferred,
+			check: func(t *testing.T, r Result) {
+				if r.DeferAfter != 1500*time.Millisecond || r.Reason != "GPU busy" {
+					t.Errorf("result = %+v, want a deferral of 1.5s for GPU busy", r)
+				}
+			},
 		},
 		{
 			name: "monitor uses MonitorUrl", impl: "/executing", phase: events.PhaseMonitor,

@@ -9,8 +9,8 @@ import (
 )
 
 // invoke runs the step of h that t's Phase asks for and always returns a
-// valid result: errors, panics, a missing Monitor and malformed results all
-// become Status Error.
+// valid result: a DeferError becomes Status Deferred; other errors, panics, a
+// missing Monitor and malformed results become Status Error.
 func invoke(ctx context.Context, h Handler, t *Task) (res Result) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -31,10 +31,13 @@ func invoke(ctx context.Context, h Handler, t *Task) (res Result) {
 		return Failed(fmt.Sprintf("unknown task phase %q: want %s or %s", t.Phase, events.PhaseStart, events.PhaseMonitor), "")
 	}
 	if err != nil {
+		if d, ok := deferral(err); ok {
+			return d
+		}
 		return Failed(err.Error(), "")
 	}
 	switch res.Status {
-	case events.ResultComplete, events.ResultExecuting:
+	case events.ResultComplete, events.ResultExecuting, events.ResultDeferred:
 	case events.ResultError:
 		if res.Error == "" {
 			res.Error = fmt.Sprintf("operator %s failed", t.Name)
@@ -61,10 +64,14 @@ func resultOf(t *Task, res Result) *events.OperatorResult {
 		MetaData:            res.MetaData,
 		Error:               res.Error,
 		Cause:               res.Cause,
+		Delivery:            t.Delivery,
 	}
-	if res.Status == events.ResultExecuting {
+	switch res.Status {
+	case events.ResultExecuting:
 		out.MonitorState = res.MonitorState
 		out.CheckAfterMs = res.CheckAfter.Milliseconds()
+	case events.ResultDeferred:
+		out.DeferMs, out.Reason = max(res.DeferAfter, 0).Milliseconds(), res.Reason
 	}
 	return out
 }

@@ -46,9 +46,10 @@ import (
 type Task = events.OperatorTaskRequest
 
 // Result is what a handler reports for one task. Build it with Complete,
-// Failed or Executing.
+// Failed, Executing or Deferred.
 type Result struct {
-	// Status is events.ResultComplete, ResultError or ResultExecuting.
+	// Status is events.ResultComplete, ResultError, ResultExecuting or
+	// ResultDeferred.
 	Status string
 	// Media holds media objects the operator derived, by media type.
 	Media map[string]events.MediaObject
@@ -62,6 +63,10 @@ type Result struct {
 	// CheckAfter is how long the executor waits before the next Monitor
 	// call (Status Executing).
 	CheckAfter time.Duration
+	// DeferAfter and Reason ask for a redelivery later (Status Deferred;
+	// see Defer).
+	DeferAfter time.Duration
+	Reason     string
 }
 
 // Complete reports success with the derived media and metadata.
