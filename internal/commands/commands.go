@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"maps"
 	"sort"
 	"strings"
 	"sync"
@@ -36,7 +37,12 @@ type Config struct {
 	Catalog     topics.Catalog
 	Definitions workflow.Definitions
 	Projection  projections.Executions
-	Logger      *slog.Logger
+	// Assets, when set, is the data plane: Input.Media creates an asset
+	// (its media copied into the data plane, as MIE does) and
+	// Input.AssetId runs on that asset's media. Without it the media are
+	// used where they are and an AssetId is taken as given.
+	Assets Assets
+	Logger *slog.Logger
 	// VisibleTimeout bounds how long Start waits for the projection to
 	// show the new execution; default 30s.
 	VisibleTimeout time.Duration
@@ -58,6 +64,12 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("commands: Logger is required"))
 	}
 	return errors.Join(errs...)
+}
+
+// Assets is the data plane as the front door needs it.
+type Assets interface {
+	CreateFromMedia(ctx context.Context, media map[string]events.MediaObject) (string, map[string]events.MediaObject, error)
+	Media(ctx context.Context, assetID string) (map[string]events.MediaObject, error)
 }
 
 // Service starts, cancels and resumes executions.
@@ -87,10 +99,14 @@ type StartRequest struct {
 	Trigger       *events.Trigger      `json:"-"`
 }
 
-// StartInput is either Media or an AssetId.
+// StartInput is either Media or an AssetId, and MetaData for the first
+// stage's operators (Globals.MetaData). MetaData alone is enough for a
+// workflow of MetadataOnly operators, such as IngestWindow (the window's
+// fields): the execution then gets an asset id of its own and no media.
 type StartInput struct {
-	Media   map[string]events.MediaObject `json:"Media"`
-	AssetId string                        `json:"AssetId"`
+	Media    map[string]events.MediaObject `json:"Media"`
+	AssetId  string                        `json:"AssetId"`
+	MetaData map[string]any                `json:"MetaData,omitempty"`
 }
 
 // Validate reports the first bad field of a start request.
@@ -104,8 +120,8 @@ func (r StartRequest) Validate() error {
 		errs = append(errs, problem.Invalid("Input", "is required: {\"Media\": {...}} or {\"AssetId\": \"...\"}"))
 	case len(r.Input.Media) > 0 && r.Input.AssetId != "":
 		errs = append(errs, problem.Invalid("Input", "give Media or AssetId, not both"))
-	case len(r.Input.Media) == 0 && r.Input.AssetId == "":
-		errs = append(errs, problem.Invalid("Input", "needs Media or AssetId"))
+	case len(r.Input.Media) == 0 && r.Input.AssetId == "" && len(r.Input.MetaData) == 0:
+		errs = append(errs, problem.Invalid("Input", "needs Media, AssetId or MetaData"))
 	}
 	if r.Input != nil {
 		types := make([]string, 0, len(r.Input.Media))
@@ -144,9 +160,9 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (*execution.Execu
 		return nil, err
 	}
 	id := events.NewID()
-	assetID := req.Input.AssetId
-	if assetID == "" {
-		assetID = events.NewID()
+	assetID, media, err := s.asset(ctx, req.Input)
+	if err != nil {
+		return nil, err
 	}
 	trigger := events.Trigger{Source: "api"}
 	if req.Trigger != nil {
@@ -154,11 +170,14 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (*execution.Execu
 	}
 	cmd := &events.StartExecution{
 		ExecutionId: id, Workflow: compiled.Workflow, Machine: compiled.Machine, AssetId: assetID,
-		Input:         events.Globals{Media: req.Input.Media, MetaData: map[string]any{}},
+		Input:         events.Globals{Media: media, MetaData: maps.Clone(req.Input.MetaData)},
 		Configuration: req.Configuration, Trigger: trigger, Created: time.Now().UTC(),
 	}
 	if cmd.Input.Media == nil {
 		cmd.Input.Media = map[string]events.MediaObject{}
+	}
+	if cmd.Input.MetaData == nil {
+		cmd.Input.MetaData = map[string]any{}
 	}
 
 	// One start per asset at a time in this process, so that the active
@@ -184,6 +203,26 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (*execution.Execu
 		return x, nil
 	}
 	return s.cfg.Projection.Execution(ctx, id)
+}
+
+// asset resolves the execution's asset and the media it runs on.
+func (s *Service) asset(ctx context.Context, in *StartInput) (string, map[string]events.MediaObject, error) {
+	switch {
+	case in.AssetId == "" && len(in.Media) == 0:
+		// MetaData only: no media, so no asset to create.
+		return events.NewID(), map[string]events.MediaObject{}, nil
+	case s.cfg.Assets == nil && in.AssetId != "":
+		return in.AssetId, map[string]events.MediaObject{}, nil
+	case s.cfg.Assets == nil:
+		return events.NewID(), in.Media, nil
+	case in.AssetId != "":
+		media, err := s.cfg.Assets.Media(ctx, in.AssetId)
+		if err != nil {
+			return "", nil, fmt.Errorf("Input.AssetId: %w", err)
+		}
+		return in.AssetId, media, nil
+	}
+	return s.cfg.Assets.CreateFromMedia(ctx, in.Media)
 }
 
 // Execution reads one execution from the projection.

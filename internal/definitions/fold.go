@@ -25,6 +25,7 @@ type state struct {
 	operators map[string]events.Operator
 	stages    map[string]events.Stage
 	workflows map[string]events.Workflow
+	triggers  map[string]events.UploadTrigger
 	system    events.SystemConfigured
 }
 
@@ -34,6 +35,7 @@ func newState() state {
 		operators: map[string]events.Operator{},
 		stages:    map[string]events.Stage{},
 		workflows: map[string]events.Workflow{},
+		triggers:  map[string]events.UploadTrigger{},
 		system:    events.SystemConfigured{MaxConcurrentWorkflows: DefaultMaxConcurrentWorkflows},
 	}
 }
@@ -68,6 +70,13 @@ func apply(s state, env events.Envelope) (state, error) {
 		s.workflows = with(s.workflows, p.Workflow.Name, p.Workflow)
 	case *events.WorkflowDeleted:
 		s.workflows = without(s.workflows, p.Name)
+	case *events.UploadTriggerDefined:
+		if p.Trigger.Name == "" {
+			return s, fmt.Errorf("%w: %s without a name", errUnexpected, env.Type)
+		}
+		s.triggers = with(s.triggers, p.Trigger.Name, p.Trigger)
+	case *events.UploadTriggerDeleted:
+		s.triggers = without(s.triggers, p.Name)
 	case *events.SystemConfigured:
 		if p.MaxConcurrentWorkflows < 1 {
 			return s, fmt.Errorf("%w: MaxConcurrentWorkflows %d", errUnexpected, p.MaxConcurrentWorkflows)
@@ -89,6 +98,8 @@ func applyTombstone(s state, key string) (state, error) {
 		s.stages = without(s.stages, strings.TrimPrefix(key, "stage/"))
 	case strings.HasPrefix(key, "workflow/"):
 		s.workflows = without(s.workflows, strings.TrimPrefix(key, "workflow/"))
+	case strings.HasPrefix(key, "trigger/"):
+		s.triggers = without(s.triggers, strings.TrimPrefix(key, "trigger/"))
 	case key == events.SystemConfigKey:
 		s.system = newState().system
 	default:
@@ -114,6 +125,18 @@ func without[V any](m map[string]V, k string) map[string]V {
 	}
 	out := maps.Clone(m)
 	delete(out, k)
+	return out
+}
+
+// triggersUsingWorkflow returns the upload triggers that start wf, sorted.
+func (s state) triggersUsingWorkflow(wf string) []string {
+	var out []string
+	for name, t := range s.triggers {
+		if t.Workflow == wf {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 

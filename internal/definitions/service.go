@@ -424,6 +424,10 @@ func (s *Service) DeleteWorkflow(ctx context.Context, name string) (ExpandedWork
 		if !ok {
 			return nil, problem.NotFound("workflow", name)
 		}
+		if ts := st.triggersUsingWorkflow(name); len(ts) > 0 {
+			return nil, problem.Conflict("workflow %q is started by upload triggers %s; delete them first",
+				name, strings.Join(ts, ", "))
+		}
 		wf = st.expand(old)
 		return []outgoing{s.definition(events.WorkflowKey(name), &events.WorkflowDeleted{Name: name})}, nil
 	})

@@ -270,3 +270,14 @@ func (s *Store) WorkflowsUsingStage(name string) []string {
 func (s *Store) WorkflowsUsingOperator(name string) []string {
 	return s.snapshot().workflowsUsingOperator(name)
 }
+
+// Trigger returns the named upload trigger.
+func (s *Store) Trigger(name string) (events.UploadTrigger, bool) {
+	t, ok := s.snapshot().triggers[name]
+	return cloneTrigger(t), ok
+}
+
+// Triggers returns every upload trigger, sorted by name.
+func (s *Store) Triggers() []events.UploadTrigger {
+	return sortedValues(s.snapshot().triggers, cloneTrigger)
+}

@@ -38,6 +38,7 @@ func Registry() map[string]Builtin {
 		"Passthrough": {Name: "Passthrough", Type: TypeSync, Handler: Passthrough{}},
 		"Sleep":       {Name: "Sleep", Type: TypeAsync, Handler: Sleep{}},
 		"Fail":        {Name: "Fail", Type: TypeSync, Handler: Fail{}},
+		"MediaInfo":   {Name: "MediaInfo", Type: TypeSync, Handler: MediaInfo{}},
 	}
 }
 

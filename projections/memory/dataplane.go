@@ -1,0 +1,317 @@
+package memory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/problem"
+	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/projections"
+)
+
+// DataplaneName is the data plane projection's stable name.
+const DataplaneName = "memory-dataplane"
+
+// DataplaneConfig configures the data plane projection.
+type DataplaneConfig struct {
+	Kafka   broker.Config
+	Catalog topics.Catalog
+	Logger  *slog.Logger
+}
+
+// Dataplane is the memory projection of the dataplane topic (the change
+// stream): assets, their media and their operators' metadata pages.
+type Dataplane struct {
+	cfg DataplaneConfig
+	log *slog.Logger
+
+	mu     sync.RWMutex
+	assets map[string]*assetState
+	// sorted caches the asset ids in order; nil when stale.
+	sorted []string
+	// pos is the next offset to apply per partition; waiters wait on it.
+	pos     map[int32]int64
+	waiters []posWaiter
+	ready   chan struct{}
+}
+
+type assetState struct {
+	asset projections.Asset
+	// pages of each operator's latest result, in page order.
+	pages map[string][]projections.MetadataPage
+}
+
+type posWaiter struct {
+	partition int32
+	offset    int64
+	ch        chan struct{}
+}
+
+var _ projections.Assets = (*Dataplane)(nil)
+
+// NewDataplane returns an empty projection; Run fills it.
+func NewDataplane(cfg DataplaneConfig) (*Dataplane, error) {
+	if err := cfg.Kafka.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Logger == nil {
+		return nil, errors.New("memory dataplane projection: Logger is required")
+	}
+	return &Dataplane{
+		cfg: cfg, log: cfg.Logger.With("projection", DataplaneName),
+		assets: map[string]*assetState{}, pos: map[int32]int64{}, ready: make(chan struct{}),
+	}, nil
+}
+
+// Ready is closed once the projection has replayed the log as it stood at
+// start.
+func (d *Dataplane) Ready() <-chan struct{} { return d.ready }
+
+// Run consumes the dataplane topic until ctx is cancelled.
+func (d *Dataplane) Run(ctx context.Context) error {
+	return follow(ctx, d.cfg.Kafka, d.cfg.Catalog.Dataplane(), d.log, d.ready, d.applyRecord)
+}
+
+func (d *Dataplane) applyRecord(r *kgo.Record) {
+	defer d.advance(r.Partition, r.Offset+1)
+	env, err := events.FromRecord(r)
+	if err == nil {
+		var p events.Payload
+		if p, err = env.Decode(); err == nil {
+			d.mu.Lock()
+			err = d.apply(env.Time, p)
+			d.mu.Unlock()
+		}
+	}
+	if err != nil {
+		d.log.Error("skipping dataplane event", "partition", r.Partition, "offset", r.Offset, "err", err)
+	}
+}
+
+// Apply folds one change into the projection; it is what Run does for
+// each record, exposed for tests and replay tools.
+func (d *Dataplane) apply(at time.Time, p events.Payload) error {
+	switch e := p.(type) {
+	case *events.AssetCreated:
+		if _, ok := d.assets[e.AssetId]; ok {
+			return fmt.Errorf("asset %s created twice", e.AssetId)
+		}
+		d.assets[e.AssetId] = &assetState{
+			asset: projections.Asset{AssetId: e.AssetId, MediaType: e.MediaType, S3Bucket: e.S3Bucket, S3Key: e.S3Key, Created: at},
+			pages: map[string][]projections.MetadataPage{},
+		}
+		d.sorted = nil
+	case *events.MediaObjectAdded:
+		a, err := d.asset(e.AssetId, p)
+		if err != nil {
+			return err
+		}
+		a.asset.Media = append(a.asset.Media, *e)
+	case *events.MetadataStored:
+		a, err := d.asset(e.AssetId, p)
+		if err != nil {
+			return err
+		}
+		pg := projections.MetadataPage{AssetId: e.AssetId, OperatorName: e.OperatorName, WorkflowId: e.WorkflowId,
+			Page: e.Page, Final: e.Final, Results: e.Results, Ref: e.Ref, Stored: at}
+		pages := a.pages[e.OperatorName]
+		switch {
+		case e.Page == 0:
+			// A new result replaces the operator's previous one.
+			pages = []projections.MetadataPage{pg}
+		case e.Page == len(pages):
+			pages = append(pages, pg)
+		case e.Page < len(pages):
+			pages[e.Page] = pg // a redelivered page
+		default:
+			return fmt.Errorf("asset %s operator %s: page %d stored after page %d", e.AssetId, e.OperatorName, e.Page, len(pages)-1)
+		}
+		a.pages[e.OperatorName] = pages
+		a.asset.Operators = operators(a.pages)
+	case *events.MetadataDeleted:
+		a, err := d.asset(e.AssetId, p)
+		if err != nil {
+			return err
+		}
+		delete(a.pages, e.OperatorName)
+		a.asset.Operators = operators(a.pages)
+	case *events.AssetDeleted:
+		delete(d.assets, e.AssetId)
+		d.sorted = nil
+	default:
+		return fmt.Errorf("unexpected event %s on the dataplane topic", p.EventType())
+	}
+	return nil
+}
+
+func (d *Dataplane) asset(id string, p events.Payload) (*assetState, error) {
+	a, ok := d.assets[id]
+	if !ok {
+		return nil, fmt.Errorf("%s for unknown asset %s", p.EventType(), id)
+	}
+	return a, nil
+}
+
+func operators(pages map[string][]projections.MetadataPage) []string {
+	ops := make([]string, 0, len(pages))
+	for op := range pages {
+		ops = append(ops, op)
+	}
+	sort.Strings(ops)
+	return ops
+}
+
+func (d *Dataplane) advance(partition int32, next int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.pos[partition] = next
+	kept := d.waiters[:0]
+	for _, w := range d.waiters {
+		if w.partition == partition && w.offset < next {
+			close(w.ch)
+			continue
+		}
+		kept = append(kept, w)
+	}
+	d.waiters = kept
+}
+
+// WaitPosition implements projections.Assets.
+func (d *Dataplane) WaitPosition(ctx context.Context, partition int32, offset int64) error {
+	d.mu.Lock()
+	if d.pos[partition] > offset {
+		d.mu.Unlock()
+		return nil
+	}
+	w := posWaiter{partition: partition, offset: offset, ch: make(chan struct{})}
+	d.waiters = append(d.waiters, w)
+	d.mu.Unlock()
+	select {
+	case <-w.ch:
+		return nil
+	case <-ctx.Done():
+		d.mu.Lock()
+		d.waiters = slices.DeleteFunc(d.waiters, func(x posWaiter) bool { return x.ch == w.ch })
+		d.mu.Unlock()
+		return fmt.Errorf("waiting for dataplane %d@%d to be projected: %w", partition, offset, ctx.Err())
+	}
+}
+
+// Asset implements projections.Assets.
+func (d *Dataplane) Asset(_ context.Context, id string) (*projections.Asset, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	a, ok := d.assets[id]
+	if !ok {
+		return nil, problem.NotFound("asset", id)
+	}
+	c := cloneAsset(a.asset)
+	return &c, nil
+}
+
+func cloneAsset(a projections.Asset) projections.Asset {
+	a.Media = slices.Clone(a.Media)
+	a.Operators = slices.Clone(a.Operators)
+	return a
+}
+
+// Assets implements projections.Assets.
+func (d *Dataplane) Assets(_ context.Context, c projections.Cursor) ([]projections.Asset, string, error) {
+	d.mu.Lock()
+	if d.sorted == nil {
+		d.sorted = make([]string, 0, len(d.assets))
+		for id := range d.assets {
+			d.sorted = append(d.sorted, id)
+		}
+		sort.Strings(d.sorted)
+	}
+	ids := d.sorted
+	i, _ := slices.BinarySearch(ids, c.After)
+	if i < len(ids) && ids[i] == c.After {
+		i++
+	}
+	var out []projections.Asset
+	for ; i < len(ids) && (c.Limit <= 0 || len(out) < c.Limit); i++ {
+		out = append(out, cloneAsset(d.assets[ids[i]].asset))
+	}
+	more := i < len(ids)
+	d.mu.Unlock()
+	if more && len(out) > 0 {
+		return out, out[len(out)-1].AssetId, nil
+	}
+	return out, "", nil
+}
+
+// MetadataKey is the listing key of a page: "<operator>/<page>".
+func MetadataKey(operator string, page int) string { return operator + "/" + strconv.Itoa(page) }
+
+// Metadata implements projections.Assets.
+func (d *Dataplane) Metadata(_ context.Context, assetId string, c projections.Cursor) ([]projections.MetadataPage, string, error) {
+	afterOp, afterPage := "", -1
+	if c.After != "" {
+		i := strings.LastIndexByte(c.After, '/')
+		n, err := strconv.Atoi(c.After[i+1:])
+		if i <= 0 || err != nil || n < 0 {
+			return nil, "", problem.Invalid("cursor", "is not a cursor this API returned")
+		}
+		afterOp, afterPage = c.After[:i], n
+	}
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	a, ok := d.assets[assetId]
+	if !ok {
+		return nil, "", problem.NotFound("asset", assetId)
+	}
+	var out []projections.MetadataPage
+	more := false
+	for _, op := range a.asset.Operators {
+		if op < afterOp {
+			continue
+		}
+		for _, pg := range a.pages[op] {
+			if op == afterOp && pg.Page <= afterPage {
+				continue
+			}
+			if c.Limit > 0 && len(out) == c.Limit {
+				more = true
+				break
+			}
+			out = append(out, pg)
+		}
+		if more {
+			break
+		}
+	}
+	if more {
+		last := out[len(out)-1]
+		return out, MetadataKey(last.OperatorName, last.Page), nil
+	}
+	return out, "", nil
+}
+
+// OperatorMetadata implements projections.Assets.
+func (d *Dataplane) OperatorMetadata(_ context.Context, assetId, operator string) ([]projections.MetadataPage, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	a, ok := d.assets[assetId]
+	if !ok {
+		return nil, problem.NotFound("asset", assetId)
+	}
+	pages, ok := a.pages[operator]
+	if !ok {
+		return nil, problem.NotFound("metadata of operator", operator)
+	}
+	return slices.Clone(pages), nil
+}
