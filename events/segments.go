@@ -27,7 +27,9 @@ type SegmentStatusChanged struct {
 	// Reason says why (skipped, failed, re-driven by the reaper, ...).
 	Reason string `json:"Reason,omitempty"`
 	// Deliveries is how many times the window's GPU task was delivered.
-	Deliveries          int    `json:"Deliveries,omitempty"`
+	Deliveries int `json:"Deliveries,omitempty"`
+	// Redrives is how many times the reaper re-drove the window.
+	Redrives            int    `json:"Redrives,omitempty"`
 	WorkflowExecutionId string `json:"WorkflowExecutionId,omitempty"`
 	// Enrichment results, set on complete.
 	Transcript   string `json:"Transcript,omitempty"`
@@ -39,6 +41,13 @@ type SegmentStatusChanged struct {
 }
 
 func (*SegmentStatusChanged) EventType() string { return "SegmentStatusChanged" }
+
+// Follows reports whether the transition applies to a segment whose status
+// is current: its Previous must be that status. A transition of an
+// existing segment that does not follow was decided on a stale view (say,
+// the reaper's, just after the window completed) and is void: projections
+// skip it.
+func (e *SegmentStatusChanged) Follows(current string) bool { return e.Previous == current }
 
 func init() {
 	register(KindEvent, 1, func() Payload { return &SegmentStatusChanged{} })

@@ -1,0 +1,221 @@
+package memory
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/problem"
+	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/projections"
+)
+
+// SegmentsName is the segment projection's stable name.
+const SegmentsName = "memory-segments"
+
+// SegmentsConfig configures the segment projection.
+type SegmentsConfig struct {
+	Kafka   broker.Config
+	Catalog topics.Catalog
+	Logger  *slog.Logger
+}
+
+// Segments is the memory projection of the segments topic: each segment's
+// current state is its last SegmentStatusChanged, with the enrichment
+// fields of earlier moves kept when a later move leaves them out. A
+// transition that does not follow the current status is void and skipped
+// (events.SegmentStatusChanged.Follows).
+type Segments struct {
+	cfg SegmentsConfig
+	log *slog.Logger
+
+	mu   sync.RWMutex
+	rows map[string]*projections.Segment
+	// pos is the next offset to read per partition (markers included);
+	// moved is closed and replaced whenever pos advances.
+	pos     map[int32]int64
+	moved   chan struct{}
+	applied int64
+	ready   chan struct{}
+	// client lists stable offsets for Sync; set while Run runs.
+	client *kgo.Client
+}
+
+var _ projections.Segments = (*Segments)(nil)
+
+// NewSegments returns an empty projection; Run fills it.
+func NewSegments(cfg SegmentsConfig) (*Segments, error) {
+	var errs []error
+	if err := cfg.Kafka.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if cfg.Logger == nil {
+		errs = append(errs, errors.New("memory segments projection: Logger is required"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return &Segments{
+		cfg: cfg, log: cfg.Logger.With("projection", SegmentsName),
+		rows: map[string]*projections.Segment{}, pos: map[int32]int64{},
+		moved: make(chan struct{}), ready: make(chan struct{}),
+	}, nil
+}
+
+// Ready is closed once the projection has replayed the log as it stood at
+// start.
+func (s *Segments) Ready() <-chan struct{} { return s.ready }
+
+// Run consumes the segments topic until ctx is cancelled.
+func (s *Segments) Run(ctx context.Context) error {
+	cl, err := kgo.NewClient(s.cfg.Kafka.Opts()...)
+	if err != nil {
+		return fmt.Errorf("memory segments projection: %w", err)
+	}
+	s.mu.Lock()
+	s.client = cl
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.client = nil
+		s.mu.Unlock()
+		cl.Close()
+	}()
+	return follow(ctx, s.cfg.Kafka, s.cfg.Catalog.Segments(), s.log, s.ready, s.applyRecord, s.passed)
+}
+
+// Sync blocks until the projection has read everything committed to the
+// segments topic when it was called: a read after Sync sees every
+// transition committed before it (read-your-writes across processes).
+func (s *Segments) Sync(ctx context.Context) error {
+	select {
+	case <-s.ready:
+	case <-ctx.Done():
+		return fmt.Errorf("segments projection not ready: %w", ctx.Err())
+	}
+	s.mu.RLock()
+	cl := s.client
+	s.mu.RUnlock()
+	if cl == nil {
+		return errors.New("segments projection is not running")
+	}
+	ends, err := broker.StableEnds(ctx, cl, s.cfg.Catalog.Segments())
+	if err != nil {
+		return fmt.Errorf("segments projection: %w", err)
+	}
+	for {
+		s.mu.RLock()
+		behind := false
+		for p, end := range ends {
+			if s.pos[p] < end {
+				behind = true
+				break
+			}
+		}
+		moved := s.moved
+		s.mu.RUnlock()
+		if !behind {
+			return nil
+		}
+		select {
+		case <-moved:
+		case <-ctx.Done():
+			return fmt.Errorf("segments projection catching up: %w", ctx.Err())
+		}
+	}
+}
+
+func (s *Segments) passed(partition int32, next int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if next > s.pos[partition] {
+		s.pos[partition] = next
+		close(s.moved)
+		s.moved = make(chan struct{})
+	}
+}
+
+func (s *Segments) applyRecord(r *kgo.Record) {
+	env, err := events.FromRecord(r)
+	if err == nil {
+		var p events.Payload
+		if p, err = env.Decode(); err == nil {
+			e, ok := p.(*events.SegmentStatusChanged)
+			if !ok {
+				err = fmt.Errorf("unexpected %s on the segments topic", env.Type)
+			} else {
+				s.Apply(env.Time, e)
+			}
+		}
+	}
+	if err != nil {
+		s.log.Error("skipping segments record", "partition", r.Partition, "offset", r.Offset, "err", err)
+	}
+}
+
+// Apply folds one transition into the projection; Run does it for each
+// record, and tests and replay tools may call it directly.
+func (s *Segments) Apply(at time.Time, e *events.SegmentStatusChanged) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.applied++
+	row := s.rows[e.SegmentId]
+	next, ok := projections.NextSegment(row, at, e)
+	if !ok {
+		s.log.Warn("skipping a segment transition that does not follow the current status", "segment", e.SegmentId,
+			"current", row.Status, "previous", e.Previous, "status", e.Status, "reason", e.Reason)
+		return
+	}
+	s.rows[e.SegmentId] = &next
+}
+
+// Applied returns the number of transitions folded so far.
+func (s *Segments) Applied() int64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.applied
+}
+
+// Segment implements projections.Segments.
+func (s *Segments) Segment(_ context.Context, id string) (*projections.Segment, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	row, ok := s.rows[id]
+	if !ok {
+		return nil, problem.NotFound("segment", id)
+	}
+	c := *row
+	return &c, nil
+}
+
+// Segments implements projections.Segments.
+func (s *Segments) Segments(_ context.Context, f projections.SegmentFilter) ([]projections.Segment, error) {
+	s.mu.RLock()
+	out := make([]projections.Segment, 0)
+	for _, row := range s.rows {
+		if f.SessionId != "" && row.SessionId != f.SessionId ||
+			f.Status != "" && row.Status != f.Status ||
+			!f.UpdatedBefore.IsZero() && !row.Updated.Before(f.UpdatedBefore) {
+			continue
+		}
+		out = append(out, *row)
+	}
+	s.mu.RUnlock()
+	slices.SortFunc(out, func(a, b projections.Segment) int {
+		return cmp.Or(cmp.Compare(a.SessionId, b.SessionId), cmp.Compare(a.WindowIndex, b.WindowIndex),
+			cmp.Compare(a.SegmentId, b.SegmentId))
+	})
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[:f.Limit]
+	}
+	return out, nil
+}
