@@ -1,6 +1,9 @@
 // Package memory is the in-memory projection of executions: it reads every
 // partition of the executions topic from the start (read committed) and
-// folds each event with execution.Apply. A restart rebuilds it by replay.
+// folds each event with execution.Apply. It has no consumer group and no
+// checkpoint: every start rebuilds it by replaying the topic from offset 0,
+// the way `mie projections rebuild` rebuilds a ClickHouse projection, and
+// the API serves only once the replay reached the log's end as of start.
 package memory
 
 import (
@@ -8,9 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -44,6 +47,12 @@ type Projection struct {
 	active  map[string]map[string]struct{}
 	applied int64
 	ready   chan struct{}
+	// pos is the next offset to read per partition, transaction markers
+	// included; moved is closed and replaced whenever it advances.
+	pos   map[int32]int64
+	moved chan struct{}
+	// client lists the stable ends for Sync while Run runs.
+	client *kgo.Client
 }
 
 var _ projections.Executions = (*Projection)(nil)
@@ -60,7 +69,7 @@ func New(cfg Config) (*Projection, error) {
 		cfg: cfg, log: cfg.Logger.With("projection", Name),
 		execs: map[string]*execution.Execution{}, history: map[string][]events.Envelope{},
 		waiters: map[string][]chan struct{}{}, active: map[string]map[string]struct{}{},
-		ready: make(chan struct{}),
+		ready: make(chan struct{}), pos: map[int32]int64{}, moved: make(chan struct{}),
 	}, nil
 }
 
@@ -70,52 +79,76 @@ func (p *Projection) Ready() <-chan struct{} { return p.ready }
 
 // Run consumes the executions topic until ctx is cancelled.
 func (p *Projection) Run(ctx context.Context) error {
-	topic := p.cfg.Catalog.Executions()
-	cl, err := kgo.NewClient(p.cfg.Kafka.Opts(
-		kgo.ConsumeTopics(topic),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-		kgo.KeepControlRecords(),
-		kgo.FetchMaxWait(200*time.Millisecond),
-	)...)
+	cl, err := kgo.NewClient(p.cfg.Kafka.Opts()...)
 	if err != nil {
 		return fmt.Errorf("memory projection: %w", err)
 	}
-	defer cl.Close()
-	ends, err := broker.StableEnds(ctx, cl, topic)
+	p.mu.Lock()
+	p.client = cl
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.client = nil
+		p.mu.Unlock()
+		cl.Close()
+	}()
+	return follow(ctx, p.cfg.Kafka, p.cfg.Catalog.Executions(), p.log, p.ready, p.applyRecord, p.passed)
+}
+
+func (p *Projection) passed(partition int32, next int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if next > p.pos[partition] {
+		p.pos[partition] = next
+		close(p.moved)
+		p.moved = make(chan struct{})
+	}
+}
+
+// Positions returns the next offset to read of each partition read so far.
+func (p *Projection) Positions() map[int32]int64 {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return maps.Clone(p.pos)
+}
+
+// Sync blocks until the projection has applied everything committed to the
+// executions topic when it was called.
+func (p *Projection) Sync(ctx context.Context) error {
+	select {
+	case <-p.ready:
+	case <-ctx.Done():
+		return fmt.Errorf("memory projection not ready: %w", ctx.Err())
+	}
+	p.mu.RLock()
+	cl := p.client
+	p.mu.RUnlock()
+	if cl == nil {
+		return errors.New("memory projection is not running")
+	}
+	ends, err := broker.StableEnds(ctx, cl, p.cfg.Catalog.Executions())
 	if err != nil {
 		return fmt.Errorf("memory projection: %w", err)
-	}
-	behind := map[int32]int64{}
-	for part, end := range ends {
-		if end > 0 {
-			behind[part] = end
-		}
-	}
-	start := time.Now()
-	if len(behind) == 0 {
-		close(p.ready)
 	}
 	for {
-		fs := cl.PollFetches(ctx)
-		if ctx.Err() != nil || fs.IsClientClosed() {
+		p.mu.RLock()
+		behind := false
+		for part, end := range ends {
+			if p.pos[part] < end {
+				behind = true
+				break
+			}
+		}
+		moved := p.moved
+		p.mu.RUnlock()
+		if !behind {
 			return nil
 		}
-		fs.EachError(func(t string, part int32, err error) {
-			p.log.Warn("fetch error", "topic", t, "partition", part, "err", err)
-		})
-		fs.EachRecord(func(r *kgo.Record) {
-			if !r.Attrs.IsControl() {
-				p.applyRecord(r)
-			}
-			if end, ok := behind[r.Partition]; ok && r.Offset+1 >= end {
-				delete(behind, r.Partition)
-				if len(behind) == 0 {
-					p.log.Info("projection caught up", "events", p.Applied(), "took", time.Since(start).Round(time.Millisecond))
-					close(p.ready)
-				}
-			}
-		})
+		select {
+		case <-moved:
+		case <-ctx.Done():
+			return fmt.Errorf("memory projection catching up: %w", ctx.Err())
+		}
 	}
 }
 
@@ -132,8 +165,15 @@ func (p *Projection) applyRecord(r *kgo.Record) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if r.Offset < p.pos[r.Partition] {
+		return // a record read before (a redelivery) changes nothing
+	}
 	x := p.execs[env.Key]
 	if x == nil {
+		if _, ok := pl.(*events.ExecutionQueued); !ok {
+			p.log.Error("skipping event before its execution's ExecutionQueued", "type", env.Type, "key", env.Key, "offset", r.Offset)
+			return
+		}
 		x = &execution.Execution{}
 	}
 	if err := x.Apply(env.Time, pl); err != nil {

@@ -42,23 +42,12 @@ func records(t *testing.T, cat topics.Catalog, id string, evs []events.Payload) 
 	return out
 }
 
-// produceTxn writes recs in one committed transaction, as the executor does.
+// produceTxn writes recs in one committed transaction, as the executor
+// does, and waits until read-committed readers see it (on Apache Kafka the
+// commit markers land shortly after the commit returns).
 func produceTxn(t *testing.T, kafka broker.Config, recs ...*kgo.Record) {
 	t.Helper()
-	cl, err := kgo.NewClient(kafka.Opts(kgo.TransactionalID("memory-test-"+events.NewID()), kgo.ProducerLinger(0))...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	if err := cl.BeginTransaction(); err != nil {
-		t.Fatal(err)
-	}
-	if err := cl.ProduceSync(t.Context(), recs...).FirstErr(); err != nil {
-		t.Fatal(err)
-	}
-	if err := cl.EndTransaction(t.Context(), kgo.TryCommit); err != nil {
-		t.Fatal(err)
-	}
+	kafkatest.ProduceTxn(t, kafka, recs...)
 }
 
 // startProjection runs a projection until the test ends.

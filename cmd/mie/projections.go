@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/mie-kafka/mie/internal/app"
+	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/processors/projector"
+	"github.com/mie-kafka/mie/projections/clickhouse"
+	chsql "github.com/mie-kafka/mie/schemas/clickhouse"
+)
+
+const projectionsUsage = `Usage:
+  mie projections status  --kafka HOST:PORT --clickhouse DSN [flags]
+  mie projections rebuild NAME --kafka HOST:PORT --clickhouse DSN [flags]
+
+status   prints each ClickHouse projection's live generation, consumer group,
+         position and lag per partition, and any rebuild in progress.
+rebuild  replays the projection's topic from the start into fresh tables while
+         the live ones keep serving, then swaps them in (EXCHANGE TABLES) and
+         records the new generation; running projectors follow it. It prints
+         progress (events/s, position per partition, ETA) and is safe to
+         interrupt: run it again to resume. NAME is one of: %s.
+
+The memory projections (no --clickhouse) need neither: every API start
+rebuilds them by replaying the topics, and GET /projections shows them.
+
+Flags:
+`
+
+// projectionsCmd is `mie projections status|rebuild`.
+func projectionsCmd(ctx context.Context, args []string) int {
+	usage := func(w io.Writer) {
+		var names []string
+		for _, d := range projector.Definitions() {
+			names = append(names, d.Name)
+		}
+		fmt.Fprintf(w, projectionsUsage, strings.Join(names, ", "))
+		for _, f := range app.Flags("projections") {
+			fmt.Fprintf(w, "  --%-26s %-30s %s (default %q)\n", f.Name, f.Env, f.Usage, f.Default)
+		}
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(os.Stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	sub, rest, name := args[0], args[1:], ""
+	if sub == "rebuild" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		name, rest = rest[0], rest[1:]
+	}
+	cfg, fs, err := app.Parse("projections", rest, nil)
+	if errors.Is(err, flag.ErrHelp) {
+		usage(os.Stdout)
+		return 0
+	}
+	if err == nil && sub == "rebuild" && name == "" {
+		name = fs.Arg(0)
+	}
+	switch {
+	case err != nil:
+	case sub != "status" && sub != "rebuild":
+		err = fmt.Errorf("unknown subcommand %q: want status or rebuild", sub)
+	case sub == "rebuild" && name == "":
+		err = errors.New("rebuild needs the projection's NAME")
+	case len(cfg.Kafka) == 0:
+		err = errors.New("--kafka is required (under serve, the embedded broker listens on --embedded-kafka-port)")
+	case cfg.ClickHouse == "":
+		err = errors.New("--clickhouse is required: only ClickHouse projections have a status to show or tables to rebuild; " +
+			"the memory projections rebuild by replay on every start (see GET /projections)")
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "mie projections: %v\n\n", err)
+		usage(os.Stderr)
+		return 2
+	}
+	log := cfg.Logger()
+	kafka := broker.Config{Brokers: cfg.Kafka, ClientID: "mie-projections-" + cfg.Instance, Logger: log}
+	cat := topics.New(cfg.TopicPrefix, int32(cfg.Partitions))
+	conn, err := clickhouse.Open(ctx, cfg.ClickHouse)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mie projections:", err)
+		return 1
+	}
+	defer conn.Close()
+	ms, err := chsql.Migrations()
+	if err == nil {
+		_, err = clickhouse.Migrate(ctx, conn, ms, log)
+	}
+	if err == nil {
+		if sub == "status" {
+			err = projectionsStatus(ctx, os.Stdout, conn, kafka, cat)
+		} else {
+			err = projectionsRebuild(ctx, os.Stdout, conn, kafka, cat, name, cfg)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mie projections:", err)
+		return 1
+	}
+	return 0
+}
+
+func projectionsStatus(ctx context.Context, out io.Writer, conn clickhouse.Conn, kafka broker.Config, cat topics.Catalog) error {
+	cl, err := kgo.NewClient(kafka.Opts()...)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	sink := clickhouse.NewSink(conn)
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "PROJECTION\tGENERATION\tGROUP\tLAG\tPOSITION/END PER PARTITION")
+	for _, d := range projector.Definitions() {
+		gen, err := sink.Generation(ctx, d.Name)
+		if err != nil {
+			return err
+		}
+		st, err := projector.GroupStatus(ctx, adm, d, cat, gen)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%s\n", d.Name, gen, st.Group, st.Lag, positions(st))
+		// A rebuild in progress has committed with the next generation's group.
+		next, err := projector.GroupStatus(ctx, adm, d, cat, gen+1)
+		if err == nil && committedAny(next) {
+			fmt.Fprintf(w, "  rebuild\t%d\t%s\t%d\t%s\n", gen+1, next.Group, next.Lag, positions(next))
+		}
+	}
+	return w.Flush()
+}
+
+func committedAny(p projector.Progress) bool {
+	for _, pp := range p.Partitions {
+		if pp.Position > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func positions(p projector.Progress) string {
+	var b strings.Builder
+	for i, pp := range p.Partitions {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%d:%d/%d", pp.Partition, pp.Position, pp.End)
+	}
+	return b.String()
+}
+
+func projectionsRebuild(ctx context.Context, out io.Writer, conn clickhouse.Conn, kafka broker.Config, cat topics.Catalog,
+	name string, cfg app.Config) error {
+	d, err := projector.Lookup(name)
+	if err != nil {
+		return err
+	}
+	var last time.Time
+	rc := clickhouse.RebuildConfig{
+		Conn: conn, Kafka: kafka, Catalog: cat, Definition: d, Logger: cfg.Logger(),
+		FlushRows: cfg.ProjectorFlushRows, FlushInterval: cfg.ProjectorFlushInterval,
+		Progress: func(p projector.Progress) {
+			if time.Since(last) >= time.Second || p.Lag == 0 {
+				last = time.Now()
+				fmt.Fprintln(out, p.String())
+			}
+		},
+	}
+	if err := clickhouse.Rebuild(ctx, rc); err != nil {
+		if errors.Is(err, clickhouse.ErrInterrupted) {
+			fmt.Fprintln(out, "interrupted; run the same command again to resume from the last batch")
+		}
+		return err
+	}
+	gen, err := clickhouse.NewSink(conn).Generation(ctx, d.Name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%s rebuilt: generation %d is live (group %s)\n", d.Name, gen, projector.Group(cat, d.Name, gen))
+	return nil
+}

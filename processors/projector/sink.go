@@ -1,0 +1,80 @@
+package projector
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sink is where rows go: ClickHouse in production (projections/clickhouse).
+type Sink interface {
+	StateSource
+	// Write inserts rows durably; when it returns nil they survive a crash.
+	// Writing the same rows again must change nothing a reader sees (the
+	// tables replace rows by key and version). A failure worth retrying
+	// with the same rows wraps a *TransientError.
+	Write(ctx context.Context, rows *Rows) error
+}
+
+// Generations tells a running projector which generation of its projection
+// is live, so that it follows a rebuild's swap.
+type Generations interface {
+	Generation(ctx context.Context, projection string) (uint32, error)
+}
+
+// TransientError is a sink failure that may go away: a dropped connection,
+// a server restarting or overloaded, too many parts. The projector backs
+// off and retries the same rows; anything else stops it.
+type TransientError struct{ Err error }
+
+func (e *TransientError) Error() string { return "transient: " + e.Err.Error() }
+func (e *TransientError) Unwrap() error { return e.Err }
+
+// Transient wraps err as a TransientError (nil stays nil).
+func Transient(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &TransientError{Err: err}
+}
+
+// IsTransient reports whether err is worth retrying.
+func IsTransient(err error) bool {
+	var t *TransientError
+	return errors.As(err, &t)
+}
+
+// Backoff is a capped exponential back-off.
+type Backoff struct {
+	Min, Max time.Duration
+}
+
+// Delay returns the wait before retry n (0-based).
+func (b Backoff) Delay(n int) time.Duration {
+	d := b.Min
+	for i := 0; i < n && d < b.Max; i++ {
+		d *= 2
+	}
+	return min(d, b.Max)
+}
+
+// retry calls fn until it succeeds, fails for good, or ctx ends, backing
+// off between transient failures; onRetry sees each transient failure.
+func retry(ctx context.Context, b Backoff, fn func() error, onRetry func(n int, err error)) error {
+	for n := 0; ; n++ {
+		err := fn()
+		if err == nil || !IsTransient(err) {
+			return err
+		}
+		if onRetry != nil {
+			onRetry(n, err)
+		}
+		t := time.NewTimer(b.Delay(n))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return errors.Join(err, ctx.Err())
+		case <-t.C:
+		}
+	}
+}

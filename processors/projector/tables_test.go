@@ -1,0 +1,149 @@
+package projector_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/mie-kafka/mie/processors/projector"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// tables stands in for ClickHouse (a system outside ours) in the
+// projector's tests: it keeps, per table and key, the row of the highest
+// version, as a ReplacingMergeTree read with FINAL does (an equal version
+// replaces, as the last insert wins a merge). It counts writes and can
+// fail the next ones.
+type tables struct {
+	mu     sync.Mutex
+	rows   map[string]map[string]versioned
+	writes int
+	// failNext fails that many Write calls with failErr (transient unless
+	// permanent is set).
+	failNext  int
+	permanent bool
+	inserted  int
+}
+
+type versioned struct {
+	version uint64
+	row     any
+}
+
+func newTables() *tables { return &tables{rows: map[string]map[string]versioned{}} }
+
+func (s *tables) put(table, key string, version uint64, row any) {
+	t := s.rows[table]
+	if t == nil {
+		t = map[string]versioned{}
+		s.rows[table] = t
+	}
+	if old, ok := t[key]; ok && old.version > version {
+		return
+	}
+	t[key] = versioned{version, row}
+	s.inserted++
+}
+
+var errInjected = errors.New("injected ClickHouse failure")
+
+// Write implements projector.Sink.
+func (s *tables) Write(_ context.Context, r *projector.Rows) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failNext > 0 {
+		s.failNext--
+		if s.permanent {
+			return errInjected
+		}
+		return projector.Transient(errInjected)
+	}
+	s.write(r)
+	return nil
+}
+
+func (s *tables) write(r *projector.Rows) {
+	s.writes++
+	for _, x := range r.Events {
+		s.put("execution_events", fmt.Sprintf("%s/%d", x.ExecutionId, x.Offset), x.Version, x)
+	}
+	for _, x := range r.OperatorRuns {
+		s.put("operator_runs", fmt.Sprintf("%s/%s/%s/%d", x.Operator, x.ExecutionId, x.Path, x.Attempt), x.Version, x)
+	}
+	for _, x := range r.Media {
+		s.put("asset_media", fmt.Sprintf("%s/%d", x.AssetId, x.Offset), x.Version, x)
+	}
+	for _, x := range r.Metadata {
+		s.put("asset_metadata", fmt.Sprintf("%s/%s/%d", x.AssetId, x.Operator, x.Page), x.Version, x)
+	}
+	for _, x := range r.Assets {
+		s.put("assets", x.AssetId, x.Version, x)
+	}
+	for _, x := range r.Segments {
+		s.put("segments", x.SegmentId, x.Version, x)
+	}
+	for _, x := range r.Executions {
+		s.put("executions", x.ExecutionId, x.Version, x)
+	}
+}
+
+// LatestExecutions implements projector.StateSource.
+func (s *tables) LatestExecutions(_ context.Context, ids []string) (map[string]projector.ExecutionRow, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]projector.ExecutionRow{}
+	for _, id := range ids {
+		if v, ok := s.rows["executions"][id]; ok {
+			out[id] = v.row.(projector.ExecutionRow)
+		}
+	}
+	return out, nil
+}
+
+// LatestSegments implements projector.StateSource.
+func (s *tables) LatestSegments(_ context.Context, ids []string) (map[string]projector.SegmentRow, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]projector.SegmentRow{}
+	for _, id := range ids {
+		if v, ok := s.rows["segments"][id]; ok {
+			out[id] = v.row.(projector.SegmentRow)
+		}
+	}
+	return out, nil
+}
+
+// final returns every table's rows by key, as FINAL reads them.
+func (s *tables) final() map[string][]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string][]any{}
+	for table, rows := range s.rows {
+		keys := make([]string, 0, len(rows))
+		for k := range rows {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			out[table] = append(out[table], rows[k].row)
+		}
+	}
+	return out
+}
+
+// counters returns the writes so far and the injected failures left.
+func (s *tables) counters() (writes, failuresLeft int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.writes, s.failNext
+}
+
+func (s *tables) count(table string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.rows[table])
+}

@@ -1,0 +1,237 @@
+package clickhouse
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+
+	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/execution"
+	"github.com/mie-kafka/mie/internal/problem"
+	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/projections"
+)
+
+// Reader serves the API's queries from the live tables. Every query of one
+// execution, asset or segment filters on the table's primary key.
+type Reader struct {
+	conn Conn
+	// Kafka and Catalog let WaitPosition follow the dataplane projector's
+	// committed offsets; without them it fails.
+	Kafka   *kadm.Client
+	Catalog topics.Catalog
+	// Poll is how often WaitExecution and WaitPosition look again; default
+	// 100ms.
+	Poll time.Duration
+}
+
+var (
+	_ projections.Executions = (*Reader)(nil)
+	_ projections.Assets     = (*Reader)(nil)
+	_ projections.Segments   = (*Reader)(nil)
+)
+
+// NewReader reads through conn.
+func NewReader(conn Conn) *Reader { return &Reader{conn: conn, Poll: 100 * time.Millisecond} }
+
+func (r *Reader) query(ctx context.Context, what, q string, args []any, each func(scanner) error) error {
+	rows, err := r.conn.Query(ctx, q, args...)
+	if err != nil {
+		return r.unavailable(what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return fmt.Errorf("read %s: %w", what, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return r.unavailable(what, err)
+	}
+	return nil
+}
+
+// unavailable maps a failed query to a 503 when ClickHouse is unreachable
+// or overloaded (the client may retry), or an internal error otherwise.
+func (r *Reader) unavailable(what string, err error) error {
+	if err := classify(err); errors.Is(err, context.Canceled) || !isTransient(err) {
+		return fmt.Errorf("read %s: %w", what, err)
+	}
+	return fmt.Errorf("%w: reading %s from ClickHouse: %v", problem.ErrUnavailable, what, err)
+}
+
+// Execution implements projections.Executions.
+func (r *Reader) Execution(ctx context.Context, id string) (*execution.Execution, error) {
+	xs, err := r.executions(ctx, "WHERE execution_id = ? LIMIT 1", id)
+	if err != nil {
+		return nil, err
+	}
+	if len(xs) == 0 {
+		return nil, projections.NotFound(id)
+	}
+	return xs[0], nil
+}
+
+// Executions implements projections.Executions.
+func (r *Reader) Executions(ctx context.Context, f projections.Filter) ([]*execution.Execution, error) {
+	var where []string
+	var args []any
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, f.Status)
+	}
+	if f.AssetId != "" {
+		where, args = append(where, "asset_id = ?"), append(args, f.AssetId)
+	}
+	q := ""
+	if len(where) > 0 {
+		q = "WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY created DESC, execution_id DESC"
+	if f.Limit > 0 {
+		q, args = q+" LIMIT ?", append(args, f.Limit)
+	}
+	return r.executions(ctx, q, args...)
+}
+
+func (r *Reader) executions(ctx context.Context, tail string, args ...any) ([]*execution.Execution, error) {
+	var out []*execution.Execution
+	err := r.query(ctx, "executions", "SELECT state FROM executions FINAL "+tail, args, func(s scanner) error {
+		var state string
+		if err := s.Scan(&state); err != nil {
+			return err
+		}
+		x := &execution.Execution{}
+		if err := json.Unmarshal([]byte(state), x); err != nil {
+			return err
+		}
+		if x.Nodes == nil {
+			x.Nodes = map[string]*execution.Node{}
+		}
+		out = append(out, x)
+		return nil
+	})
+	return out, err
+}
+
+// History implements projections.Executions: the events as written, in
+// log order.
+func (r *Reader) History(ctx context.Context, id string) ([]events.Envelope, error) {
+	var out []events.Envelope
+	err := r.query(ctx, "execution history", "SELECT envelope FROM execution_events FINAL WHERE execution_id = ? ORDER BY offset",
+		[]any{id}, func(s scanner) error {
+			var v string
+			if err := s.Scan(&v); err != nil {
+				return err
+			}
+			var env events.Envelope
+			if err := json.Unmarshal([]byte(v), &env); err != nil {
+				return err
+			}
+			out = append(out, env)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, projections.NotFound(id)
+	}
+	return out, nil
+}
+
+// WaitExecution implements projections.Executions by polling: the
+// projector writes about once a second.
+func (r *Reader) WaitExecution(ctx context.Context, id string) error {
+	return r.poll(ctx, fmt.Sprintf("execution %s to be projected", id), func() (bool, error) {
+		var n uint64
+		err := r.conn.QueryRow(ctx, "SELECT count() FROM executions WHERE execution_id = ?", id).Scan(&n)
+		return n > 0, err
+	})
+}
+
+func (r *Reader) poll(ctx context.Context, what string, cond func() (bool, error)) error {
+	t := time.NewTicker(r.Poll)
+	defer t.Stop()
+	for {
+		ok, err := cond()
+		if err != nil && ctx.Err() == nil {
+			if isTransient(classify(err)) {
+				ok = false // try again
+			} else {
+				return fmt.Errorf("waiting for %s: %w", what, err)
+			}
+		}
+		if ok {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %s: %w", what, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// ActiveExecution implements projections.Executions: the oldest execution
+// of the asset that has not ended.
+func (r *Reader) ActiveExecution(ctx context.Context, assetId string) (string, bool, error) {
+	var id string
+	err := r.query(ctx, "executions",
+		"SELECT execution_id FROM executions FINAL WHERE asset_id = ? AND status NOT IN ('Complete', 'Error') ORDER BY created, execution_id LIMIT 1",
+		[]any{assetId}, func(s scanner) error { return s.Scan(&id) })
+	return id, id != "", err
+}
+
+// Segment implements projections.Segments.
+func (r *Reader) Segment(ctx context.Context, id string) (*projections.Segment, error) {
+	segs, err := r.segments(ctx, "WHERE segment_id = ?", id)
+	if err != nil {
+		return nil, err
+	}
+	if len(segs) == 0 {
+		return nil, problem.NotFound("segment", id)
+	}
+	return &segs[0], nil
+}
+
+// Segments implements projections.Segments.
+func (r *Reader) Segments(ctx context.Context, f projections.SegmentFilter) ([]projections.Segment, error) {
+	var where []string
+	var args []any
+	if f.SessionId != "" {
+		where, args = append(where, "session_id = ?"), append(args, f.SessionId)
+	}
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, f.Status)
+	}
+	if !f.UpdatedBefore.IsZero() {
+		where, args = append(where, "updated < fromUnixTimestamp64Nano(?)"), append(args, f.UpdatedBefore.UnixNano())
+	}
+	q := ""
+	if len(where) > 0 {
+		q = "WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY session_id, window_index, segment_id"
+	if f.Limit > 0 {
+		q, args = q+" LIMIT ?", append(args, f.Limit)
+	}
+	return r.segments(ctx, q, args...)
+}
+
+func (r *Reader) segments(ctx context.Context, tail string, args ...any) ([]projections.Segment, error) {
+	var out []projections.Segment
+	err := r.query(ctx, "segments", "SELECT "+colsSegments+" FROM segments FINAL "+tail, args, func(s scanner) error {
+		x, err := scanSegment(s)
+		if err != nil {
+			return err
+		}
+		out = append(out, x.Segment())
+		return nil
+	})
+	return out, err
+}
