@@ -10,13 +10,16 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/commands"
 )
 
@@ -29,6 +32,11 @@ type BenchResult struct {
 	Events                     int64
 	EventsPerSecond            float64
 	HeapMiB                    float64
+	// RSSMiB and PeakRSSMiB are the process's resident memory at the end
+	// and its peak; CPUCores is the CPU time the process used during the
+	// run divided by its length (2 is all of a 2-core machine).
+	RSSMiB, PeakRSSMiB float64
+	CPUCores           float64
 }
 
 // Bench is `mie bench`: it starts executions of a 3-stage workflow with 2
@@ -40,7 +48,9 @@ func Bench(ctx context.Context, args []string) error {
 	var n, conc int
 	var rate float64
 	var cpuProfile string
+	var keepTopics bool
 	cfg, fs, err := Parse("bench", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&keepTopics, "keep-topics", false, "with --kafka, keep the run's topics (deleted by default)")
 		fs.IntVar(&n, "executions", 2000, "executions to complete")
 		fs.IntVar(&conc, "concurrency", 256, "executions in flight (closed loop)")
 		fs.Float64Var(&rate, "rate", 0, "start this many executions per second (open loop); 0 = closed loop")
@@ -72,6 +82,9 @@ func Bench(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(cfg.Kafka) > 0 && !keepTopics {
+		defer deleteBenchTopics(cfg)
+	}
 	defer a.Shutdown(context.Background())
 	if cpuProfile != "" {
 		f, err := os.Create(cpuProfile)
@@ -92,8 +105,45 @@ func Bench(ctx context.Context, args []string) error {
 	fmt.Printf("  completed   %d (failed %d) in %s\n", res.Completed, res.Failed, res.Elapsed.Round(time.Millisecond))
 	fmt.Printf("  throughput  %.1f executions/s, %.0f events/s\n", res.PerSecond, res.EventsPerSecond)
 	fmt.Printf("  latency     p50 %s  p90 %s  p99 %s (start to complete)\n", res.P50, res.P90, res.P99)
-	fmt.Printf("  heap        %.0f MiB in use at the end (whole process: broker, engine, projection)\n", res.HeapMiB)
+	fmt.Printf("  memory      heap %.0f MiB in use at the end, RSS %.0f MiB (peak %.0f MiB); whole process: %s, engine, projection\n",
+		res.HeapMiB, res.RSSMiB, res.PeakRSSMiB, map[bool]string{true: "embedded broker", false: "clients"}[len(cfg.Kafka) == 0])
+	fmt.Printf("  cpu         %.2f cores used by this process during the run\n", res.CPUCores)
 	return nil
+}
+
+// deleteBenchTopics deletes the topics of a run against a real cluster
+// (they carry the run's own prefix).
+func deleteBenchTopics(cfg Config) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cl, err := kgo.NewClient(broker.Config{Brokers: cfg.Kafka, ClientID: "mie-bench"}.Opts()...)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mie bench: delete topics:", err)
+		return
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	listed, err := adm.ListTopics(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mie bench: delete topics:", err)
+		return
+	}
+	var names []string
+	for _, n := range listed.Names() {
+		if strings.HasPrefix(n, cfg.TopicPrefix) {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	res, err := adm.DeleteTopics(ctx, names...)
+	if err == nil {
+		err = res.Error()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mie bench: delete topics:", err)
+	}
 }
 
 func brokerDesc(c Config) string {
@@ -118,6 +168,11 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 	}
 	if err := defineBenchWorkflow(ctx, a, lc.Concurrency); err != nil {
 		return BenchResult{}, err
+	}
+	// Every execution creates an asset of this object, which must exist.
+	benchMedia := events.MediaObject{S3Bucket: a.cfg.Bucket, S3Key: "bench/clip.mp4"}
+	if _, err := a.store.Put(ctx, benchMedia.S3Bucket, benchMedia.S3Key, strings.NewReader("bench"), 5, "video/mp4"); err != nil {
+		return BenchResult{}, fmt.Errorf("bench: store the input object: %w", err)
 	}
 	// Follow completions on the executions topic.
 	var mu sync.Mutex
@@ -177,11 +232,12 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 	}()
 
 	begin := time.Now()
+	cpu0 := readProcStats().CPU
 	var startErr atomic.Value
 	var launched atomic.Int64
 	start := func() {
 		req := commands.StartRequest{Name: "BenchWorkflow", Input: &commands.StartInput{
-			Media: map[string]events.MediaObject{"Video": {S3Bucket: "bench", S3Key: "clip.mp4"}}}}
+			Media: map[string]events.MediaObject{"Video": benchMedia}}}
 		t := time.Now()
 		x, err := a.Commands.Start(ctx, req)
 		if err != nil {
@@ -259,6 +315,7 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 	wg.Wait()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
+	ps := readProcStats()
 	mu.Lock()
 	defer mu.Unlock()
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
@@ -272,6 +329,8 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 		Elapsed: elapsed, P50: pct(.5), P90: pct(.9), P99: pct(.99), Events: eventsSeen.Load(), HeapMiB: float64(ms.HeapInuse) / (1 << 20)}
 	res.PerSecond = float64(res.Completed) / elapsed.Seconds()
 	res.EventsPerSecond = float64(res.Events) / elapsed.Seconds()
+	res.RSSMiB, res.PeakRSSMiB = ps.RSSMiB, ps.PeakRSSMiB
+	res.CPUCores = (ps.CPU - cpu0).Seconds() / time.Since(begin).Seconds()
 	return res, nil
 }
 

@@ -39,8 +39,10 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 		kfake.Ports(cfg.Port),
 		kfake.ClusterID("mie-embedded"),
 		// Groups must notice a killed member quickly enough for tests and
-		// restarts, but not so fast that a busy 2-core box flaps.
-		kfake.GroupMinSessionTimeout(1000),
+		// restarts, but not so fast that a busy 2-core box flaps. Set as a
+		// broker config so that DescribeConfigs reports it, as Apache
+		// Kafka does (CheckSessionTimeout reads it).
+		kfake.BrokerConfigs(map[string]string{"group.min.session.timeout.ms": "1000"}),
 	}
 	if cfg.Partitions > 0 {
 		opts = append(opts, kfake.DefaultNumPartitions(int(cfg.Partitions)))
@@ -91,7 +93,11 @@ func (c Config) Opts(extra ...kgo.Opt) []kgo.Opt {
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(c.Brokers...),
 		kgo.ClientID(c.ClientID),
-		kgo.AllowAutoTopicCreation(),
+		// No kgo.AllowAutoTopicCreation: on Apache Kafka (whose brokers
+		// auto-create by default) any metadata request for a missing
+		// topic, even topics.Ensure's own look-up, would create it with
+		// the broker's defaults (1 partition, 7-day retention) instead of
+		// the catalog's shape. Every topic is created by topics.Ensure.
 	}
 	if c.Logger != nil {
 		opts = append(opts, kgo.WithLogger(kgoLogger{c.Logger}))

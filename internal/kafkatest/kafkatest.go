@@ -126,6 +126,51 @@ func Produce(t testing.TB, cfg broker.Config, recs ...*kgo.Record) {
 	}
 }
 
+// ProduceTxn writes recs in one committed transaction and returns once
+// read-committed readers can see them. On Apache Kafka a commit returns
+// before the commit markers are written: for a moment after it, the last
+// stable offset still stands before the transaction's records.
+func ProduceTxn(t testing.TB, cfg broker.Config, recs ...*kgo.Record) {
+	t.Helper()
+	cl, err := kgo.NewClient(cfg.Opts(kgo.TransactionalID("kafkatest-"+events.NewID()), kgo.ProducerLinger(0))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if err := cl.BeginTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	res := cl.ProduceSync(t.Context(), recs...)
+	if err := res.FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.EndTransaction(t.Context(), kgo.TryCommit); err != nil {
+		t.Fatal(err)
+	}
+	last := map[string]map[int32]int64{}
+	for _, r := range res {
+		if last[r.Record.Topic] == nil {
+			last[r.Record.Topic] = map[int32]int64{}
+		}
+		last[r.Record.Topic][r.Record.Partition] = max(last[r.Record.Topic][r.Record.Partition], r.Record.Offset)
+	}
+	for topic, parts := range last {
+		Eventually(t, "the transaction on "+topic+" to be stable", func() bool {
+			ends, err := broker.StableEnds(t.Context(), cl, topic)
+			if err != nil {
+				t.Logf("stable ends of %s: %v", topic, err)
+				return false
+			}
+			for p, off := range parts {
+				if ends[p] <= off {
+					return false
+				}
+			}
+			return true
+		})
+	}
+}
+
 // Collect polls cl until it has n records, failing the test after Timeout.
 func Collect(t testing.TB, cl *kgo.Client, n int) []*kgo.Record {
 	t.Helper()

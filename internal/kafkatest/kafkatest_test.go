@@ -1,6 +1,7 @@
 package kafkatest_test
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -59,15 +60,31 @@ func TestStartKfake(t *testing.T) {
 	}
 }
 
-// TestStartSharedCluster points MIE_TEST_KAFKA_BROKERS at one broker: each
-// test gets its own prefix, and its topics are deleted when it ends.
-func TestStartSharedCluster(t *testing.T) {
-	shared, err := broker.StartEmbedded(broker.EmbeddedConfig{Partitions: kafkatest.Partitions})
+// sharedCluster is the cluster MIE_TEST_KAFKA_BROKERS names, or else an
+// embedded broker that the variable is pointed at for the test.
+type sharedCluster []string
+
+func (s sharedCluster) Addrs() []string { return s }
+
+func startShared(t *testing.T) sharedCluster {
+	t.Helper()
+	if env := os.Getenv(kafkatest.EnvBrokers); env != "" {
+		return strings.Split(env, ",")
+	}
+	e, err := broker.StartEmbedded(broker.EmbeddedConfig{Partitions: kafkatest.Partitions})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(shared.Close)
-	t.Setenv(kafkatest.EnvBrokers, strings.Join(shared.Addrs(), ","))
+	t.Cleanup(e.Close)
+	t.Setenv(kafkatest.EnvBrokers, strings.Join(e.Addrs(), ","))
+	return e.Addrs()
+}
+
+// TestStartSharedCluster points MIE_TEST_KAFKA_BROKERS at one broker (the
+// real one, when it names one): each test gets its own prefix, its topics
+// are listed right after Start, and they are deleted when it ends.
+func TestStartSharedCluster(t *testing.T) {
+	shared := startShared(t)
 
 	var prefixes []string
 	for _, name := range []string{"first", "second"} {

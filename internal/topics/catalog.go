@@ -1,19 +1,13 @@
 // Package topics is the catalog of the engine's Kafka topics: their names,
 // partition counts, cleanup policies and retention, created and checked at
-// start with kadm.
+// start with kadm (ensure.go).
 package topics
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kerr"
 )
 
 // DefaultPartitions is generous so that executors can scale out later
@@ -58,6 +52,13 @@ func (c Catalog) AdmissionState() string { return c.name("admission-state") }
 func (c Catalog) DLQ() string            { return c.name("dlq") }
 func (c Catalog) Dataplane() string      { return c.name("dataplane") }
 func (c Catalog) Segments() string       { return c.name("segments") }
+
+// Group returns the consumer group or transactional id name with the
+// catalog's prefix. Installations (and test runs) that share a cluster
+// through --topic-prefix must not share groups or transactional ids either:
+// a shared group rebalances across installations, and a shared
+// transactional id fences the other installation's producer.
+func (c Catalog) Group(name string) string { return c.name(name) }
 
 // Tier returns the retry topic for a delay tier, e.g. retry.10s.
 func (c Catalog) Tier(d time.Duration) string { return c.name("retry." + TierName(d)) }
@@ -138,104 +139,4 @@ func (c Catalog) Specs() []Spec {
 // TaskSpec is the shape of an operator task topic.
 func (c Catalog) TaskSpec(topic string) Spec {
 	return Spec{Name: topic, Partitions: c.Partitions, Retention: 7 * 24 * time.Hour}
-}
-
-// MismatchError reports an existing topic whose shape differs from the
-// catalog's; it is a start-up error, never silently accepted.
-type MismatchError struct {
-	Topic    string
-	Problems []string
-}
-
-func (e *MismatchError) Error() string {
-	return fmt.Sprintf("topic %s exists with the wrong shape: %s; fix or delete it, or point --topic-prefix elsewhere",
-		e.Topic, strings.Join(e.Problems, "; "))
-}
-
-// Ensure creates missing topics and checks existing ones against specs. Every
-// problem is returned, joined.
-func Ensure(ctx context.Context, adm *kadm.Client, specs ...Spec) error {
-	names := make([]string, 0, len(specs))
-	for _, s := range specs {
-		names = append(names, s.Name)
-	}
-	details, err := adm.ListTopics(ctx, names...)
-	if err != nil {
-		return fmt.Errorf("list topics: %w", err)
-	}
-	var errs []error
-	var existing []Spec
-	for _, s := range specs {
-		d, ok := details[s.Name]
-		if ok && d.Err == nil {
-			existing = append(existing, s)
-			if got := int32(len(d.Partitions)); got != s.Partitions {
-				errs = append(errs, &MismatchError{Topic: s.Name, Problems: []string{
-					fmt.Sprintf("has %d partitions, want %d", got, s.Partitions)}})
-			}
-			continue
-		}
-		if ok && d.Err != nil && !errors.Is(d.Err, kerr.UnknownTopicOrPartition) {
-			errs = append(errs, fmt.Errorf("describe topic %s: %w", s.Name, d.Err))
-			continue
-		}
-		resp, err := adm.CreateTopic(ctx, s.Partitions, -1, s.configs(), s.Name)
-		if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
-			errs = append(errs, fmt.Errorf("create topic %s: %w", s.Name, err))
-			continue
-		}
-		if resp.Err != nil && !errors.Is(resp.Err, kerr.TopicAlreadyExists) {
-			errs = append(errs, fmt.Errorf("create topic %s: %w", s.Name, resp.Err))
-		}
-	}
-	if len(existing) > 0 {
-		errs = append(errs, checkConfigs(ctx, adm, existing))
-	}
-	return errors.Join(errs...)
-}
-
-func (s Spec) configs() map[string]*string {
-	str := func(v string) *string { return &v }
-	policy := "delete"
-	if s.Compact {
-		policy = "compact"
-	}
-	ret := "-1"
-	if s.Retention > 0 {
-		ret = strconv.FormatInt(s.Retention.Milliseconds(), 10)
-	}
-	return map[string]*string{
-		"cleanup.policy": str(policy),
-		"retention.ms":   str(ret),
-	}
-}
-
-func checkConfigs(ctx context.Context, adm *kadm.Client, specs []Spec) error {
-	names := make([]string, 0, len(specs))
-	byName := map[string]Spec{}
-	for _, s := range specs {
-		names = append(names, s.Name)
-		byName[s.Name] = s
-	}
-	sort.Strings(names)
-	rcs, err := adm.DescribeTopicConfigs(ctx, names...)
-	if err != nil {
-		return fmt.Errorf("describe topic configs: %w", err)
-	}
-	var errs []error
-	for _, rc := range rcs {
-		if rc.Err != nil {
-			errs = append(errs, fmt.Errorf("describe configs of %s: %w", rc.Name, rc.Err))
-			continue
-		}
-		s := byName[rc.Name]
-		want := *s.configs()["cleanup.policy"]
-		for _, c := range rc.Configs {
-			if c.Key == "cleanup.policy" && c.Value != nil && *c.Value != want {
-				errs = append(errs, &MismatchError{Topic: rc.Name, Problems: []string{
-					fmt.Sprintf("cleanup.policy is %s, want %s", *c.Value, want)}})
-			}
-		}
-	}
-	return errors.Join(errs...)
 }

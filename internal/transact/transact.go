@@ -56,11 +56,11 @@ func Open(k broker.Config, s Session, extra ...kgo.Opt) (*kgo.GroupTransactSessi
 		kgo.ConsumeTopics(s.Topics...),
 		kgo.TransactionalID(s.TransactionalID),
 		kgo.TransactionTimeout(s.TransactionTimeout),
-		kgo.SessionTimeout(s.SessionTimeout),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
 		kgo.ProducerLinger(0),
 	}
+	opts = append(opts, broker.SessionOpts(s.SessionTimeout)...)
 	if s.OnAssigned != nil {
 		opts = append(opts, kgo.OnPartitionsAssigned(s.OnAssigned))
 	}

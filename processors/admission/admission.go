@@ -169,7 +169,7 @@ type Processor struct {
 // New validates cfg.
 func New(cfg Config) (*Processor, error) {
 	if cfg.Group == "" {
-		cfg.Group = Name
+		cfg.Group = cfg.Catalog.Group(Name)
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err

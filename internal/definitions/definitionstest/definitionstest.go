@@ -1,5 +1,5 @@
-// Package definitionstest runs definitions Stores and Services on an
-// in-process kfake cluster for tests of this package and its callers.
+// Package definitionstest runs definitions Stores and Services on a test
+// cluster (internal/kafkatest) for tests of this package and its callers.
 package definitionstest
 
 import (
@@ -13,6 +13,7 @@ import (
 
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/definitions"
+	"github.com/mie-kafka/mie/internal/kafkatest"
 	"github.com/mie-kafka/mie/internal/topics"
 )
 
@@ -24,7 +25,7 @@ var Builtins = map[string]string{
 	"Wait":        definitions.TypeSync,
 }
 
-// Cluster is an embedded kfake broker with the engine's topics created.
+// Cluster is a test cluster with the engine's topics created.
 type Cluster struct {
 	Kafka   broker.Config
 	Catalog topics.Catalog
@@ -33,30 +34,16 @@ type Cluster struct {
 	Admin  *kadm.Client
 }
 
-// StartCluster starts a broker for t and creates the catalog's topics; it
-// stops when t ends.
+// StartCluster gives t a cluster with the catalog's topics created (see
+// internal/kafkatest: kfake, or the cluster MIE_TEST_KAFKA_BROKERS names);
+// it stops when t ends.
 func StartCluster(t testing.TB) *Cluster {
 	t.Helper()
-	emb, err := broker.StartEmbedded(broker.EmbeddedConfig{Partitions: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(emb.Close)
-	c := &Cluster{
-		Kafka:   broker.Config{Brokers: emb.Addrs(), ClientID: "definitionstest"},
-		Catalog: topics.New("test.", 2),
-	}
-	c.Client, err = kgo.NewClient(c.Kafka.Opts()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Client.Close)
+	kafka, cat := kafkatest.Start(t)
+	kafka.ClientID = "definitionstest"
+	c := &Cluster{Kafka: kafka, Catalog: cat}
+	c.Client = kafkatest.Client(t, kafka)
 	c.Admin = kadm.NewClient(c.Client)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := topics.Ensure(ctx, c.Admin, c.Catalog.Specs()...); err != nil {
-		t.Fatal(err)
-	}
 	return c
 }
 
@@ -67,8 +54,8 @@ type Instance struct {
 	Service *definitions.Service
 }
 
-// Start runs a Store and builds a Service with transactional id txnID;
-// both stop when t ends.
+// Start runs a Store and builds a Service with transactional id txnID
+// (under the catalog's prefix); both stop when t ends.
 func (c *Cluster) Start(t testing.TB, txnID string) *Instance {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -90,7 +77,7 @@ func (c *Cluster) Start(t testing.TB, txnID string) *Instance {
 		Kafka:           c.Kafka,
 		Catalog:         c.Catalog,
 		Store:           store,
-		TransactionalID: txnID,
+		TransactionalID: c.Catalog.Group(txnID),
 		Builtins:        Builtins,
 		Timeout:         10 * time.Second,
 		Logger:          log,
