@@ -9,6 +9,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/mie-kafka/mie/projections"
 )
 
 // Versions reported by GET /version.
@@ -26,6 +28,15 @@ type Config struct {
 	// Executions starts, cancels and resumes executions, and reads them
 	// from the projection.
 	Executions Executions
+	// Dataplane, when set, serves MIE's data plane API under /dataplane.
+	Dataplane Dataplane
+	// Triggers, when set, serves the upload trigger routes.
+	Triggers Triggers
+	// Segments, when set, serves GET /segments (the ingest window's
+	// segment projection).
+	Segments projections.Segments
+	// Projections, when set, serves GET /projections and GET /metrics.
+	Projections Projections
 }
 
 // Validate joins every problem with the configuration.
@@ -53,7 +64,11 @@ func New(cfg Config) (*echo.Echo, error) {
 	e.HidePort = true
 	e.HTTPErrorHandler = errorHandler(cfg.Logger)
 	e.Use(middleware.Recover())
-	e.Use(middleware.BodyLimit("16M"))
+	// JSON bodies are bounded; uploads stream and have their own limit.
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   "16M",
+		Skipper: func(c echo.Context) bool { return c.Path() == DataplanePrefix+"/upload" },
+	}))
 
 	e.GET("/", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"Message": "Media Insights Engine workflow API", "ApiVersion": ApiVersion})
@@ -63,5 +78,17 @@ func New(cfg Config) (*echo.Echo, error) {
 	})
 	routeDefinitions(e, cfg.Definitions)
 	routeExecutions(e, cfg.Executions)
+	if cfg.Dataplane != nil {
+		routeDataplane(e, cfg.Dataplane)
+	}
+	if cfg.Triggers != nil {
+		routeTriggers(e, cfg.Triggers)
+	}
+	if cfg.Segments != nil {
+		routeSegments(e, cfg.Segments)
+	}
+	if cfg.Projections != nil {
+		routeProjections(e, cfg.Projections)
+	}
 	return e, nil
 }

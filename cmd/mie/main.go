@@ -17,10 +17,11 @@ import (
 )
 
 var roles = map[string]app.Roles{
-	"serve":    {API: true, Executor: true, Worker: true},
-	"api":      {API: true},
-	"executor": {Executor: true},
-	"worker":   {Worker: true},
+	"serve":     {API: true, Executor: true, Worker: true, Projector: true},
+	"api":       {API: true},
+	"executor":  {Executor: true},
+	"worker":    {Worker: true},
+	"projector": {Projector: true},
 }
 
 func main() {
@@ -44,6 +45,12 @@ func run(args []string) int {
 		return 0
 	case "bench":
 		return exit(app.Bench(ctx, rest))
+	case "consume":
+		return consumeCmd(ctx, rest)
+	case "projections":
+		return projectionsCmd(ctx, rest)
+	case "dlq":
+		return dlqCmd(ctx, rest)
 	}
 	r, ok := roles[cmd]
 	if !ok {

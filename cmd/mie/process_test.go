@@ -159,9 +159,17 @@ func (c client) start(n int) []string {
 	c.t.Helper()
 	var ids []string
 	for i := range n {
+		key := fmt.Sprintf("k%d.mp4", i)
+		req, _ := http.NewRequest("POST", c.base+"/dataplane/upload?key="+key, strings.NewReader("video "+key))
+		req.Header.Set("Content-Type", "video/mp4")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			c.t.Fatalf("upload %s: %v %v", key, err, resp)
+		}
+		resp.Body.Close()
 		var v struct{ Id string }
 		s := c.do("POST", "/workflow/execution", map[string]any{"Name": "Crashy",
-			"Input": map[string]any{"Media": map[string]any{"Video": map[string]any{"S3Bucket": "b", "S3Key": fmt.Sprintf("k%d.mp4", i)}}}}, &v)
+			"Input": map[string]any{"Media": map[string]any{"Video": map[string]any{"S3Bucket": "mie-dataplane", "S3Key": key}}}}, &v)
 		if s != 200 || v.Id == "" {
 			c.t.Fatalf("start: %d", s)
 		}

@@ -18,8 +18,10 @@ import (
 	"github.com/mie-kafka/mie/api"
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/commands"
+	"github.com/mie-kafka/mie/internal/dataplane"
 	"github.com/mie-kafka/mie/internal/definitions"
 	"github.com/mie-kafka/mie/internal/execution"
+	"github.com/mie-kafka/mie/internal/objectstore"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/processors/admission"
 	"github.com/mie-kafka/mie/processors/executor"
@@ -34,6 +36,9 @@ type Roles struct {
 	API      bool
 	Executor bool
 	Worker   bool
+	// Projector folds the topics into ClickHouse (needs --clickhouse;
+	// under serve it runs only when --clickhouse is set).
+	Projector bool
 }
 
 // App is a running set of roles.
@@ -58,6 +63,14 @@ type App struct {
 	DefinitionService *definitions.Service
 	// Commands starts and cancels executions (API role).
 	Commands *commands.Service
+	// DataplaneProjection and Dataplane serve the data plane (API role).
+	DataplaneProjection *memory.Dataplane
+	Dataplane           *dataplane.Service
+
+	store   objectstore.Store
+	closers []func()
+	segmentsState
+	clickhouseState
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -68,9 +81,10 @@ type App struct {
 // embedded broker persisted under DataDir (serve).
 func Start(ctx context.Context, cfg Config, roles Roles, log *slog.Logger) (a *App, err error) {
 	a = &App{cfg: cfg, log: log, roles: roles, errs: make(chan error, 16)}
+	started := a // the returns below set a to nil
 	defer func() {
 		if err != nil {
-			a.closeAll()
+			started.closeAll()
 		}
 	}()
 	brokers := cfg.Kafka
@@ -97,12 +111,20 @@ func Start(ctx context.Context, cfg Config, roles Roles, log *slog.Logger) (a *A
 	if err := broker.Ping(pctx, a.client); err != nil {
 		return nil, fmt.Errorf("%w (brokers %s)", err, strings.Join(brokers, ","))
 	}
+	if cfg.SessionTimeout > 0 {
+		if err := broker.CheckSessionTimeout(pctx, a.client, cfg.SessionTimeout); err != nil {
+			return nil, err
+		}
+	}
 	if err := topics.Ensure(pctx, kadm.NewClient(a.client), a.specs()...); err != nil {
 		return nil, fmt.Errorf("topics: %w", err)
 	}
 
 	runCtx, runCancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.cancel = runCancel
+	if err := a.openClickHouse(ctx); err != nil {
+		return nil, err
+	}
 	if roles.API {
 		if err := a.startAPI(ctx, runCtx); err != nil {
 			return nil, err
@@ -115,6 +137,11 @@ func Start(ctx context.Context, cfg Config, roles Roles, log *slog.Logger) (a *A
 	}
 	if roles.Worker {
 		if err := a.startWorkers(runCtx); err != nil {
+			return nil, err
+		}
+	}
+	if roles.Projector {
+		if err := a.startProjector(ctx, runCtx); err != nil {
 			return nil, err
 		}
 	}
@@ -133,11 +160,13 @@ func (a *App) specs() []topics.Spec {
 // taskImpls are the implementation references of the workers this binary
 // can run; all of them with all=true, else those named by --operators.
 func (a *App) taskImpls(all bool) []string {
-	names := a.cfg.Operators
+	names := a.operatorNames()
 	if all {
 		names = []string{"http"}
-		for n := range builtin.Registry() {
-			names = append(names, n)
+		for n := range a.builtinTypes() {
+			if n != builtin.Wait {
+				names = append(names, n)
+			}
 		}
 	}
 	var out []string
@@ -176,18 +205,27 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	a.run("memory projection", runCtx, a.Projection.Run)
 	a.DefinitionService, err = definitions.New(definitions.Config{
 		Kafka: a.kafka, Catalog: a.cat, Store: a.Definitions,
-		TransactionalID: "mie-definitions-" + a.cfg.Instance, Producer: commands.Producer,
-		Builtins: builtin.Types(), Logger: a.log,
+		TransactionalID: a.cat.Group("mie-definitions-" + a.cfg.Instance), Producer: commands.Producer,
+		Builtins: a.builtinTypes(), Logger: a.log,
 	})
 	if err != nil {
 		return err
 	}
+	if err := a.startDataplane(ctx, runCtx); err != nil {
+		return err
+	}
 	a.Commands, err = commands.New(commands.Config{Client: a.client, Catalog: a.cat, Definitions: a.Definitions,
-		Projection: a.Projection, Logger: a.log})
+		Projection: a.executionsReader(), Assets: a.Dataplane, Logger: a.log})
 	if err != nil {
 		return err
 	}
-	e, err := api.New(api.Config{Logger: a.log, Definitions: a.DefinitionService, Executions: a.Commands})
+	segs, err := a.segments(runCtx)
+	if err != nil {
+		return err
+	}
+	e, err := api.New(api.Config{Logger: a.log, Definitions: a.DefinitionService, Executions: a.Commands,
+		Dataplane: a.Dataplane, Triggers: a.DefinitionService, Segments: a.segmentsReader(segs),
+		Projections: projectionStatus{a}})
 	if err != nil {
 		return err
 	}
@@ -198,10 +236,16 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	if err := a.Definitions.Sync(sctx); err != nil {
 		return fmt.Errorf("definitions store: %w", err)
 	}
-	select {
-	case <-a.Projection.Ready():
-	case <-sctx.Done():
-		return fmt.Errorf("memory projection did not catch up: %w", sctx.Err())
+	for name, ready := range map[string]<-chan struct{}{
+		"executions": a.Projection.Ready(), "dataplane": a.DataplaneProjection.Ready()} {
+		select {
+		case <-ready:
+		case <-sctx.Done():
+			return fmt.Errorf("memory %s projection did not catch up: %w", name, sctx.Err())
+		}
+	}
+	if err := a.startIngestAPI(sctx, runCtx); err != nil {
+		return err
 	}
 	a.ln, err = net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
@@ -221,23 +265,23 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 
 func (a *App) startExecutor(ctx context.Context) error {
 	ex, err := executor.New(executor.Config{
-		Kafka: a.kafka, Catalog: a.cat, TransactionalID: "mie-executor-" + a.cfg.Instance,
+		Kafka: a.kafka, Catalog: a.cat, TransactionalID: a.cat.Group("mie-executor-" + a.cfg.Instance),
 		SessionTimeout: a.cfg.SessionTimeout, Producer: executor.Name + "@" + a.cfg.Instance,
-		Options: execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, Logger: a.log,
+		Options: execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs, Logger: a.log,
 	})
 	if err != nil {
 		return err
 	}
 	a.run("executor", ctx, ex.Run)
 	adm, err := admission.New(admission.Config{
-		Kafka: a.kafka, Catalog: a.cat, TransactionalID: "mie-admission-" + a.cfg.Instance,
+		Kafka: a.kafka, Catalog: a.cat, TransactionalID: a.cat.Group("mie-admission-" + a.cfg.Instance),
 		SessionTimeout: a.cfg.SessionTimeout, Logger: a.log,
 	})
 	if err != nil {
 		return err
 	}
 	a.run("admission", ctx, adm.Run)
-	rl, err := relay.New(relay.Config{Kafka: a.kafka, Catalog: a.cat, Logger: a.log})
+	rl, err := relay.New(relay.Config{Kafka: a.kafka, Catalog: a.cat, SessionTimeout: a.cfg.SessionTimeout, Logger: a.log})
 	if err != nil {
 		return err
 	}
@@ -246,8 +290,15 @@ func (a *App) startExecutor(ctx context.Context) error {
 }
 
 func (a *App) startWorkers(ctx context.Context) error {
-	reg := builtin.Registry()
-	for _, name := range a.cfg.Operators {
+	dp, err := a.workerDataPlane(ctx)
+	if err != nil {
+		return err
+	}
+	reg, err := a.workerRegistry(ctx)
+	if err != nil {
+		return err
+	}
+	for _, name := range a.operatorNames() {
 		var h worker.Handler
 		impl := "builtin:" + name
 		switch b, ok := reg[name]; {
@@ -268,8 +319,8 @@ func (a *App) startWorkers(ctx context.Context) error {
 			return err
 		}
 		rt, err := worker.New(worker.Config{
-			Kafka: a.kafka, Catalog: a.cat, Topic: topic, Handler: h,
-			TransactionalID: "mie-worker-" + topic + "-" + a.cfg.Instance, Logger: a.log,
+			Kafka: a.kafka, Catalog: a.cat, Topic: topic, Handler: h, DataPlane: dp,
+			TransactionalID: "mie-worker-" + topic + "-" + a.cfg.Instance, SessionTimeout: a.cfg.SessionTimeout, Logger: a.log,
 		})
 		if err != nil {
 			return err
@@ -328,6 +379,9 @@ func (a *App) closeAll() {
 	}
 	if a.client != nil {
 		a.client.Close()
+	}
+	for _, c := range a.closers {
+		c()
 	}
 	if a.embedded != nil {
 		a.embedded.Close()

@@ -44,11 +44,22 @@ func defineWorkflow(t *testing.T, a *App, name string, stages ...string) {
 	must(t, a, http.StatusOK, "POST", "/workflow", map[string]any{"Name": name, "StartAt": stages[0], "Stages": st}, nil)
 }
 
+// putObject stores an object in the data plane bucket, as an upload
+// outside the API would.
+func putObject(t *testing.T, a *App, key, body string) {
+	t.Helper()
+	if _, err := a.store.Put(t.Context(), a.cfg.Bucket, key, strings.NewReader(body), int64(len(body)), ""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startExecution starts wf on a Video object stored at key.
 func startExecution(t *testing.T, a *App, wf, key string) api.ExecutionView {
 	t.Helper()
+	putObject(t, a, key, "video bytes of "+key)
 	var v api.ExecutionView
 	must(t, a, http.StatusOK, "POST", "/workflow/execution", map[string]any{"Name": wf,
-		"Input": map[string]any{"Media": map[string]any{"Video": map[string]any{"S3Bucket": "media", "S3Key": key}}}}, &v)
+		"Input": map[string]any{"Media": map[string]any{"Video": map[string]any{"S3Bucket": a.cfg.Bucket, "S3Key": key}}}}, &v)
 	return v
 }
 
@@ -177,7 +188,7 @@ func TestMaxConcurrentWorkflows(t *testing.T) {
 	must(t, a, http.StatusOK, "POST", "/system/configuration", map[string]any{"MaxConcurrentWorkflows": 1}, nil)
 	defineOperator(t, a, "Nap", "builtin:Sleep", "Async", map[string]any{"DurationMs": 100})
 	defineOperator(t, a, "Hold", "builtin:Wait", "Sync", nil)
-	defineOperator(t, a, "Boom", "builtin:Fail", "Sync", map[string]any{"Error": "Exploded", "Cause": "on purpose"})
+	defineOperator(t, a, "Boom", "builtin:Fail", "Sync", map[string]any{"Error": "Exploded", "Cause": "on purpose", "Retry": []any{}})
 	defineWorkflow(t, a, "NapOnce", "_Nap")
 	defineWorkflow(t, a, "HoldOn", "_Hold")
 	defineWorkflow(t, a, "Explode", "_Boom")

@@ -28,14 +28,20 @@ type harness struct {
 	t       *testing.T
 	brokers []string
 	prefix  string
+	dataDir string
 	apps    []*App
+	// configure, when set, adjusts every instance's Config; logs, when
+	// set, receives every instance's log as JSON lines from Info up
+	// instead of the test log.
+	configure func(*Config)
+	logs      io.Writer
 }
 
 // newHarness gives a test a broker: the real one named by MIE_TEST_KAFKA_BROKERS
 // (with a topic prefix of its own) or a fresh in-process kfake.
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	h := &harness{t: t, prefix: fmt.Sprintf("t%d.", time.Now().UnixNano())}
+	h := &harness{t: t, prefix: fmt.Sprintf("t%d.", time.Now().UnixNano()), dataDir: t.TempDir()}
 	if env := os.Getenv(BrokersEnv); env != "" {
 		h.brokers = list(env)
 	} else {
@@ -50,9 +56,19 @@ func newHarness(t *testing.T) *harness {
 }
 
 func (h *harness) config(instance string) Config {
+	c := h.baseConfig(instance)
+	if h.configure != nil {
+		h.configure(&c)
+	}
+	return c
+}
+
+func (h *harness) baseConfig(instance string) Config {
 	return Config{
 		Addr: "127.0.0.1:0", Kafka: h.brokers, TopicPrefix: h.prefix, Partitions: 4, Instance: instance,
-		Operators:       []string{"Passthrough", "Sleep", "Fail", "http"},
+		Operators: []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http"},
+		DataDir:   h.dataDir,
+		Store:     "local", Bucket: "mie-dataplane", UploadLimit: 8 << 20, ClaimThreshold: 64 << 10,
 		OperatorTimeout: time.Hour, SessionTimeout: 3 * time.Second, LogLevel: "warn", LogFormat: "text",
 	}
 }
@@ -61,6 +77,9 @@ func (h *harness) start(instance string, roles Roles) *App {
 	h.t.Helper()
 	cfg := h.config(instance)
 	log := slog.New(slog.NewTextHandler(testWriter{h.t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if h.logs != nil {
+		log = slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	a, err := Start(ctx, cfg, roles, log)
@@ -147,7 +166,8 @@ func validateTopics(t *testing.T, a *App) int {
 		t.Fatal(err)
 	}
 	cat := a.Catalog()
-	tops := []string{cat.Definitions(), cat.Commands(), cat.Executions(), cat.Results(), cat.Admission(), cat.AdmissionState()}
+	tops := []string{cat.Definitions(), cat.Commands(), cat.Executions(), cat.Results(), cat.Admission(), cat.AdmissionState(),
+		cat.Dataplane(), cat.Segments()}
 	for _, impl := range a.taskImpls(true) {
 		tp, _ := cat.Task(impl)
 		tops = append(tops, tp)

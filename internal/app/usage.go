@@ -22,12 +22,20 @@ Commands:
   api        the REST API and the memory projection, against --kafka
   executor   the stage processor, the admission processor and the delay relay
   worker     workers for the built-in operators named by --operators
+  projector  fold the executions, dataplane and segments topics into
+             ClickHouse (--clickhouse); serve does it too when --clickhouse is set
+  projections  status | rebuild NAME: the ClickHouse projections' lag and
+             generation, and a rebuild by replay (see mie projections --help)
   bench      the load generator (see mie bench --help)
+  consume    follow the data plane change stream: print JSON lines or POST each
+             change to a webhook (see mie consume --help)
+  dlq        list | replay: the dead letters with their reasons, and re-driving
+             them to their source topics (see mie dlq --help)
   version    print the version
 
 Every flag can also be set from its environment variable; the flag wins.
 `)
-	for _, role := range []string{"serve", "api", "executor", "worker"} {
+	for _, role := range []string{"serve", "api", "executor", "worker", "projector"} {
 		fmt.Fprintf(&b, "\nFlags of %s:\n", role)
 		for _, f := range Flags(role) {
 			def := f.Default

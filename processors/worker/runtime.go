@@ -45,13 +45,19 @@ type Config struct {
 	TransactionalID string
 	// Handler runs the operator.
 	Handler Handler
+	// DataPlane, when set, lets handlers store asset metadata and media
+	// (Outputs); their changes commit in the task's transaction.
+	DataPlane *DataPlane
 	// Concurrency bounds the tasks run at once; default 16.
 	Concurrency int
 	// DrainTimeout bounds how long the in-flight batch may run on after
 	// Run's context ends; default 30s. Past it, handler contexts are
 	// cancelled and the batch is left to be redelivered.
 	DrainTimeout time.Duration
-	Logger       *slog.Logger
+	// SessionTimeout is how soon the group notices a dead worker, whose
+	// partitions wait until then; default 10s (transact).
+	SessionTimeout time.Duration
+	Logger         *slog.Logger
 }
 
 // Validate reports every problem with the configuration.
@@ -123,6 +129,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 func (r *Runtime) session(ctx context.Context) error {
 	sess, err := transact.Open(r.cfg.Kafka, transact.Session{
 		Group: r.cfg.Group, TransactionalID: r.cfg.TransactionalID, Topics: []string{r.cfg.Topic},
+		SessionTimeout: r.cfg.SessionTimeout,
 	})
 	if err != nil {
 		return err
@@ -176,51 +183,90 @@ func (r *Runtime) transact(ctx context.Context, sess *kgo.GroupTransactSession, 
 // process runs the batch's tasks, at most Concurrency at once, and returns
 // one record to produce per input record, in input order.
 func (r *Runtime) process(ctx context.Context, recs []*kgo.Record) []*kgo.Record {
-	out := make([]*kgo.Record, len(recs))
+	outs := make([][]*kgo.Record, len(recs))
 	sem := make(chan struct{}, r.cfg.Concurrency)
 	var wg sync.WaitGroup
 	for i, rec := range recs {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			out[i] = r.handle(ctx, rec)
+			outs[i] = r.handle(ctx, rec)
 		})
 	}
 	wg.Wait()
+	var out []*kgo.Record
+	for _, o := range outs {
+		out = append(out, o...)
+	}
 	return out
 }
 
-// handle runs one task record and returns its result record, or a dead
-// letter if the record is not a task.
-func (r *Runtime) handle(ctx context.Context, rec *kgo.Record) *kgo.Record {
+// handle runs one task record and returns its result record (after the
+// data plane changes the handler made, if any), or a dead letter if the
+// record is not a task.
+func (r *Runtime) handle(ctx context.Context, rec *kgo.Record) []*kgo.Record {
+	one := func(rec *kgo.Record) []*kgo.Record { return []*kgo.Record{rec} }
 	env, err := events.FromRecord(rec)
 	if err != nil {
-		return r.deadLetter(rec, deadletter.ReasonUndecodable, err)
+		return one(r.deadLetter(rec, deadletter.ReasonUndecodable, err))
 	}
 	p, err := env.Decode()
 	if err != nil {
-		return r.deadLetter(rec, deadletter.ReasonUndecodable, err)
+		return one(r.deadLetter(rec, deadletter.ReasonUndecodable, err))
 	}
 	t, ok := p.(*events.OperatorTaskRequest)
 	if !ok {
-		return r.deadLetter(rec, deadletter.ReasonUnexpectedType, fmt.Errorf("%w: record type %s is not an OperatorTask", events.ErrMalformed, env.Type))
+		return one(r.deadLetter(rec, deadletter.ReasonUnexpectedType, fmt.Errorf("%w: record type %s is not an OperatorTask", events.ErrMalformed, env.Type)))
 	}
 	if t.WorkflowExecutionId == "" {
-		return r.deadLetter(rec, deadletter.ReasonInvalid, fmt.Errorf("%w: task has no WorkflowExecutionId", events.ErrMalformed))
+		return one(r.deadLetter(rec, deadletter.ReasonInvalid, fmt.Errorf("%w: task has no WorkflowExecutionId", events.ErrMalformed)))
 	}
-	res := invoke(ctx, r.cfg.Handler, t)
+	output := &Output{dp: r.cfg.DataPlane, task: t}
+	em := &emitter{}
+	res := output.apply(invoke(withEmitter(withOutput(ctx, output), em), r.cfg.Handler, t))
+	changes, err := r.changes(&env, rec, t, output)
+	if err == nil {
+		// Records the handler emitted (see Emit) go in the same transaction.
+		var emitted []*kgo.Record
+		emitted, err = em.records(&env, rec, t)
+		changes = append(changes, emitted...)
+	}
+	if err != nil {
+		changes, res = nil, Failed(fmt.Sprintf("operator %s wrote data plane changes that cannot be encoded: %v", t.Name, err), "")
+	}
 	out, err := r.result(&env, rec, t, res)
 	if err != nil {
 		// The handler's output cannot be encoded (NaN, a channel, ...):
 		// report that as the operator's failure.
 		out, err = r.result(&env, rec, t, Failed(fmt.Sprintf("operator %s returned a result that cannot be encoded: %v", t.Name, err), ""))
 		if err != nil {
-			return r.deadLetter(rec, deadletter.ReasonUnencodableResult, err)
+			return one(r.deadLetter(rec, deadletter.ReasonUnencodableResult, err))
 		}
 	}
 	r.log.Debug("task done", "execution", t.WorkflowExecutionId, "operator", t.Name,
-		"task", t.TaskId, "phase", t.Phase, "status", res.Status)
-	return out
+		"task", t.TaskId, "phase", t.Phase, "status", res.Status, "dataplane_changes", len(changes))
+	return append(changes, out)
+}
+
+// changes turns what the handler wrote to the data plane into records on
+// the dataplane topic, keyed by asset id.
+func (r *Runtime) changes(cause *events.Envelope, rec *kgo.Record, t *Task, o *Output) ([]*kgo.Record, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []*kgo.Record
+	for _, p := range o.changes {
+		env, err := events.New(t.AssetId, Producer, p)
+		if err != nil {
+			return nil, err
+		}
+		env.CausedBy(cause, events.PositionOf(rec))
+		kr, err := env.Record(r.cfg.Catalog.Dataplane())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, kr)
+	}
+	return out, nil
 }
 
 func (r *Runtime) result(cause *events.Envelope, rec *kgo.Record, t *Task, res Result) (*kgo.Record, error) {
@@ -229,8 +275,19 @@ func (r *Runtime) result(cause *events.Envelope, rec *kgo.Record, t *Task, res R
 		return nil, err
 	}
 	env.CausedBy(cause, events.PositionOf(rec))
-	return env.Record(r.cfg.Catalog.Results())
+	out, err := env.Record(r.cfg.Catalog.Results())
+	if err == nil && len(out.Value) > MaxResultBytes {
+		// Kafka would refuse it, aborting the batch again and again.
+		return nil, fmt.Errorf("the result is %d bytes, over the limit of %d: keep large outputs in object storage and return references",
+			len(out.Value), MaxResultBytes)
+	}
+	return out, err
 }
+
+// MaxResultBytes bounds an encoded result: a larger one is reported as the
+// operator's failure, since Kafka (1 MiB per record by default) would refuse
+// it and the task would be redelivered for ever.
+const MaxResultBytes = 900 << 10
 
 func (r *Runtime) deadLetter(rec *kgo.Record, reason string, err error) *kgo.Record {
 	r.log.Warn("dead-lettering task record", "partition", rec.Partition, "offset", rec.Offset, "reason", reason, "err", err)
