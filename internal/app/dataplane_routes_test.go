@@ -276,6 +276,7 @@ func TestDataplaneMultipartUploadAndAssetReuse(t *testing.T) {
 	if out := x.Workflow.Stages["_Info"].Outputs; len(out) != 1 || out[0].Status != "Complete" {
 		t.Fatalf("MediaInfo on the reused asset: %+v", out)
 	}
+	syncDataplane(t, a)
 	var p operatorPage
 	must(t, a, http.StatusOK, "GET", "/dataplane/metadata/"+v.AssetId+"/Info", nil, &p)
 	if p.WorkflowId != w.Id {

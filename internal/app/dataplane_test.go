@@ -53,6 +53,17 @@ type operatorPage struct {
 	Cursor     string          `json:"cursor"`
 }
 
+// syncDataplane waits until the data plane projection has read every
+// committed change: an operator's metadata commits with its result, before
+// its execution completes, but the projections follow their topics
+// independently.
+func syncDataplane(t *testing.T, a *App) {
+	t.Helper()
+	if err := a.DataplaneProjection.Sync(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // changeStream follows the dataplane topic in a consumer group of its own,
 // as a downstream service would, and collects every change.
 type changeStream struct {
@@ -164,6 +175,7 @@ func TestDataplaneUploadTriggerMetadataChangeStream(t *testing.T) {
 		t.Errorf("execution Trigger = %+v, want upload rule videos", full.Trigger)
 	}
 	asset := x.AssetId
+	syncDataplane(t, a)
 
 	// MediaInfo stored one page per input medium (Echo stores nothing);
 	// page through all metadata one item at a time.

@@ -78,8 +78,15 @@ func (e *ingestEnv) start(session string, window, frames int) api.ExecutionView 
 	return v
 }
 
+// segment reads a segment through the API once the segment projection has
+// caught up with everything committed so far: a segment's transition
+// commits with its task's result, before the execution moves on, but the
+// projections read their topics independently.
 func (e *ingestEnv) segment(id string) projections.Segment {
 	e.t.Helper()
+	if err := e.a.Segments.Sync(e.t.Context()); err != nil {
+		e.t.Fatal(err)
+	}
 	var s projections.Segment
 	must(e.t, e.a, http.StatusOK, "GET", "/segments/"+id, nil, &s)
 	return s

@@ -81,11 +81,39 @@ func (d *Dataplane) Ready() <-chan struct{} { return d.ready }
 
 // Run consumes the dataplane topic until ctx is cancelled.
 func (d *Dataplane) Run(ctx context.Context) error {
-	return follow(ctx, d.cfg.Kafka, d.cfg.Catalog.Dataplane(), d.log, d.ready, d.applyRecord)
+	return follow(ctx, d.cfg.Kafka, d.cfg.Catalog.Dataplane(), d.log, d.ready, d.applyRecord, d.advance)
+}
+
+// Sync blocks until the projection has read everything committed to the
+// dataplane topic when it was called, so that a read after it sees every
+// change committed before (an operator's metadata, committed with its
+// result, once its execution is seen to have moved on).
+func (d *Dataplane) Sync(ctx context.Context) error {
+	select {
+	case <-d.ready:
+	case <-ctx.Done():
+		return fmt.Errorf("dataplane projection not ready: %w", ctx.Err())
+	}
+	cl, err := kgo.NewClient(d.cfg.Kafka.Opts()...)
+	if err != nil {
+		return fmt.Errorf("dataplane projection: %w", err)
+	}
+	defer cl.Close()
+	ends, err := broker.StableEnds(ctx, cl, d.cfg.Catalog.Dataplane())
+	if err != nil {
+		return fmt.Errorf("dataplane projection: %w", err)
+	}
+	for p, end := range ends {
+		if end > 0 {
+			if err := d.WaitPosition(ctx, p, end-1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (d *Dataplane) applyRecord(r *kgo.Record) {
-	defer d.advance(r.Partition, r.Offset+1)
 	env, err := events.FromRecord(r)
 	if err == nil {
 		var p events.Payload
@@ -100,8 +128,7 @@ func (d *Dataplane) applyRecord(r *kgo.Record) {
 	}
 }
 
-// Apply folds one change into the projection; it is what Run does for
-// each record, exposed for tests and replay tools.
+// apply folds one change into the projection (under d.mu).
 func (d *Dataplane) apply(at time.Time, p events.Payload) error {
 	switch e := p.(type) {
 	case *events.AssetCreated:
@@ -188,7 +215,8 @@ func (d *Dataplane) advance(partition int32, next int64) {
 	d.waiters = kept
 }
 
-// WaitPosition implements projections.Assets.
+// WaitPosition implements projections.Assets: it returns once the record
+// at offset, or a transaction marker past it, has been read.
 func (d *Dataplane) WaitPosition(ctx context.Context, partition int32, offset int64) error {
 	d.mu.Lock()
 	if d.pos[partition] > offset {
