@@ -14,7 +14,7 @@ KAFKA_PORT  ?= 9092
 KAFKA       ?= 127.0.0.1:$(KAFKA_PORT)
 export KAFKA_PORT
 
-.PHONY: all build run test test-kafka bench bench-kafka lint fmt clean \
+.PHONY: all build run test test-kafka test-clickhouse bench bench-kafka lint fmt clean \
 	kafka-up kafka-down kafka-status kafka-clean up down
 
 all: build
@@ -31,6 +31,15 @@ test:
 # The integration suite against the broker of `make kafka-up`.
 test-kafka:
 	MIE_TEST_KAFKA_BROKERS=$(KAFKA) $(GO) test -count=1 -p 1 $$(deploy/kafka/packages.sh)
+
+# The ClickHouse tests against chDB (the ClickHouse engine from PyPI behind
+# its HTTP interface; Python 3 needed), for machines with no ClickHouse
+# server and no Docker. With a real server, set MIE_TEST_CLICKHOUSE instead.
+test-clickhouse:
+	deploy/clickhouse/chdb.sh start
+	MIE_TEST_CLICKHOUSE=$$(deploy/clickhouse/chdb.sh dsn) $(GO) test -count=1 -p 1 ./projections/clickhouse/ \
+		./processors/projector/ ./internal/app/ -run 'ClickHouse|Projector|Projection|Conformance|Migrat|Redelivery|Rebuild'; \
+		status=$$?; deploy/clickhouse/chdb.sh stop; exit $$status
 
 # Micro-benchmarks, then the load generator on the embedded broker; writes
 # bench-results/summary-<date>.md (see deploy/bench.sh).

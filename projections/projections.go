@@ -8,6 +8,8 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mie-kafka/mie/events"
@@ -159,4 +161,22 @@ type PartitionStatus struct {
 	Position  int64 `json:"Position"`
 	End       int64 `json:"End"`
 	Lag       int64 `json:"Lag"`
+}
+
+// MetadataKey is the listing key of a metadata page, "<operator>/<page>":
+// the Cursor.After of Assets.Metadata.
+func MetadataKey(operator string, page int) string { return operator + "/" + strconv.Itoa(page) }
+
+// ParseMetadataKey reads a MetadataKey back; "" is the start of the
+// listing (operator "", page -1). A key no backend made is ErrInvalid.
+func ParseMetadataKey(after string) (operator string, page int, err error) {
+	if after == "" {
+		return "", -1, nil
+	}
+	i := strings.LastIndexByte(after, '/')
+	n, err := strconv.Atoi(after[i+1:])
+	if i <= 0 || err != nil || n < 0 {
+		return "", 0, problem.Invalid("cursor", "is not a cursor this API returned")
+	}
+	return after[:i], n, nil
 }

@@ -132,7 +132,7 @@ func TestClickHouseRoles(t *testing.T) {
 		must(t, a, http.StatusOK, "GET", "/projections", nil, &st)
 		return len(st) == 3 && st[0].Lag == 0 && position(st[0]) > 0
 	})
-	if st[0].Backend != "clickhouse" || st[0].Group != "mie-projection-executions" || st[0].Generation != 1 {
+	if st[0].Backend != "clickhouse" || st[0].Group != a.Catalog().Group("mie-projection-executions") || st[0].Generation != 1 {
 		t.Errorf("GET /projections = %+v", st[0])
 	}
 	if m := metrics(t, a); !strings.Contains(m, `mie_projection_generation{projection="executions",backend="clickhouse"} 1`) {

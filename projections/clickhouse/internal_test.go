@@ -12,6 +12,7 @@ import (
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 
 	"github.com/mie-kafka/mie/processors/projector"
+	"github.com/mie-kafka/mie/projections"
 )
 
 func TestClassify(t *testing.T) {
@@ -52,7 +53,7 @@ func TestVisiblePages(t *testing.T) {
 	}
 	var got []string
 	for _, k := range visible(keys, 5) {
-		got = append(got, MetadataKey(k.operator, int(k.page)))
+		got = append(got, projections.MetadataKey(k.operator, int(k.page)))
 	}
 	if want := []string{"Labels/0", "Labels/1", "Transcribe/0"}; !slices.Equal(got, want) {
 		t.Errorf("visible = %v, want %v", got, want)

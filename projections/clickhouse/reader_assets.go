@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -183,20 +181,11 @@ func operatorsOf(keys []pageKey) []string {
 	return ops
 }
 
-// MetadataKey is a page's listing key, "<operator>/<page>", as the memory
-// backend's.
-func MetadataKey(operator string, page int) string { return operator + "/" + strconv.Itoa(page) }
-
 // Metadata implements projections.Assets.
 func (r *Reader) Metadata(ctx context.Context, assetId string, c projections.Cursor) ([]projections.MetadataPage, string, error) {
-	afterOp, afterPage := "", -1
-	if c.After != "" {
-		i := strings.LastIndexByte(c.After, '/')
-		n, err := strconv.Atoi(c.After[i+1:])
-		if i <= 0 || err != nil || n < 0 {
-			return nil, "", problem.Invalid("cursor", "is not a cursor this API returned")
-		}
-		afterOp, afterPage = c.After[:i], n
+	afterOp, afterPage, err := projections.ParseMetadataKey(c.After)
+	if err != nil {
+		return nil, "", err
 	}
 	keys, err := r.assetPages(ctx, assetId)
 	if err != nil {
@@ -220,7 +209,7 @@ func (r *Reader) Metadata(ctx context.Context, assetId string, c projections.Cur
 	}
 	if more {
 		last := pages[len(pages)-1]
-		return pages, MetadataKey(last.OperatorName, last.Page), nil
+		return pages, projections.MetadataKey(last.OperatorName, last.Page), nil
 	}
 	return pages, "", nil
 }
@@ -270,7 +259,7 @@ func (r *Reader) pages(ctx context.Context, assetId string, keys []pageKey) ([]p
 		if len(ops) == 0 || ops[len(ops)-1] != k.operator {
 			ops = append(ops, k.operator)
 		}
-		want[MetadataKey(k.operator, int(k.page))] = true
+		want[projections.MetadataKey(k.operator, int(k.page))] = true
 	}
 	got := map[string]projections.MetadataPage{}
 	err := r.query(ctx, "asset metadata", "SELECT operator, page, workflow_id, final, results, ref_bucket, ref_key, ref_size, ref_sha256, stored "+
@@ -291,7 +280,7 @@ func (r *Reader) pages(ctx context.Context, assetId string, keys []pageKey) ([]p
 			} else {
 				p.Results = []byte(results)
 			}
-			if k := MetadataKey(p.OperatorName, p.Page); want[k] {
+			if k := projections.MetadataKey(p.OperatorName, p.Page); want[k] {
 				got[k] = p
 			}
 			return nil
@@ -301,9 +290,9 @@ func (r *Reader) pages(ctx context.Context, assetId string, keys []pageKey) ([]p
 	}
 	out := make([]projections.MetadataPage, 0, len(keys))
 	for _, k := range keys {
-		p, ok := got[MetadataKey(k.operator, int(k.page))]
+		p, ok := got[projections.MetadataKey(k.operator, int(k.page))]
 		if !ok {
-			return nil, fmt.Errorf("read asset metadata: page %s of %s vanished", MetadataKey(k.operator, int(k.page)), assetId)
+			return nil, fmt.Errorf("read asset metadata: page %s of %s vanished", projections.MetadataKey(k.operator, int(k.page)), assetId)
 		}
 		out = append(out, p)
 	}

@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -41,22 +39,13 @@ type Dataplane struct {
 	assets map[string]*assetState
 	// sorted caches the asset ids in order; nil when stale.
 	sorted []string
-	// pos is the next offset to apply per partition; waiters wait on it.
-	pos     map[int32]int64
-	waiters []posWaiter
-	ready   chan struct{}
+	read   *tracker
 }
 
 type assetState struct {
 	asset projections.Asset
 	// pages of each operator's latest result, in page order.
 	pages map[string][]projections.MetadataPage
-}
-
-type posWaiter struct {
-	partition int32
-	offset    int64
-	ch        chan struct{}
 }
 
 var _ projections.Assets = (*Dataplane)(nil)
@@ -71,47 +60,24 @@ func NewDataplane(cfg DataplaneConfig) (*Dataplane, error) {
 	}
 	return &Dataplane{
 		cfg: cfg, log: cfg.Logger.With("projection", DataplaneName),
-		assets: map[string]*assetState{}, pos: map[int32]int64{}, ready: make(chan struct{}),
+		assets: map[string]*assetState{}, read: newTracker(cfg.Catalog.Dataplane()),
 	}, nil
 }
 
 // Ready is closed once the projection has replayed the log as it stood at
 // start.
-func (d *Dataplane) Ready() <-chan struct{} { return d.ready }
+func (d *Dataplane) Ready() <-chan struct{} { return d.read.ready }
 
 // Run consumes the dataplane topic until ctx is cancelled.
 func (d *Dataplane) Run(ctx context.Context) error {
-	return follow(ctx, d.cfg.Kafka, d.cfg.Catalog.Dataplane(), d.log, d.ready, d.applyRecord, d.advance)
+	return d.read.run(ctx, d.cfg.Kafka, d.log, d.applyRecord)
 }
 
 // Sync blocks until the projection has read everything committed to the
 // dataplane topic when it was called, so that a read after it sees every
 // change committed before (an operator's metadata, committed with its
 // result, once its execution is seen to have moved on).
-func (d *Dataplane) Sync(ctx context.Context) error {
-	select {
-	case <-d.ready:
-	case <-ctx.Done():
-		return fmt.Errorf("dataplane projection not ready: %w", ctx.Err())
-	}
-	cl, err := kgo.NewClient(d.cfg.Kafka.Opts()...)
-	if err != nil {
-		return fmt.Errorf("dataplane projection: %w", err)
-	}
-	defer cl.Close()
-	ends, err := broker.StableEnds(ctx, cl, d.cfg.Catalog.Dataplane())
-	if err != nil {
-		return fmt.Errorf("dataplane projection: %w", err)
-	}
-	for p, end := range ends {
-		if end > 0 {
-			if err := d.WaitPosition(ctx, p, end-1); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
+func (d *Dataplane) Sync(ctx context.Context) error { return d.read.sync(ctx) }
 
 func (d *Dataplane) applyRecord(r *kgo.Record) {
 	env, err := events.FromRecord(r)
@@ -200,41 +166,10 @@ func operators(pages map[string][]projections.MetadataPage) []string {
 	return ops
 }
 
-func (d *Dataplane) advance(partition int32, next int64) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.pos[partition] = next
-	kept := d.waiters[:0]
-	for _, w := range d.waiters {
-		if w.partition == partition && w.offset < next {
-			close(w.ch)
-			continue
-		}
-		kept = append(kept, w)
-	}
-	d.waiters = kept
-}
-
 // WaitPosition implements projections.Assets: it returns once the record
 // at offset, or a transaction marker past it, has been read.
 func (d *Dataplane) WaitPosition(ctx context.Context, partition int32, offset int64) error {
-	d.mu.Lock()
-	if d.pos[partition] > offset {
-		d.mu.Unlock()
-		return nil
-	}
-	w := posWaiter{partition: partition, offset: offset, ch: make(chan struct{})}
-	d.waiters = append(d.waiters, w)
-	d.mu.Unlock()
-	select {
-	case <-w.ch:
-		return nil
-	case <-ctx.Done():
-		d.mu.Lock()
-		d.waiters = slices.DeleteFunc(d.waiters, func(x posWaiter) bool { return x.ch == w.ch })
-		d.mu.Unlock()
-		return fmt.Errorf("waiting for dataplane %d@%d to be projected: %w", partition, offset, ctx.Err())
-	}
+	return d.read.wait(ctx, partition, offset)
 }
 
 // Asset implements projections.Assets.
@@ -282,19 +217,11 @@ func (d *Dataplane) Assets(_ context.Context, c projections.Cursor) ([]projectio
 	return out, "", nil
 }
 
-// MetadataKey is the listing key of a page: "<operator>/<page>".
-func MetadataKey(operator string, page int) string { return operator + "/" + strconv.Itoa(page) }
-
 // Metadata implements projections.Assets.
 func (d *Dataplane) Metadata(_ context.Context, assetId string, c projections.Cursor) ([]projections.MetadataPage, string, error) {
-	afterOp, afterPage := "", -1
-	if c.After != "" {
-		i := strings.LastIndexByte(c.After, '/')
-		n, err := strconv.Atoi(c.After[i+1:])
-		if i <= 0 || err != nil || n < 0 {
-			return nil, "", problem.Invalid("cursor", "is not a cursor this API returned")
-		}
-		afterOp, afterPage = c.After[:i], n
+	afterOp, afterPage, err := projections.ParseMetadataKey(c.After)
+	if err != nil {
+		return nil, "", err
 	}
 	d.mu.RLock()
 	defer d.mu.RUnlock()
@@ -324,7 +251,7 @@ func (d *Dataplane) Metadata(_ context.Context, assetId string, c projections.Cu
 	}
 	if more {
 		last := out[len(out)-1]
-		return out, MetadataKey(last.OperatorName, last.Page), nil
+		return out, projections.MetadataKey(last.OperatorName, last.Page), nil
 	}
 	return out, "", nil
 }

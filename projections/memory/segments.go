@@ -38,16 +38,10 @@ type Segments struct {
 	cfg SegmentsConfig
 	log *slog.Logger
 
-	mu   sync.RWMutex
-	rows map[string]*projections.Segment
-	// pos is the next offset to read per partition (markers included);
-	// moved is closed and replaced whenever pos advances.
-	pos     map[int32]int64
-	moved   chan struct{}
+	mu      sync.RWMutex
+	rows    map[string]*projections.Segment
 	applied int64
-	ready   chan struct{}
-	// client lists stable offsets for Sync; set while Run runs.
-	client *kgo.Client
+	read    *tracker
 }
 
 var _ projections.Segments = (*Segments)(nil)
@@ -66,83 +60,23 @@ func NewSegments(cfg SegmentsConfig) (*Segments, error) {
 	}
 	return &Segments{
 		cfg: cfg, log: cfg.Logger.With("projection", SegmentsName),
-		rows: map[string]*projections.Segment{}, pos: map[int32]int64{},
-		moved: make(chan struct{}), ready: make(chan struct{}),
+		rows: map[string]*projections.Segment{}, read: newTracker(cfg.Catalog.Segments()),
 	}, nil
 }
 
 // Ready is closed once the projection has replayed the log as it stood at
 // start.
-func (s *Segments) Ready() <-chan struct{} { return s.ready }
+func (s *Segments) Ready() <-chan struct{} { return s.read.ready }
 
 // Run consumes the segments topic until ctx is cancelled.
 func (s *Segments) Run(ctx context.Context) error {
-	cl, err := kgo.NewClient(s.cfg.Kafka.Opts()...)
-	if err != nil {
-		return fmt.Errorf("memory segments projection: %w", err)
-	}
-	s.mu.Lock()
-	s.client = cl
-	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.client = nil
-		s.mu.Unlock()
-		cl.Close()
-	}()
-	return follow(ctx, s.cfg.Kafka, s.cfg.Catalog.Segments(), s.log, s.ready, s.applyRecord, s.passed)
+	return s.read.run(ctx, s.cfg.Kafka, s.log, s.applyRecord)
 }
 
 // Sync blocks until the projection has read everything committed to the
 // segments topic when it was called: a read after Sync sees every
 // transition committed before it (read-your-writes across processes).
-func (s *Segments) Sync(ctx context.Context) error {
-	select {
-	case <-s.ready:
-	case <-ctx.Done():
-		return fmt.Errorf("segments projection not ready: %w", ctx.Err())
-	}
-	s.mu.RLock()
-	cl := s.client
-	s.mu.RUnlock()
-	if cl == nil {
-		return errors.New("segments projection is not running")
-	}
-	ends, err := broker.StableEnds(ctx, cl, s.cfg.Catalog.Segments())
-	if err != nil {
-		return fmt.Errorf("segments projection: %w", err)
-	}
-	for {
-		s.mu.RLock()
-		behind := false
-		for p, end := range ends {
-			if s.pos[p] < end {
-				behind = true
-				break
-			}
-		}
-		moved := s.moved
-		s.mu.RUnlock()
-		if !behind {
-			return nil
-		}
-		select {
-		case <-moved:
-		case <-ctx.Done():
-			return fmt.Errorf("segments projection catching up: %w", ctx.Err())
-		}
-	}
-}
-
-func (s *Segments) passed(partition int32, next int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if next > s.pos[partition] {
-		s.pos[partition] = next
-		close(s.moved)
-		s.moved = make(chan struct{})
-	}
-}
+func (s *Segments) Sync(ctx context.Context) error { return s.read.sync(ctx) }
 
 func (s *Segments) applyRecord(r *kgo.Record) {
 	env, err := events.FromRecord(r)
