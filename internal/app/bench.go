@@ -193,6 +193,27 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 	pcancel()
 	fctx, stopFollow := context.WithCancel(ctx)
 	defer stopFollow()
+	// ended holds terminal events of executions whose Start has not
+	// returned yet (a fast run can end before the API answers).
+	type end struct {
+		typ string
+		at  time.Time
+	}
+	ended := map[string]end{}
+	finish := func(id, typ string, took time.Duration) {
+		mu.Lock()
+		lat = append(lat, took)
+		mu.Unlock()
+		if typ == "ExecutionCompleted" {
+			completed.Add(1)
+		} else {
+			failed.Add(1)
+		}
+		select {
+		case done <- id:
+		default:
+		}
+	}
 	go func() {
 		for fctx.Err() == nil {
 			fs := cl.PollFetches(fctx)
@@ -211,21 +232,14 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 				mu.Lock()
 				t0, ok := started[id]
 				if ok {
-					lat = append(lat, r.Timestamp.Sub(t0))
 					delete(started, id)
+				} else {
+					// It ended before Start returned: start() counts it.
+					ended[id] = end{typ: typ, at: r.Timestamp}
 				}
 				mu.Unlock()
-				if !ok {
-					return
-				}
-				if typ == "ExecutionCompleted" {
-					completed.Add(1)
-				} else {
-					failed.Add(1)
-				}
-				select {
-				case done <- id:
-				default:
+				if ok {
+					finish(id, typ, r.Timestamp.Sub(t0))
 				}
 			})
 		}
@@ -245,12 +259,16 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 			return
 		}
 		mu.Lock()
-		if x.Terminal() {
-			mu.Unlock()
-			return
+		e, early := ended[x.Id]
+		if early {
+			delete(ended, x.Id)
+		} else {
+			started[x.Id] = t
 		}
-		started[x.Id] = t
 		mu.Unlock()
+		if early {
+			finish(x.Id, e.typ, e.at.Sub(t))
+		}
 	}
 	ticker := time.NewTicker(time.Second)
 	defer ticker.Stop()
