@@ -318,6 +318,9 @@ func (a *App) startWorkers(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		if h, err = a.gated(ctx, h); err != nil {
+			return err
+		}
 		rt, err := worker.New(worker.Config{
 			Kafka: a.kafka, Catalog: a.cat, Topic: topic, Handler: h, DataPlane: dp,
 			TransactionalID: "mie-worker-" + topic + "-" + a.cfg.Instance, SessionTimeout: a.cfg.SessionTimeout, Logger: a.log,

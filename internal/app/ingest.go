@@ -14,6 +14,7 @@ import (
 	"github.com/mie-kafka/mie/internal/problem"
 	"github.com/mie-kafka/mie/processors/ingest"
 	"github.com/mie-kafka/mie/processors/reaper"
+	"github.com/mie-kafka/mie/processors/worker"
 	"github.com/mie-kafka/mie/processors/worker/builtin"
 	"github.com/mie-kafka/mie/projections"
 	"github.com/mie-kafka/mie/projections/memory"
@@ -159,6 +160,42 @@ func (a *App) workerRegistry(runCtx context.Context) (map[string]builtin.Builtin
 	return reg, nil
 }
 
+// gpuPool is the GPU worker pool of --gpu-url or --gpu-ssm-parameter (down
+// when neither is set), shared by the ingest window and the Gate around
+// every worker.
+func (a *App) gpuPool(ctx context.Context) (*gpu.Pool, error) {
+	if a.pool != nil {
+		return a.pool, nil
+	}
+	ic := a.cfg.Ingest
+	gc := gpu.Config{URL: ic.GPUURL, HealthPath: ic.GPUHealthPath, SSMParameter: ic.GPUSSMParameter,
+		Tag: ic.GPUTag, Port: ic.GPUPort, Logger: a.log}
+	if ic.GPUSSMParameter != "" {
+		var err error
+		gc.EC2, gc.SSM, err = gpu.AWSClients(ctx, ic.AWSRegion, ic.AWSEndpoint)
+		if err != nil {
+			return nil, err
+		}
+	}
+	pool, err := gpu.New(gc)
+	if err != nil {
+		return nil, err
+	}
+	a.pool = pool
+	return pool, nil
+}
+
+// gated wraps a worker handler so that tasks of operators whose
+// Configuration sets RequiresGPU run only while the GPU pool is up.
+func (a *App) gated(ctx context.Context, h worker.Handler) (worker.Handler, error) {
+	pool, err := a.gpuPool(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ic := a.cfg.Ingest
+	return gpu.Gate{Pool: pool, Handler: h, Defer: ic.GPUDefer, MaxDeliveries: ic.GPUMaxDelivery, Logger: a.log}, nil
+}
+
 func (a *App) ingestOperators(runCtx context.Context) (*ingest.Operators, error) {
 	ic := a.cfg.Ingest
 	store, err := a.objectStore(runCtx)
@@ -169,15 +206,7 @@ func (a *App) ingestOperators(runCtx context.Context) (*ingest.Operators, error)
 	if err != nil {
 		return nil, err
 	}
-	gc := gpu.Config{URL: ic.GPUURL, HealthPath: ic.GPUHealthPath, SSMParameter: ic.GPUSSMParameter,
-		Tag: ic.GPUTag, Port: ic.GPUPort, Logger: a.log}
-	if ic.GPUSSMParameter != "" {
-		gc.EC2, gc.SSM, err = gpu.AWSClients(runCtx, ic.AWSRegion, ic.AWSEndpoint)
-		if err != nil {
-			return nil, err
-		}
-	}
-	pool, err := gpu.New(gc)
+	pool, err := a.gpuPool(runCtx)
 	if err != nil {
 		return nil, err
 	}
@@ -251,6 +280,9 @@ func (r redriver) Abandon(ctx context.Context, seg projections.Segment) error {
 
 // segmentsState is the App's share of the segment projection.
 type segmentsState struct {
+	// pool is the GPU worker pool, made on first use.
+	pool *gpu.Pool
+
 	// Segments is the segment projection (API role, and ingest workers).
 	Segments     *memory.Segments
 	segmentsOnce sync.Once

@@ -28,6 +28,10 @@ const (
 	StepInstanceAdoptedByTag     = "gpu_instance_adopted_by_tag"
 	StepSSMInstanceIDUpdated     = "ssm_gpu_instance_id_updated"
 	StepInstanceRecoveryFailed   = "gpu_instance_recovery_failed"
+	// Steps of a task that needs the pool (Gate, and the ingest window).
+	StepUnavailableRaised = "gpu_unavailable_raised"
+	StepRetryScheduled    = "retry_scheduled"
+	StepRetryExhausted    = "retry_exhausted"
 )
 
 // Defaults applied by New.

@@ -38,15 +38,15 @@ const (
 	StepTranscriptionComplete = "transcription_complete"
 	StepSegmentCreated        = "segment_created"
 	StepSegmentRetrying       = "segment_retrying"
-	StepGPUUnavailableRaised  = "gpu_unavailable_raised"
+	StepGPUUnavailableRaised  = gpu.StepUnavailableRaised
 	StepCaptionGenerated      = "caption_generated"
 	StepNERComplete           = "ner_complete"
 	StepTriplesExtracted      = "triples_extracted"
 	StepEmbeddingStored       = "embedding_stored"
 	StepEmbeddingFailed       = "embedding_failed"
 	StepCompleted             = "completed"
-	StepRetryScheduled        = "retry_scheduled"
-	StepRetryExhausted        = "retry_exhausted"
+	StepRetryScheduled        = gpu.StepRetryScheduled
+	StepRetryExhausted        = gpu.StepRetryExhausted
 )
 
 // Defaults applied by New.
