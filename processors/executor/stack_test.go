@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -164,8 +165,11 @@ type call struct {
 }
 
 // script runs Configuration["Script"], a comma-separated list of steps,
-// one per call for its execution: "ok" completes, "fail:<Error>" fails with
-// that error name, "defer:<ms>" defers.
+// one per task the executor dispatched for its execution: "ok" completes,
+// "fail:<Error>" fails with that error name, "defer:<ms>" defers. A task
+// the worker runs again (its batch was redelivered after an abort, which
+// handlers must tolerate) gets the same step and is recorded once, so the
+// calls are the engine's dispatches, not the handler's invocations.
 type script struct {
 	mu    sync.Mutex
 	calls map[string][]call
@@ -174,10 +178,14 @@ type script struct {
 func (s *script) Start(_ context.Context, t *worker.Task) (worker.Result, error) {
 	steps := strings.Split(t.Configuration["Script"].(string), ",")
 	s.mu.Lock()
-	n := len(s.calls[t.WorkflowExecutionId])
+	calls := s.calls[t.WorkflowExecutionId]
+	n := slices.IndexFunc(calls, func(c call) bool { return c.taskID == t.TaskId })
+	if n < 0 {
+		n = len(calls)
+		s.calls[t.WorkflowExecutionId] = append(calls,
+			call{at: time.Now(), taskID: t.TaskId, attempt: t.Attempt, delivery: t.Delivery, step: steps[min(n, len(steps)-1)]})
+	}
 	step := steps[min(n, len(steps)-1)]
-	s.calls[t.WorkflowExecutionId] = append(s.calls[t.WorkflowExecutionId],
-		call{at: time.Now(), taskID: t.TaskId, attempt: t.Attempt, delivery: t.Delivery, step: step})
 	s.mu.Unlock()
 	kind, arg, _ := strings.Cut(step, ":")
 	switch kind {
