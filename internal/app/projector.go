@@ -116,18 +116,29 @@ func (s projectionStatus) Status(ctx context.Context) ([]projections.Status, err
 		}
 		return st, nil
 	}
-	ends, err := broker.StableEnds(ctx, a.client, a.cat.Executions())
-	if err != nil {
-		return nil, fmt.Errorf("%w: projection status: %v", problem.ErrUnavailable, err)
+	var out []projections.Status
+	for _, m := range []struct {
+		d   projector.Definition
+		pos map[int32]int64
+	}{
+		{projector.Executions, a.Projection.Positions()},
+		{projector.Dataplane, a.DataplaneProjection.Positions()},
+		{projector.Segments, a.Segments.Positions()},
+	} {
+		topic := m.d.Topic(a.cat)
+		ends, err := broker.StableEnds(ctx, a.client, topic)
+		if err != nil {
+			return nil, fmt.Errorf("%w: projection status: %v", problem.ErrUnavailable, err)
+		}
+		st := projections.Status{Name: m.d.Name, Backend: "memory", Topic: topic}
+		for _, part := range slices.Sorted(maps.Keys(ends)) {
+			lag := max(ends[part]-m.pos[part], 0)
+			st.Lag += lag
+			st.Partitions = append(st.Partitions, projections.PartitionStatus{Partition: part, Position: m.pos[part], End: ends[part], Lag: lag})
+		}
+		out = append(out, st)
 	}
-	pos := a.Projection.Positions()
-	st := projections.Status{Name: projector.Executions.Name, Backend: "memory", Topic: a.cat.Executions()}
-	for _, part := range slices.Sorted(maps.Keys(ends)) {
-		lag := max(ends[part]-pos[part], 0)
-		st.Lag += lag
-		st.Partitions = append(st.Partitions, projections.PartitionStatus{Partition: part, Position: pos[part], End: ends[part], Lag: lag})
-	}
-	return []projections.Status{st}, nil
+	return out, nil
 }
 
 func clickhouseStatus(ctx context.Context, conn clickhouse.Conn, adm *kadm.Client, a *App) ([]projections.Status, error) {

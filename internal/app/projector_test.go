@@ -50,10 +50,16 @@ func TestProjectionsRouteMemory(t *testing.T) {
 	var st []projections.Status
 	eventually(t, 10*time.Second, "the memory projection to show its position", func() bool {
 		must(t, a, http.StatusOK, "GET", "/projections", nil, &st)
-		return len(st) == 1 && st[0].Lag == 0 && position(st[0]) > 0
+		// runEcho's execution also created its asset: both the executions
+		// and the dataplane projections have read something.
+		return len(st) == 3 && st[0].Lag == 0 && position(st[0]) > 0 && st[1].Lag == 0 && position(st[1]) > 0
 	})
-	if st[0].Name != "executions" || st[0].Backend != "memory" || st[0].Topic != a.Catalog().Executions() || len(st[0].Partitions) != 4 {
-		t.Errorf("GET /projections = %+v", st)
+	cat := a.Catalog()
+	for i, want := range []struct{ name, topic string }{
+		{"executions", cat.Executions()}, {"dataplane", cat.Dataplane()}, {"segments", cat.Segments()}} {
+		if st[i].Name != want.name || st[i].Backend != "memory" || st[i].Topic != want.topic || len(st[i].Partitions) != 4 {
+			t.Errorf("GET /projections [%d] = %+v, want %s on %s with 4 partitions", i, st[i], want.name, want.topic)
+		}
 	}
 	m := metrics(t, a)
 	for _, want := range []string{"# TYPE mie_projection_lag gauge", `mie_projection_lag{projection="executions",backend="memory",partition="0"} 0`,

@@ -68,6 +68,9 @@ func NewDataplane(cfg DataplaneConfig) (*Dataplane, error) {
 // start.
 func (d *Dataplane) Ready() <-chan struct{} { return d.read.ready }
 
+// Positions returns the next offset to read of each partition read so far.
+func (d *Dataplane) Positions() map[int32]int64 { return d.read.positions() }
+
 // Run consumes the dataplane topic until ctx is cancelled.
 func (d *Dataplane) Run(ctx context.Context) error {
 	return d.read.run(ctx, d.cfg.Kafka, d.log, d.applyRecord)

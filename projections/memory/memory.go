@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"sort"
 	"sync"
 
@@ -46,13 +45,7 @@ type Projection struct {
 	// active indexes executions that are not Complete or Error by asset.
 	active  map[string]map[string]struct{}
 	applied int64
-	ready   chan struct{}
-	// pos is the next offset to read per partition, transaction markers
-	// included; moved is closed and replaced whenever it advances.
-	pos   map[int32]int64
-	moved chan struct{}
-	// client lists the stable ends for Sync while Run runs.
-	client *kgo.Client
+	read    *tracker
 }
 
 var _ projections.Executions = (*Projection)(nil)
@@ -69,88 +62,25 @@ func New(cfg Config) (*Projection, error) {
 		cfg: cfg, log: cfg.Logger.With("projection", Name),
 		execs: map[string]*execution.Execution{}, history: map[string][]events.Envelope{},
 		waiters: map[string][]chan struct{}{}, active: map[string]map[string]struct{}{},
-		ready: make(chan struct{}), pos: map[int32]int64{}, moved: make(chan struct{}),
+		read: newTracker(cfg.Catalog.Executions()),
 	}, nil
 }
 
 // Ready is closed once the projection has replayed the log as it stood at
 // start.
-func (p *Projection) Ready() <-chan struct{} { return p.ready }
+func (p *Projection) Ready() <-chan struct{} { return p.read.ready }
 
 // Run consumes the executions topic until ctx is cancelled.
 func (p *Projection) Run(ctx context.Context) error {
-	cl, err := kgo.NewClient(p.cfg.Kafka.Opts()...)
-	if err != nil {
-		return fmt.Errorf("memory projection: %w", err)
-	}
-	p.mu.Lock()
-	p.client = cl
-	p.mu.Unlock()
-	defer func() {
-		p.mu.Lock()
-		p.client = nil
-		p.mu.Unlock()
-		cl.Close()
-	}()
-	return follow(ctx, p.cfg.Kafka, p.cfg.Catalog.Executions(), p.log, p.ready, p.applyRecord, p.passed)
-}
-
-func (p *Projection) passed(partition int32, next int64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if next > p.pos[partition] {
-		p.pos[partition] = next
-		close(p.moved)
-		p.moved = make(chan struct{})
-	}
+	return p.read.run(ctx, p.cfg.Kafka, p.log, p.applyRecord)
 }
 
 // Positions returns the next offset to read of each partition read so far.
-func (p *Projection) Positions() map[int32]int64 {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	return maps.Clone(p.pos)
-}
+func (p *Projection) Positions() map[int32]int64 { return p.read.positions() }
 
 // Sync blocks until the projection has applied everything committed to the
 // executions topic when it was called.
-func (p *Projection) Sync(ctx context.Context) error {
-	select {
-	case <-p.ready:
-	case <-ctx.Done():
-		return fmt.Errorf("memory projection not ready: %w", ctx.Err())
-	}
-	p.mu.RLock()
-	cl := p.client
-	p.mu.RUnlock()
-	if cl == nil {
-		return errors.New("memory projection is not running")
-	}
-	ends, err := broker.StableEnds(ctx, cl, p.cfg.Catalog.Executions())
-	if err != nil {
-		return fmt.Errorf("memory projection: %w", err)
-	}
-	for {
-		p.mu.RLock()
-		behind := false
-		for part, end := range ends {
-			if p.pos[part] < end {
-				behind = true
-				break
-			}
-		}
-		moved := p.moved
-		p.mu.RUnlock()
-		if !behind {
-			return nil
-		}
-		select {
-		case <-moved:
-		case <-ctx.Done():
-			return fmt.Errorf("memory projection catching up: %w", ctx.Err())
-		}
-	}
-}
+func (p *Projection) Sync(ctx context.Context) error { return p.read.sync(ctx) }
 
 func (p *Projection) applyRecord(r *kgo.Record) {
 	env, err := events.FromRecord(r)
@@ -165,7 +95,7 @@ func (p *Projection) applyRecord(r *kgo.Record) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if r.Offset < p.pos[r.Partition] {
+	if r.Offset < p.read.position(r.Partition) {
 		return // a record read before (a redelivery) changes nothing
 	}
 	x := p.execs[env.Key]

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -58,6 +59,20 @@ func (t *tracker) passed(partition int32, next int64) {
 		close(t.moved)
 		t.moved = make(chan struct{})
 	}
+}
+
+// position is the next offset to read of a partition.
+func (t *tracker) position(partition int32) int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.pos[partition]
+}
+
+// positions returns the next offset to read of each partition read so far.
+func (t *tracker) positions() map[int32]int64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return maps.Clone(t.pos)
 }
 
 // waitFor blocks until done holds for the positions.

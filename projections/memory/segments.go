@@ -68,6 +68,9 @@ func NewSegments(cfg SegmentsConfig) (*Segments, error) {
 // start.
 func (s *Segments) Ready() <-chan struct{} { return s.read.ready }
 
+// Positions returns the next offset to read of each partition read so far.
+func (s *Segments) Positions() map[int32]int64 { return s.read.positions() }
+
 // Run consumes the segments topic until ctx is cancelled.
 func (s *Segments) Run(ctx context.Context) error {
 	return s.read.run(ctx, s.cfg.Kafka, s.log, s.applyRecord)
