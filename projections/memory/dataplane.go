@@ -39,7 +39,7 @@ type Dataplane struct {
 	assets map[string]*assetState
 	// sorted caches the asset ids in order; nil when stale.
 	sorted []string
-	read   *tracker
+	*tracker
 }
 
 type assetState struct {
@@ -60,27 +60,14 @@ func NewDataplane(cfg DataplaneConfig) (*Dataplane, error) {
 	}
 	return &Dataplane{
 		cfg: cfg, log: cfg.Logger.With("projection", DataplaneName),
-		assets: map[string]*assetState{}, read: newTracker(cfg.Catalog.Dataplane()),
+		assets: map[string]*assetState{}, tracker: newTracker(cfg.Catalog.Dataplane()),
 	}, nil
 }
 
-// Ready is closed once the projection has replayed the log as it stood at
-// start.
-func (d *Dataplane) Ready() <-chan struct{} { return d.read.ready }
-
-// Positions returns the next offset to read of each partition read so far.
-func (d *Dataplane) Positions() map[int32]int64 { return d.read.positions() }
-
 // Run consumes the dataplane topic until ctx is cancelled.
 func (d *Dataplane) Run(ctx context.Context) error {
-	return d.read.run(ctx, d.cfg.Kafka, d.log, d.applyRecord)
+	return d.tracker.run(ctx, d.cfg.Kafka, d.log, d.applyRecord)
 }
-
-// Sync blocks until the projection has read everything committed to the
-// dataplane topic when it was called, so that a read after it sees every
-// change committed before (an operator's metadata, committed with its
-// result, once its execution is seen to have moved on).
-func (d *Dataplane) Sync(ctx context.Context) error { return d.read.sync(ctx) }
 
 func (d *Dataplane) applyRecord(r *kgo.Record) {
 	env, err := events.FromRecord(r)
@@ -172,7 +159,7 @@ func operators(pages map[string][]projections.MetadataPage) []string {
 // WaitPosition implements projections.Assets: it returns once the record
 // at offset, or a transaction marker past it, has been read.
 func (d *Dataplane) WaitPosition(ctx context.Context, partition int32, offset int64) error {
-	return d.read.wait(ctx, partition, offset)
+	return d.tracker.wait(ctx, partition, offset)
 }
 
 // Asset implements projections.Assets.

@@ -45,7 +45,7 @@ type Projection struct {
 	// active indexes executions that are not Complete or Error by asset.
 	active  map[string]map[string]struct{}
 	applied int64
-	read    *tracker
+	*tracker
 }
 
 var _ projections.Executions = (*Projection)(nil)
@@ -62,25 +62,14 @@ func New(cfg Config) (*Projection, error) {
 		cfg: cfg, log: cfg.Logger.With("projection", Name),
 		execs: map[string]*execution.Execution{}, history: map[string][]events.Envelope{},
 		waiters: map[string][]chan struct{}{}, active: map[string]map[string]struct{}{},
-		read: newTracker(cfg.Catalog.Executions()),
+		tracker: newTracker(cfg.Catalog.Executions()),
 	}, nil
 }
 
-// Ready is closed once the projection has replayed the log as it stood at
-// start.
-func (p *Projection) Ready() <-chan struct{} { return p.read.ready }
-
 // Run consumes the executions topic until ctx is cancelled.
 func (p *Projection) Run(ctx context.Context) error {
-	return p.read.run(ctx, p.cfg.Kafka, p.log, p.applyRecord)
+	return p.tracker.run(ctx, p.cfg.Kafka, p.log, p.applyRecord)
 }
-
-// Positions returns the next offset to read of each partition read so far.
-func (p *Projection) Positions() map[int32]int64 { return p.read.positions() }
-
-// Sync blocks until the projection has applied everything committed to the
-// executions topic when it was called.
-func (p *Projection) Sync(ctx context.Context) error { return p.read.sync(ctx) }
 
 func (p *Projection) applyRecord(r *kgo.Record) {
 	env, err := events.FromRecord(r)
@@ -95,7 +84,7 @@ func (p *Projection) applyRecord(r *kgo.Record) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if r.Offset < p.read.position(r.Partition) {
+	if r.Offset < p.tracker.position(r.Partition) {
 		return // a record read before (a redelivery) changes nothing
 	}
 	x := p.execs[env.Key]

@@ -13,7 +13,7 @@ import (
 	"github.com/mie-kafka/mie/internal/broker"
 )
 
-// tracker follows how far a projection has read each partition of its
+// tracker, embedded in every memory projection, follows how far a projection has read each partition of its
 // topic, transaction markers included, so that readers can wait for a
 // record to be applied (wait) or for everything committed so far (sync):
 // read-your-writes across processes.
@@ -68,8 +68,12 @@ func (t *tracker) position(partition int32) int64 {
 	return t.pos[partition]
 }
 
-// positions returns the next offset to read of each partition read so far.
-func (t *tracker) positions() map[int32]int64 {
+// Ready is closed once the projection has replayed the log as it stood at
+// start.
+func (t *tracker) Ready() <-chan struct{} { return t.ready }
+
+// Positions returns the next offset to read of each partition read so far.
+func (t *tracker) Positions() map[int32]int64 {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return maps.Clone(t.pos)
@@ -99,9 +103,10 @@ func (t *tracker) wait(ctx context.Context, partition int32, offset int64) error
 	})
 }
 
-// sync blocks until everything committed to the topic when it was called
-// has been read.
-func (t *tracker) sync(ctx context.Context) error {
+// Sync blocks until everything committed to the topic when it was called
+// has been read: a read after it sees every change committed before it
+// (read-your-writes across processes).
+func (t *tracker) Sync(ctx context.Context) error {
 	select {
 	case <-t.ready:
 	case <-ctx.Done():

@@ -32,7 +32,7 @@ func TestRedeliveryChangesNothing(t *testing.T) {
 	apply := func(rs []*kgo.Record) {
 		for _, r := range rs {
 			p.applyRecord(r)
-			p.read.passed(r.Partition, r.Offset+1)
+			p.tracker.passed(r.Partition, r.Offset+1)
 		}
 	}
 	half := len(recs) / 2

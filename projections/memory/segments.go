@@ -41,7 +41,7 @@ type Segments struct {
 	mu      sync.RWMutex
 	rows    map[string]*projections.Segment
 	applied int64
-	read    *tracker
+	*tracker
 }
 
 var _ projections.Segments = (*Segments)(nil)
@@ -60,26 +60,14 @@ func NewSegments(cfg SegmentsConfig) (*Segments, error) {
 	}
 	return &Segments{
 		cfg: cfg, log: cfg.Logger.With("projection", SegmentsName),
-		rows: map[string]*projections.Segment{}, read: newTracker(cfg.Catalog.Segments()),
+		rows: map[string]*projections.Segment{}, tracker: newTracker(cfg.Catalog.Segments()),
 	}, nil
 }
 
-// Ready is closed once the projection has replayed the log as it stood at
-// start.
-func (s *Segments) Ready() <-chan struct{} { return s.read.ready }
-
-// Positions returns the next offset to read of each partition read so far.
-func (s *Segments) Positions() map[int32]int64 { return s.read.positions() }
-
 // Run consumes the segments topic until ctx is cancelled.
 func (s *Segments) Run(ctx context.Context) error {
-	return s.read.run(ctx, s.cfg.Kafka, s.log, s.applyRecord)
+	return s.tracker.run(ctx, s.cfg.Kafka, s.log, s.applyRecord)
 }
-
-// Sync blocks until the projection has read everything committed to the
-// segments topic when it was called: a read after Sync sees every
-// transition committed before it (read-your-writes across processes).
-func (s *Segments) Sync(ctx context.Context) error { return s.read.sync(ctx) }
 
 func (s *Segments) applyRecord(r *kgo.Record) {
 	env, err := events.FromRecord(r)
