@@ -127,7 +127,10 @@ pid() {
 	local p
 	p="$(cat "$pidfile")"
 	# Only our broker: the pid must still be a kafka.Kafka JVM on our properties.
-	if [[ -r "/proc/$p/cmdline" ]] && tr '\0' ' ' <"/proc/$p/cmdline" | grep -q "kafka.Kafka $props"; then
+	# (No `| grep -q`: under pipefail, tr's broken pipe would read as "not ours".)
+	local cmd
+	[[ -r "/proc/$p/cmdline" ]] && cmd="$(tr '\0' ' ' <"/proc/$p/cmdline")" || return 1
+	if [[ "$cmd" == *"kafka.Kafka $props"* ]]; then
 		echo "$p"
 		return 0
 	fi
