@@ -47,7 +47,7 @@ type BenchResult struct {
 func Bench(ctx context.Context, args []string) error {
 	var n, conc int
 	var rate float64
-	var cpuProfile string
+	var cpuProfile, memProfile string
 	var keepTopics bool
 	cfg, fs, err := Parse("bench", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&keepTopics, "keep-topics", false, "with --kafka, keep the run's topics (deleted by default)")
@@ -55,6 +55,7 @@ func Bench(ctx context.Context, args []string) error {
 		fs.IntVar(&conc, "concurrency", 256, "executions in flight (closed loop)")
 		fs.Float64Var(&rate, "rate", 0, "start this many executions per second (open loop); 0 = closed loop")
 		fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the load run to this file")
+		fs.StringVar(&memProfile, "memprofile", "", "write a heap profile (live objects after a GC) at the end of the run to this file")
 	})
 	if err != nil {
 		return err
@@ -101,6 +102,11 @@ func Bench(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if memProfile != "" {
+		if err := writeHeapProfile(memProfile); err != nil {
+			return err
+		}
+	}
 	fmt.Printf("mie bench: %d executions of a 3-stage, 2-Passthrough-per-stage workflow, exactly-once, %s\n", n, brokerDesc(cfg))
 	fmt.Printf("  completed   %d (failed %d) in %s\n", res.Completed, res.Failed, res.Elapsed.Round(time.Millisecond))
 	fmt.Printf("  throughput  %.1f executions/s, %.0f events/s\n", res.PerSecond, res.EventsPerSecond)
@@ -109,6 +115,20 @@ func Bench(ctx context.Context, args []string) error {
 		res.HeapMiB, res.RSSMiB, res.PeakRSSMiB, map[bool]string{true: "embedded broker", false: "clients"}[len(cfg.Kafka) == 0])
 	fmt.Printf("  cpu         %.2f cores used by this process during the run\n", res.CPUCores)
 	return nil
+}
+
+// writeHeapProfile writes the live heap, after a collection, to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("bench: heap profile: %w", err)
+	}
+	return f.Close()
 }
 
 // deleteBenchTopics deletes the topics of a run against a real cluster

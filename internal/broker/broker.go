@@ -88,6 +88,11 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// FetchMaxBytes is every client's cap on a whole fetch response: high
+// enough that the per-partition cap (1 MiB) is what binds for a client
+// that fetches up to 256 partitions from one broker (see Opts).
+const FetchMaxBytes = 256 << 20
+
 // Opts returns the base client options for c.
 func (c Config) Opts(extra ...kgo.Opt) []kgo.Opt {
 	opts := []kgo.Opt{
@@ -98,6 +103,18 @@ func (c Config) Opts(extra ...kgo.Opt) []kgo.Opt {
 		// topic, even topics.Ensure's own look-up, would create it with
 		// the broker's defaults (1 partition, 7-day retention) instead of
 		// the catalog's shape. Every topic is created by topics.Ensure.
+
+		// A fetch is never cut short by its total size, only per
+		// partition (1 MiB each, franz-go's default). kfake leaves out the
+		// aborted transactions of the partition it was filling when a
+		// response reaches the request's total cap, and the client then
+		// hands that partition's aborted records to read-committed readers
+		// as committed (TestKfakeResponseCapLeaksAbortedRecords). Apache
+		// Kafka caps a response by its own fetch.max.bytes (55 MiB by
+		// default) whatever the client asks, so on a real cluster this
+		// changes nothing.
+		kgo.FetchMaxBytes(FetchMaxBytes),
+		kgo.BrokerMaxReadBytes(FetchMaxBytes + 1<<20),
 	}
 	if c.Logger != nil {
 		opts = append(opts, kgo.WithLogger(kgoLogger{c.Logger}))

@@ -49,7 +49,6 @@ func (c Config) ReadCommitted(ctx context.Context, topic string, ends map[int32]
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: start}),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.KeepControlRecords(),
-		kgo.FetchMaxBytes(32<<20),
 	)...)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", topic, err)

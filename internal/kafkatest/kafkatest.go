@@ -31,12 +31,16 @@ const Partitions = 2
 // Timeout bounds every wait in this package.
 const Timeout = 20 * time.Second
 
+// Shared reports whether the tests run against a real cluster named by
+// EnvBrokers rather than an embedded kfake broker.
+func Shared() bool { return os.Getenv(EnvBrokers) != "" }
+
 // Start returns a cluster for one test and a catalog whose topics (all of
 // Catalog.Specs) exist. The catalog's prefix is unique to the test.
 func Start(t testing.TB) (broker.Config, topics.Catalog) {
 	t.Helper()
 	cfg := broker.Config{ClientID: "mie-test"}
-	shared := os.Getenv(EnvBrokers) != ""
+	shared := Shared()
 	if shared {
 		cfg.Brokers = strings.Split(os.Getenv(EnvBrokers), ",")
 	} else {

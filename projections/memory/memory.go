@@ -4,6 +4,10 @@
 // checkpoint: every start rebuilds it by replaying the topic from offset 0,
 // the way `mie projections rebuild` rebuilds a ClickHouse projection, and
 // the API serves only once the replay reached the log's end as of start.
+//
+// It holds each execution's current state, with the workflow and state
+// machine shared by all executions of one workflow version, and only the
+// log positions of its events: History reads them back from the topic.
 package memory
 
 import (
@@ -11,8 +15,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
+	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -38,9 +45,14 @@ type Projection struct {
 	cfg Config
 	log *slog.Logger
 
-	mu      sync.RWMutex
-	execs   map[string]*execution.Execution
-	history map[string][]events.Envelope
+	mu    sync.RWMutex
+	execs map[string]*execution.Execution
+	// history is where each execution's events sit in the log.
+	history map[string]*positions
+	reader  *logReader
+	// shapes holds the workflow and machine of each workflow version seen,
+	// shared by its executions (they are never modified once queued).
+	shapes  map[string]shape
 	waiters map[string][]chan struct{}
 	// active indexes executions that are not Complete or Error by asset.
 	active  map[string]map[string]struct{}
@@ -60,7 +72,8 @@ func New(cfg Config) (*Projection, error) {
 	}
 	return &Projection{
 		cfg: cfg, log: cfg.Logger.With("projection", Name),
-		execs: map[string]*execution.Execution{}, history: map[string][]events.Envelope{},
+		execs: map[string]*execution.Execution{}, history: map[string]*positions{},
+		reader: newLogReader(cfg.Kafka, cfg.Catalog.Executions()), shapes: map[string]shape{},
 		waiters: map[string][]chan struct{}{}, active: map[string]map[string]struct{}{},
 		tracker: newTracker(cfg.Catalog.Executions()),
 	}, nil
@@ -99,9 +112,17 @@ func (p *Projection) applyRecord(r *kgo.Record) {
 		p.log.Error("skipping event", "type", env.Type, "err", err)
 		return
 	}
+	if _, ok := pl.(*events.ExecutionQueued); ok {
+		p.share(x)
+	}
 	p.execs[env.Key] = x
 	p.index(x)
-	p.history[env.Key] = append(p.history[env.Key], env)
+	h := p.history[env.Key]
+	if h == nil {
+		h = &positions{partition: r.Partition}
+		p.history[env.Key] = h
+	}
+	h.offsets = append(h.offsets, r.Offset)
 	p.applied++
 	for _, w := range p.waiters[env.Key] {
 		close(w)
@@ -152,15 +173,63 @@ func (p *Projection) Executions(_ context.Context, f projections.Filter) ([]*exe
 	return out, nil
 }
 
-// History implements projections.Executions.
-func (p *Projection) History(_ context.Context, id string) ([]events.Envelope, error) {
+// historyTimeout bounds reading one execution's events back from the log.
+const historyTimeout = 30 * time.Second
+
+// History implements projections.Executions: it reads the execution's
+// events back from the executions topic at the positions it applied them.
+func (p *Projection) History(ctx context.Context, id string) ([]events.Envelope, error) {
 	p.mu.RLock()
-	defer p.mu.RUnlock()
 	h, ok := p.history[id]
+	var part int32
+	var offs []int64
+	if ok {
+		part, offs = h.partition, slices.Clone(h.offsets)
+	}
+	p.mu.RUnlock()
 	if !ok {
 		return nil, projections.NotFound(id)
 	}
-	return append([]events.Envelope(nil), h...), nil
+	ctx, cancel := context.WithTimeout(ctx, historyTimeout)
+	defer cancel()
+	recs, err := p.reader.read(ctx, part, offs)
+	if err != nil {
+		return nil, fmt.Errorf("history of execution %s: %w", id, err)
+	}
+	out := make([]events.Envelope, 0, len(recs))
+	for _, r := range recs {
+		env, err := events.FromRecord(r)
+		if err != nil {
+			return nil, fmt.Errorf("history of execution %s: offset %d: %w", id, r.Offset, err)
+		}
+		out = append(out, env)
+	}
+	return out, nil
+}
+
+// positions are where one execution's events sit: all on the partition of
+// its key, at these offsets in order.
+type positions struct {
+	partition int32
+	offsets   []int64
+}
+
+// shape is what every execution of one workflow version shares.
+type shape struct {
+	workflow events.ExecutionWorkflow
+	machine  events.Machine
+}
+
+// share points a newly queued execution's workflow and machine at those of
+// an earlier execution of the same workflow version when they are equal,
+// so that thousands of executions hold one copy.
+func (p *Projection) share(x *execution.Execution) {
+	k := x.Workflow.Id + "\x00" + x.Workflow.Name + "\x00" + x.Workflow.Version
+	if s, ok := p.shapes[k]; ok && reflect.DeepEqual(s.workflow, x.Workflow) && reflect.DeepEqual(s.machine, x.Machine) {
+		x.Workflow, x.Machine = s.workflow, s.machine
+		return
+	}
+	p.shapes[k] = shape{workflow: x.Workflow, machine: x.Machine}
 }
 
 // WaitExecution implements projections.Executions.

@@ -50,12 +50,12 @@ func TestRedeliveryChangesNothing(t *testing.T) {
 		t.Fatalf("applied %d events, want %d", p.applied, len(recs))
 	}
 	for id, h := range p.history {
-		seen := map[string]bool{}
-		for _, e := range h {
-			if seen[e.ID] {
-				t.Errorf("history of %s holds event %s twice", id, e.ID)
+		seen := map[int64]bool{}
+		for _, o := range h.offsets {
+			if seen[o] {
+				t.Errorf("history of %s holds offset %d twice", id, o)
 			}
-			seen[e.ID] = true
+			seen[o] = true
 		}
 	}
 }
