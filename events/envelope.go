@@ -62,6 +62,10 @@ type Envelope struct {
 	Producer string `json:"producer"`
 	// Data is the typed payload, JSON encoded.
 	Data json.RawMessage `json:"data"`
+
+	// compact is set by New: Data came from json.Marshal, so it is valid
+	// compact JSON and Record writes it as is.
+	compact bool
 }
 
 // Payload is implemented by every typed payload.
@@ -105,6 +109,7 @@ func New(key, producer string, p Payload) (Envelope, error) {
 		Time:     time.Now().UTC(),
 		Producer: producer,
 		Data:     data,
+		compact:  true,
 	}, nil
 }
 
@@ -133,9 +138,12 @@ func (e *Envelope) Decode() (Payload, error) {
 
 // Record encodes the envelope as a Kafka record for topic.
 func (e *Envelope) Record(topic string) (*kgo.Record, error) {
-	v, err := json.Marshal(e)
-	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", e.Type, err)
+	v, ok := appendEnvelope(make([]byte, 0, 256+len(e.Data)), e)
+	if !ok {
+		var err error
+		if v, err = json.Marshal(e); err != nil {
+			return nil, fmt.Errorf("encode %s: %w", e.Type, err)
+		}
 	}
 	return &kgo.Record{
 		Topic: topic,
@@ -148,11 +156,15 @@ func (e *Envelope) Record(topic string) (*kgo.Record, error) {
 	}, nil
 }
 
-// FromRecord decodes a Kafka record into an envelope.
+// FromRecord decodes a Kafka record into an envelope. Its Data may share
+// r.Value's memory.
 func FromRecord(r *kgo.Record) (Envelope, error) {
-	var e Envelope
-	if err := json.Unmarshal(r.Value, &e); err != nil {
-		return e, fmt.Errorf("%w: %s/%d@%d: %v", ErrMalformed, r.Topic, r.Partition, r.Offset, err)
+	e, ok := parseEnvelope(r.Value)
+	if !ok {
+		e = Envelope{}
+		if err := json.Unmarshal(r.Value, &e); err != nil {
+			return e, fmt.Errorf("%w: %s/%d@%d: %v", ErrMalformed, r.Topic, r.Partition, r.Offset, err)
+		}
 	}
 	if e.Type == "" || e.ID == "" {
 		return e, fmt.Errorf("%w: %s/%d@%d: missing id or type", ErrMalformed, r.Topic, r.Partition, r.Offset)
