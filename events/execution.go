@@ -286,3 +286,18 @@ func init() {
 	register(KindEvent, 1, func() Payload { return &ExecutionFailed{} })
 	register(KindEvent, 1, func() Payload { return &ExecutionCancelled{} })
 }
+
+// ExecutorCheckpoint is where an executor may start rebuilding one
+// partition of the executions topic: every execution whose ExecutionQueued
+// sits below Floor ended more than the executor's ended-retention before
+// Written. It is written on the executor-state topic (compacted, keyed by
+// partition) in the same transaction as the events it accounts for.
+type ExecutorCheckpoint struct {
+	Partition int32     `json:"Partition"`
+	Floor     int64     `json:"Floor"`
+	Written   time.Time `json:"Written"`
+}
+
+func (ExecutorCheckpoint) EventType() string { return "ExecutorCheckpoint" }
+
+func init() { register(KindEvent, 1, func() Payload { return &ExecutorCheckpoint{} }) }

@@ -112,6 +112,7 @@ func samples() []events.Payload {
 		&events.SegmentStatusChanged{SegmentId: "s1-w003", SessionId: "s1", UserId: "u1", WindowIndex: 3, FrameCount: 30,
 			Status: events.SegmentComplete, Previous: events.SegmentPending, Enriched: true, EntityCount: 4, TripleCount: 2},
 		&events.AdmissionSlot{ExecutionId: execID, State: "Running", Seq: 41},
+		&events.ExecutorCheckpoint{Partition: 3, Floor: 1207, Written: time.Date(2026, 11, 21, 22, 0, 0, 0, time.UTC)},
 		&events.AdmissionLimit{MaxConcurrentWorkflows: 10, NextSeq: 42},
 
 		&events.OperatorDefined{Operator: events.Operator{

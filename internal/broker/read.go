@@ -34,11 +34,20 @@ func StableEnds(ctx context.Context, cl *kgo.Client, topic string) (map[int32]in
 // position but not passed to fn, so a log that ends in a marker or in an
 // aborted transaction is still read to its end.
 func (c Config) ReadCommitted(ctx context.Context, topic string, ends map[int32]int64, fn func(*kgo.Record) error) error {
+	return c.ReadCommittedFrom(ctx, topic, nil, ends, fn)
+}
+
+// ReadCommittedFrom is ReadCommitted starting each partition at from[p]
+// (the start when absent) instead of the start.
+func (c Config) ReadCommittedFrom(ctx context.Context, topic string, from, ends map[int32]int64, fn func(*kgo.Record) error) error {
 	start := map[int32]kgo.Offset{}
 	left := map[int32]int64{}
 	for p, end := range ends {
-		if end > 0 {
-			start[p] = kgo.NewOffset().AtStart()
+		if end > from[p] {
+			start[p] = kgo.NewOffset().At(from[p])
+			if from[p] == 0 {
+				start[p] = kgo.NewOffset().AtStart() // also past a log start moved by retention
+			}
 			left[p] = end
 		}
 	}

@@ -49,6 +49,10 @@ func (c Catalog) Executions() string     { return c.name("executions") }
 func (c Catalog) Results() string        { return c.name("results") }
 func (c Catalog) Admission() string      { return c.name("admission") }
 func (c Catalog) AdmissionState() string { return c.name("admission-state") }
+
+// ExecutorState holds the executors' checkpoints: where each partition of
+// executions may be rebuilt from (compacted, keyed by partition).
+func (c Catalog) ExecutorState() string { return c.name("executor-state") }
 func (c Catalog) DLQ() string            { return c.name("dlq") }
 func (c Catalog) Dataplane() string      { return c.name("dataplane") }
 func (c Catalog) Segments() string       { return c.name("segments") }
@@ -124,6 +128,7 @@ func (c Catalog) Specs() []Spec {
 		{Name: c.Results(), Partitions: c.Partitions, Retention: days(7)},
 		{Name: c.Admission(), Partitions: 1, Retention: days(7)},
 		{Name: c.AdmissionState(), Partitions: 1, Compact: true},
+		{Name: c.ExecutorState(), Partitions: 1, Compact: true},
 		{Name: c.DLQ(), Partitions: c.Partitions, Retention: days(90)},
 		// The change stream and segment transitions are sources of truth,
 		// kept forever like executions.

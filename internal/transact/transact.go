@@ -134,6 +134,18 @@ func (p *Producer) Produce(r *kgo.Record) {
 	})
 }
 
+// ProduceThen is Produce, and calls written with the record, its offset
+// set, once the broker has it (before End returns).
+func (p *Producer) ProduceThen(r *kgo.Record, written func(*kgo.Record)) {
+	p.send(r, func(r *kgo.Record, err error) {
+		if err != nil {
+			p.Fail(err)
+			return
+		}
+		written(r)
+	})
+}
+
 // Fail records a failure of the batch.
 func (p *Producer) Fail(err error) {
 	p.mu.Lock()

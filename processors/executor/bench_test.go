@@ -67,7 +67,8 @@ func benchmarkBatch(b *testing.B, validate bool) {
 	in, out := 0, 0
 	for b.Loop() {
 		b.StopTimer()
-		p := &partition{ready: true, execs: map[string]*execution.Execution{}, ended: map[string]struct{}{}}
+		p := newPartition()
+		p.ready = true
 		for id, ex := range template {
 			p.execs[id] = projections.Clone(ex)
 		}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -57,6 +58,13 @@ type Config struct {
 	// batch, which is then rebuilt and retried. Default 3.
 	MaxHandlerFailures int
 	Logger             *slog.Logger
+	// EndedRetention is how long an ended execution's id is remembered, so
+	// that late inputs for it are ignored rather than dead-lettered as
+	// unknown; default 1h. It also bounds how far back a rebuild reads.
+	EndedRetention time.Duration
+	// CheckpointInterval is how often the executor records, per
+	// partition, where a rebuild may start (executor-state); default 10s.
+	CheckpointInterval time.Duration
 	// Clock is injectable for tests; default time.Now.
 	Clock func() time.Time
 	// Producer names this instance on the records it writes; default Name.
@@ -82,6 +90,12 @@ func (c *Config) defaults() {
 	if c.MaxHandlerFailures == 0 {
 		c.MaxHandlerFailures = 3
 	}
+	if c.EndedRetention == 0 {
+		c.EndedRetention = time.Hour
+	}
+	if c.CheckpointInterval == 0 {
+		c.CheckpointInterval = 10 * time.Second
+	}
 }
 
 // Validate joins every problem.
@@ -96,6 +110,9 @@ func (c Config) Validate() error {
 	if c.Logger == nil {
 		errs = append(errs, errors.New("executor: Logger is required"))
 	}
+	if c.EndedRetention < 0 || c.CheckpointInterval < 0 {
+		errs = append(errs, fmt.Errorf("executor: EndedRetention %s and CheckpointInterval %s must not be negative", c.EndedRetention, c.CheckpointInterval))
+	}
 	if c.MaxHandlerFailures < 0 {
 		errs = append(errs, fmt.Errorf("executor: MaxHandlerFailures %d is negative", c.MaxHandlerFailures))
 	}
@@ -106,9 +123,20 @@ func (c Config) Validate() error {
 type partition struct {
 	ready bool
 	execs map[string]*execution.Execution
-	// ended remembers finished executions, whose state is dropped, so
-	// that late inputs for them are recognized.
-	ended map[string]struct{}
+	// ended remembers executions that ended within EndedRetention, when
+	// they ended; their state is dropped, their ids kept so that late
+	// inputs for them are recognized.
+	ended map[string]time.Time
+	// queued is where the ExecutionQueued of each execution held (in execs
+	// or ended) sits in the executions partition, once known.
+	queued map[string]int64
+	// next is at most the offset of the next record written to the
+	// executions partition; checkpointed is the last Floor recorded.
+	next, checkpointed int64
+}
+
+func newPartition() *partition {
+	return &partition{execs: map[string]*execution.Execution{}, ended: map[string]time.Time{}, queued: map[string]int64{}}
 }
 
 // Executor runs the stage processor.
@@ -122,6 +150,19 @@ type Executor struct {
 
 	changesMu sync.Mutex
 	changes   []partitionChange
+
+	// ck is the checkpointing state (checkpoint.go).
+	ck checkpoints
+	// rebuildRead and rebuildSkipped count the executions records rebuilds
+	// read, and those they skipped (executions ended before the floor).
+	rebuildRead, rebuildSkipped atomic.Int64
+}
+
+// Rebuilt returns how many executions records this executor's rebuilds
+// have read so far, and how many of those belonged to executions that had
+// ended before the checkpoint they started from.
+func (x *Executor) Rebuilt() (read, skipped int64) {
+	return x.rebuildRead.Load(), x.rebuildSkipped.Load()
 }
 
 // New validates cfg and returns an executor.
@@ -204,7 +245,7 @@ func (x *Executor) batch(ctx context.Context, sess *kgo.GroupTransactSession, fs
 		return err
 	}
 	now := x.cfg.Clock().UTC()
-	if fs.NumRecords() == 0 && !x.sweepDue(now) {
+	if fs.NumRecords() == 0 && !x.sweepDue(now) && !x.checkpointDue(now) {
 		// Nothing to consume or decide: no transaction. (Committing an
 		// empty one costs more than nothing: kgo holds the session for
 		// 500 ms after a commit that carried no offsets.)
@@ -223,8 +264,12 @@ func (x *Executor) batch(ctx context.Context, sess *kgo.GroupTransactSession, fs
 	if sweep && !x.poison.broken {
 		x.sweep(out, now)
 	}
+	if !x.poison.broken {
+		x.checkpoint(out, now)
+	}
 	committed, err := out.End(ctx, sess)
 	x.poison.end(committed)
+	x.settle(committed)
 	if perr := out.Err(); perr != nil {
 		x.log.Error("produce failed; batch aborted", "err", perr)
 	}
@@ -285,14 +330,22 @@ func (x *Executor) handle(out *transact.Producer, r *kgo.Record, now time.Time) 
 	}
 	ex := p.execs[id]
 	if ex == nil {
-		if _, done := p.ended[id]; done {
-			if _, admit := payload.(*events.AdmitExecution); admit {
-				x.emit(out, &execution.Execution{Id: id}, execution.Output{Admission: []events.Payload{
-					&events.SlotReleased{ExecutionId: id, Reason: "already ended"}}}, cause, now)
+		_, done := p.ended[id]
+		if _, admit := payload.(*events.AdmitExecution); admit {
+			// A slot granted to an execution that is over (or unknown) goes
+			// back at once.
+			reason := "already ended"
+			if !done {
+				reason = "unknown execution"
 			}
+			x.emit(out, &execution.Execution{Id: id}, execution.Output{Admission: []events.Payload{
+				&events.SlotReleased{ExecutionId: id, Reason: reason}}}, cause, now)
+		}
+		if done {
 			return
 		}
-		deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonUnknownExecution, fmt.Errorf("no execution %q", id))
+		deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonUnknownExecution,
+			fmt.Errorf("no execution %q (or it ended more than %s ago)", id, x.cfg.EndedRetention))
 		return
 	}
 	o := execution.Handle(ex, payload, now, x.cfg.Options)
@@ -351,7 +404,11 @@ func (x *Executor) explain(r *kgo.Record, err error) error {
 func (x *Executor) retire(p *partition, ex *execution.Execution) {
 	if ex.Terminal() {
 		delete(p.execs, ex.Id)
-		p.ended[ex.Id] = struct{}{}
+		at := ex.Ended
+		if at.IsZero() {
+			at = x.cfg.Clock()
+		}
+		p.ended[ex.Id] = at
 	}
 }
 
@@ -383,6 +440,13 @@ func (x *Executor) emit(out *transact.Producer, ex *execution.Execution, o execu
 		}
 		if delay > 0 {
 			rec = relay.Delay(rec, now.Add(delay), now, cat)
+		}
+		if topic == cat.Executions() {
+			// Where the events land feeds the checkpoints.
+			_, queued := p.(*events.ExecutionQueued)
+			id := ex.Id
+			out.ProduceThen(rec, func(r *kgo.Record) { x.ck.wrote(r.Partition, r.Offset, id, queued) })
+			return
 		}
 		out.Produce(rec)
 	}

@@ -64,15 +64,17 @@ func (x *Executor) applyChanges() {
 			case !c.gained:
 				delete(x.part, p)
 			case x.part[p] == nil:
-				x.part[p] = &partition{}
+				x.part[p] = newPartition()
 			}
 		}
 	}
 }
 
 // rebuildPending folds the executions topic for every owned partition that
-// is not ready. Commands, results and executions share partitioning, so
-// executions partition p holds exactly the executions of commands partition p.
+// is not ready, from its last checkpoint's floor (checkpoint.go) to its
+// stable end. Commands, results and executions share partitioning, so
+// executions partition p holds exactly the executions of commands
+// partition p.
 func (x *Executor) rebuildPending(ctx context.Context) error {
 	var todo []int32
 	for p, st := range x.part {
@@ -84,6 +86,12 @@ func (x *Executor) rebuildPending(ctx context.Context) error {
 		return nil
 	}
 	sort.Slice(todo, func(i, j int) bool { return todo[i] < todo[j] })
+	// Checkpoints first: one read now is never ahead of the events read
+	// after it.
+	floors, err := x.readFloors(ctx)
+	if err != nil {
+		return err
+	}
 	cl, err := kgo.NewClient(x.cfg.Kafka.Opts()...)
 	if err != nil {
 		return fmt.Errorf("executor: rebuild client: %w", err)
@@ -94,49 +102,66 @@ func (x *Executor) rebuildPending(ctx context.Context) error {
 		return fmt.Errorf("executor: rebuild: %w", err)
 	}
 	want := map[int32]int64{}
+	from := map[int32]int64{}
 	fresh := map[int32]*partition{}
 	for _, p := range todo {
-		want[p] = ends[p]
-		fresh[p] = &partition{execs: map[string]*execution.Execution{}, ended: map[string]struct{}{}}
+		want[p], from[p] = ends[p], min(floors[p], ends[p])
+		fresh[p] = newPartition()
+		fresh[p].checkpointed = floors[p]
+		fresh[p].next = ends[p]
 	}
-	n := 0
-	err = x.cfg.Kafka.ReadCommitted(ctx, x.cfg.Catalog.Executions(), want, func(r *kgo.Record) error {
-		st := fresh[r.Partition]
+	var n, skipped int
+	err = x.cfg.Kafka.ReadCommittedFrom(ctx, x.cfg.Catalog.Executions(), from, want, func(r *kgo.Record) error {
 		n++
-		return foldRecord(st, r)
+		folded, err := foldRecord(fresh[r.Partition], r)
+		if !folded {
+			skipped++
+		}
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("executor: rebuild partitions %v: %w", todo, err)
 	}
+	forget := x.cfg.Clock().Add(-x.cfg.EndedRetention)
 	for p, st := range fresh {
 		for id, ex := range st.execs {
 			if ex.Terminal() {
 				delete(st.execs, id)
-				st.ended[id] = struct{}{}
+				st.ended[id] = ex.Ended
 			}
 		}
+		st.forget(forget)
 		st.ready = true
 		x.part[p] = st
 	}
-	x.log.Info("partitions rebuilt", "partitions", todo, "events", n)
+	x.rebuildRead.Add(int64(n))
+	x.rebuildSkipped.Add(int64(skipped))
+	x.log.Info("partitions rebuilt", "partitions", todo, "events", n, "skipped", skipped, "from", from)
 	return nil
 }
 
-func foldRecord(st *partition, r *kgo.Record) error {
+// foldRecord folds one executions record into st. The events of an
+// execution whose ExecutionQueued lies below where the rebuild started
+// (it ended long ago) are skipped: folded is false.
+func foldRecord(st *partition, r *kgo.Record) (folded bool, err error) {
 	env, err := events.FromRecord(r)
 	if err != nil {
-		return err
+		return false, err
 	}
 	p, err := env.Decode()
 	if err != nil {
-		return err
+		return false, err
 	}
 	ex := st.execs[env.Key]
 	if ex == nil {
+		if _, ok := p.(*events.ExecutionQueued); !ok {
+			return false, nil
+		}
 		ex = &execution.Execution{}
 		st.execs[env.Key] = ex
+		st.queued[env.Key] = r.Offset
 	}
-	return ex.Apply(env.Time, p)
+	return true, ex.Apply(env.Time, p)
 }
 
 // deadLetter sends a record that cannot be handled to the DLQ with its

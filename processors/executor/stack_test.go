@@ -37,6 +37,7 @@ type stack struct {
 	script *script
 	hist   *history
 	exCfg  executor.Config
+	ex     *executor.Executor
 	stopEx func()
 }
 
@@ -87,6 +88,7 @@ func (s *stack) startExecutor() {
 	if err != nil {
 		s.t.Fatal(err)
 	}
+	s.ex = ex
 	s.stopEx = s.run(ex.Run)
 }
 
