@@ -268,6 +268,7 @@ func (a *App) startExecutor(ctx context.Context) error {
 		Kafka: a.kafka, Catalog: a.cat, TransactionalID: a.cat.Group("mie-executor-" + a.cfg.Instance),
 		SessionTimeout: a.cfg.SessionTimeout, Producer: executor.Name + "@" + a.cfg.Instance,
 		Options: execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs, Logger: a.log,
+		EndedRetention: a.cfg.EndedRetention,
 	})
 	if err != nil {
 		return err

@@ -27,6 +27,7 @@ type Config struct {
 	Instance        string
 	Operators       []string
 	OperatorTimeout time.Duration
+	EndedRetention  time.Duration
 	ValidateInputs  bool
 	SessionTimeout  time.Duration
 	LogLevel        string
@@ -77,6 +78,7 @@ func Flags(role string) []Flag {
 	api := []Flag{{"addr", "MIE_ADDR", "127.0.0.1:8080", "HTTP listen address of the API"}}
 	exec := []Flag{
 		{"operator-timeout", "MIE_OPERATOR_TIMEOUT", "1h", "fail an operator attempt that runs longer, when its Configuration sets no TimeoutSeconds"},
+		{"ended-retention", "MIE_ENDED_RETENTION", "1h", "how long the executor remembers an ended execution (a later input for it is ignored, not dead-lettered as unknown); also how far back a restarted executor reads"},
 		{"validate-inputs", "MIE_VALIDATE_INPUTS", "false", "check every command and result against its JSON Schema, dead-lettering a mismatch (costs 20-300 µs a record)"},
 		{"session-timeout", "MIE_SESSION_TIMEOUT", "10s", "how soon the consumer groups notice a dead instance"},
 	}
@@ -216,6 +218,10 @@ func Parse(role string, args []string, extra func(*flag.FlagSet)) (Config, *flag
 	c.Partitions = atoi("partitions")
 	c.EmbeddedPort = atoi("embedded-kafka-port")
 	c.OperatorTimeout = dur("operator-timeout")
+	c.EndedRetention = dur("ended-retention")
+	if c.EndedRetention < 0 {
+		errs = append(errs, fmt.Errorf("--ended-retention: %s must not be negative", c.EndedRetention))
+	}
 	if v := get("validate-inputs"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
