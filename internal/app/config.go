@@ -219,8 +219,8 @@ func Parse(role string, args []string, extra func(*flag.FlagSet)) (Config, *flag
 	c.EmbeddedPort = atoi("embedded-kafka-port")
 	c.OperatorTimeout = dur("operator-timeout")
 	c.EndedRetention = dur("ended-retention")
-	if c.EndedRetention < 0 {
-		errs = append(errs, fmt.Errorf("--ended-retention: %s must not be negative", c.EndedRetention))
+	if get("ended-retention") != "" && c.EndedRetention <= 0 {
+		errs = append(errs, fmt.Errorf("--ended-retention: %s must be positive", c.EndedRetention))
 	}
 	if v := get("validate-inputs"); v != "" {
 		b, err := strconv.ParseBool(v)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -26,6 +27,48 @@ func StableEnds(ctx context.Context, cl *kgo.Client, topic string) (map[int32]in
 		out[o.Partition] = o.Offset
 	})
 	return out, errors.Join(errs...)
+}
+
+// SettledEnds returns the read-committed ends of parts of topic once no
+// transaction holds them back: each partition's last stable offset has
+// reached its high watermark. A transaction that has committed can hold
+// the last stable offset back for a moment, until the broker has written
+// its markers (docs/kafka.md, 7), and a reader that stopped at the earlier
+// end would miss its records. An open transaction of a producer that died
+// holds it until the broker aborts it; so after maxWait the ends are
+// returned as they stand, with settled false.
+func SettledEnds(ctx context.Context, cl *kgo.Client, topic string, parts []int32, maxWait time.Duration) (ends map[int32]int64, settled bool, err error) {
+	adm := kadm.NewClient(cl)
+	deadline := time.Now().Add(maxWait)
+	wait := 10 * time.Millisecond
+	for {
+		ends, err := StableEnds(ctx, cl, topic)
+		if err != nil {
+			return nil, false, err
+		}
+		hw, err := adm.ListEndOffsets(ctx, topic)
+		if err == nil {
+			err = hw.Error()
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("list end offsets of %s: %w", topic, err)
+		}
+		settled := true
+		for _, p := range parts {
+			if o, ok := hw.Lookup(topic, p); ok && ends[p] < o.Offset {
+				settled = false
+			}
+		}
+		if settled || !time.Now().Before(deadline) {
+			return ends, settled, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 200*time.Millisecond)
+	}
 }
 
 // ReadCommitted reads partitions of topic from the start up to the given

@@ -49,13 +49,13 @@ func (c Catalog) Executions() string     { return c.name("executions") }
 func (c Catalog) Results() string        { return c.name("results") }
 func (c Catalog) Admission() string      { return c.name("admission") }
 func (c Catalog) AdmissionState() string { return c.name("admission-state") }
+func (c Catalog) DLQ() string            { return c.name("dlq") }
+func (c Catalog) Dataplane() string      { return c.name("dataplane") }
+func (c Catalog) Segments() string       { return c.name("segments") }
 
 // ExecutorState holds the executors' checkpoints: where each partition of
 // executions may be rebuilt from (compacted, keyed by partition).
 func (c Catalog) ExecutorState() string { return c.name("executor-state") }
-func (c Catalog) DLQ() string            { return c.name("dlq") }
-func (c Catalog) Dataplane() string      { return c.name("dataplane") }
-func (c Catalog) Segments() string       { return c.name("segments") }
 
 // Group returns the consumer group or transactional id name with the
 // catalog's prefix. Installations (and test runs) that share a cluster

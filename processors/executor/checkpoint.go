@@ -2,7 +2,6 @@ package executor
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -25,7 +24,8 @@ import (
 //
 // A checkpoint is written in the same transaction as the events it
 // accounts for, on the compacted executor-state topic keyed by partition,
-// at most once per CheckpointInterval and only when a floor moved up.
+// at most once per CheckpointInterval, only when a floor moved up, and only
+// in a batch that consumed records (so that its commit is fenced).
 
 // checkpoints is the executor's checkpointing state.
 type checkpoints struct {
@@ -51,24 +51,6 @@ func (c *checkpoints) wrote(partition int32, offset int64, id string, queued boo
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.written = append(c.written, written{partition: partition, offset: offset, id: id, queued: queued})
-}
-
-// checkpointDue reports whether a checkpoint is due at now and would move
-// a floor up; when none would, the next look is an interval away. An idle
-// executor so still records that its ended executions were forgotten.
-// The caller holds x.mu.
-func (x *Executor) checkpointDue(now time.Time) bool {
-	if now.Before(x.ck.next) {
-		return false
-	}
-	forget := now.Add(-x.cfg.EndedRetention)
-	for _, p := range x.part {
-		if p.ready && p.floor(forget) > p.checkpointed {
-			return true
-		}
-	}
-	x.ck.next = now.Add(x.cfg.CheckpointInterval)
-	return false
 }
 
 // checkpoint writes the floors that moved up, when one is due, and
@@ -169,36 +151,39 @@ func (p *partition) floor(forget time.Time) int64 {
 	return f
 }
 
-// readFloors reads the last checkpoint of every partition.
-func (x *Executor) readFloors(ctx context.Context) (map[int32]int64, error) {
+// readFloors reads the last checkpoint of every partition. Checkpoints
+// only make a rebuild shorter: when they cannot be read, the rebuild
+// starts at offset 0, as without them.
+func (x *Executor) readFloors(ctx context.Context) map[int32]int64 {
 	topic := x.cfg.Catalog.ExecutorState()
+	floors := map[int32]int64{}
 	cl, err := kgo.NewClient(x.cfg.Kafka.Opts()...)
 	if err != nil {
-		return nil, fmt.Errorf("executor: read checkpoints: %w", err)
+		x.log.Warn("cannot read checkpoints; rebuilding from the start", "err", err)
+		return floors
 	}
 	ends, err := broker.StableEnds(ctx, cl, topic)
 	cl.Close()
-	if err != nil {
-		return nil, fmt.Errorf("executor: read checkpoints: %w", err)
-	}
-	floors := map[int32]int64{}
-	err = x.cfg.Kafka.ReadCommitted(ctx, topic, ends, func(r *kgo.Record) error {
-		env, err := events.FromRecord(r)
-		if err != nil {
-			x.log.Warn("ignoring an unreadable checkpoint", "offset", r.Offset, "err", err)
+	if err == nil {
+		err = x.cfg.Kafka.ReadCommitted(ctx, topic, ends, func(r *kgo.Record) error {
+			env, err := events.FromRecord(r)
+			if err != nil {
+				x.log.Warn("ignoring an unreadable checkpoint", "offset", r.Offset, "err", err)
+				return nil
+			}
+			pl, err := env.Decode()
+			ck, ok := pl.(*events.ExecutorCheckpoint)
+			if err != nil || !ok || ck.Floor < 0 {
+				x.log.Warn("ignoring an unreadable checkpoint", "offset", r.Offset, "type", env.Type, "err", err)
+				return nil
+			}
+			floors[ck.Partition] = ck.Floor
 			return nil
-		}
-		pl, err := env.Decode()
-		ck, ok := pl.(*events.ExecutorCheckpoint)
-		if err != nil || !ok || ck.Floor < 0 {
-			x.log.Warn("ignoring an unreadable checkpoint", "offset", r.Offset, "type", env.Type, "err", err)
-			return nil
-		}
-		floors[ck.Partition] = ck.Floor
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("executor: read checkpoints: %w", err)
+		})
 	}
-	return floors, nil
+	if err != nil {
+		x.log.Warn("cannot read checkpoints; rebuilding from the start", "topic", topic, "err", err)
+		return map[int32]int64{}
+	}
+	return floors
 }

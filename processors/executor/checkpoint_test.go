@@ -21,7 +21,8 @@ import (
 // execution running across the restart, queued after the finished ones on
 // the same partition and waiting out a retry, is rebuilt in full and
 // completes exactly once; so does one on the other partition, whose floor
-// it holds at its own ExecutionQueued. A late input for a forgotten
+// it holds at its own ExecutionQueued (short executions started after it
+// there end without moving that floor). A late input for a forgotten
 // execution is dead-lettered as unknown.
 func TestCheckpointsBoundTheRebuild(t *testing.T) {
 	s := startStack(t, executor.Config{CheckpointInterval: 20 * time.Millisecond, EndedRetention: 200 * time.Millisecond})
@@ -54,18 +55,25 @@ func TestCheckpointsBoundTheRebuild(t *testing.T) {
 	// Where longP's ExecutionQueued sits: partition p's floor can move up
 	// to it (every short execution below it is over and forgotten) and no
 	// further (longP still runs).
-	queuedAt := queuedOffset(t, s, longP)
-	total := int64(0)
-	kafkatest.Eventually(t, fmt.Sprintf("a checkpoint of partition %d at offset %d", p, queuedAt), func() bool {
+	// Partition q's floor is held at longQ's.
+	queuedAt := map[int32]int64{p: queuedOffset(t, s, longP), q: queuedOffset(t, s, longQ)}
+	nudges := 0
+	kafkatest.Eventually(t, fmt.Sprintf("checkpoints at offsets %v", queuedAt), func() bool {
 		floors := readCheckpoints(t, s)
-		if floors[p] > queuedAt {
-			t.Fatalf("partition %d's floor %d is past the ExecutionQueued of running execution %s at %d", p, floors[p], longP, queuedAt)
+		for part, at := range queuedAt {
+			if floors[part] > at {
+				t.Fatalf("partition %d's floor %d is past the ExecutionQueued of its running execution at %d", part, floors[part], at)
+			}
 		}
-		return floors[p] == queuedAt
+		if floors[p] == queuedAt[p] && floors[q] == queuedAt[q] {
+			return true
+		}
+		// Checkpoints ride on batches that consume records: start a short
+		// execution on q to give the executor one.
+		nudges++
+		s.start(keyIn(cmds, fmt.Sprintf("nudge%d", nudges), q), []string{"ok"}, nil)
+		return false
 	})
-	for _, envs := range s.hist.envs {
-		total += int64(len(envs))
-	}
 
 	s.restartExecutor()
 	for _, id := range []string{longP, longQ} {
@@ -80,13 +88,19 @@ func TestCheckpointsBoundTheRebuild(t *testing.T) {
 			t.Fatalf("%s: the operator ran %d times, want 2 (the failure and its retry): %+v", id, len(calls), calls)
 		}
 	}
+	// The rebuild read nothing below the floors, where the 20 short
+	// executions are: reading from the start, as before checkpoints, it
+	// would have read all of those too.
 	read, skipped := s.ex.Rebuilt()
-	// The 20 short executions wrote at least 5 events each before longP's
-	// ExecutionQueued; the rebuild starts after all of them.
-	if read == 0 || read > total-100 {
-		t.Errorf("the restarted executor's rebuild read %d of the %d events before it, want fewer than %d", read, total, total-100)
+	all, below := countRecords(t, s, queuedAt)
+	if below < 100 {
+		t.Fatalf("only %d records below the floors %v; the short executions should be there", below, queuedAt)
 	}
-	t.Logf("rebuild read %d records (%d skipped) of %d events written before the restart", read, skipped, total)
+	if read == 0 || read > all-below {
+		t.Errorf("the restarted executor's rebuild read %d records; %d are in the log, %d of them below the floors, so at most %d",
+			read, all, below, all-below)
+	}
+	t.Logf("rebuild read %d records (%d skipped); the log holds %d, %d of them below the floors", read, skipped, all, below)
 
 	// A result for a forgotten execution is unknown now, and says so.
 	late := s.record(short[0], &events.OperatorResult{WorkflowExecutionId: short[0], Name: "Op", Path: "S/0/Op",
@@ -147,4 +161,25 @@ func readCheckpoints(t *testing.T, s *stack) map[int32]int64 {
 		t.Fatal(err)
 	}
 	return floors
+}
+
+// countRecords counts the committed records of the executions topic, and
+// those below the given offsets of their partitions.
+func countRecords(t *testing.T, s *stack, floors map[int32]int64) (all, below int64) {
+	t.Helper()
+	ends, err := broker.StableEnds(t.Context(), kafkatest.Client(t, s.kafka), s.cat.Executions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.kafka.ReadCommitted(t.Context(), s.cat.Executions(), ends, func(r *kgo.Record) error {
+		all++
+		if r.Offset < floors[r.Partition] {
+			below++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all, below
 }

@@ -245,7 +245,7 @@ func (x *Executor) batch(ctx context.Context, sess *kgo.GroupTransactSession, fs
 		return err
 	}
 	now := x.cfg.Clock().UTC()
-	if fs.NumRecords() == 0 && !x.sweepDue(now) && !x.checkpointDue(now) {
+	if fs.NumRecords() == 0 && !x.sweepDue(now) {
 		// Nothing to consume or decide: no transaction. (Committing an
 		// empty one costs more than nothing: kgo holds the session for
 		// 500 ms after a commit that carried no offsets.)
@@ -264,7 +264,11 @@ func (x *Executor) batch(ctx context.Context, sess *kgo.GroupTransactSession, fs
 	if sweep && !x.poison.broken {
 		x.sweep(out, now)
 	}
-	if !x.poison.broken {
+	if !x.poison.broken && fs.NumRecords() > 0 {
+		// Only in a batch that commits consumed offsets: the group
+		// coordinator fences that commit by generation, so an instance
+		// that lost its partitions without noticing cannot record a floor
+		// for them. (A transaction with no offsets is not fenced.)
 		x.checkpoint(out, now)
 	}
 	committed, err := out.End(ctx, sess)

@@ -1,9 +1,11 @@
 package executor
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -70,6 +72,12 @@ func (x *Executor) applyChanges() {
 	}
 }
 
+// settleWait bounds how long a rebuild waits for the transactions pending
+// on its partitions to end. Markers of a committed transaction follow
+// within milliseconds; an open transaction of a dead instance takes the
+// transaction timeout, and will be aborted, so it is not waited for.
+const settleWait = 3 * time.Second
+
 // rebuildPending folds the executions topic for every owned partition that
 // is not ready, from its last checkpoint's floor (checkpoint.go) to its
 // stable end. Commands, results and executions share partitioning, so
@@ -88,18 +96,22 @@ func (x *Executor) rebuildPending(ctx context.Context) error {
 	sort.Slice(todo, func(i, j int) bool { return todo[i] < todo[j] })
 	// Checkpoints first: one read now is never ahead of the events read
 	// after it.
-	floors, err := x.readFloors(ctx)
-	if err != nil {
-		return err
-	}
+	floors := x.readFloors(ctx)
 	cl, err := kgo.NewClient(x.cfg.Kafka.Opts()...)
 	if err != nil {
 		return fmt.Errorf("executor: rebuild client: %w", err)
 	}
-	ends, err := broker.StableEnds(ctx, cl, x.cfg.Catalog.Executions())
+	// Up to the end of every committed transaction: right after a
+	// handoff, the previous owner's last commit may not have its markers
+	// yet, and stopping short of it would lose its events.
+	ends, settled, err := broker.SettledEnds(ctx, cl, x.cfg.Catalog.Executions(), todo, settleWait)
 	cl.Close()
 	if err != nil {
 		return fmt.Errorf("executor: rebuild: %w", err)
+	}
+	if !settled {
+		x.log.Warn("rebuilding with a transaction still open on owned partitions (a dead instance's, to be aborted)",
+			"partitions", todo, "waited", settleWait)
 	}
 	want := map[int32]int64{}
 	from := map[int32]int64{}
@@ -122,12 +134,13 @@ func (x *Executor) rebuildPending(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("executor: rebuild partitions %v: %w", todo, err)
 	}
-	forget := x.cfg.Clock().Add(-x.cfg.EndedRetention)
+	now := x.cfg.Clock()
+	forget := now.Add(-x.cfg.EndedRetention)
 	for p, st := range fresh {
 		for id, ex := range st.execs {
 			if ex.Terminal() {
 				delete(st.execs, id)
-				st.ended[id] = ex.Ended
+				st.ended[id] = cmp.Or(ex.Ended, now)
 			}
 		}
 		st.forget(forget)
