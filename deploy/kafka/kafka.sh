@@ -4,6 +4,7 @@
 # generator. Needs Java 17+ and Maven; downloads nothing but Maven artifacts.
 #
 #   deploy/kafka/kafka.sh fetch    copy Kafka's jars into the cache (once per version)
+#   deploy/kafka/kafka.sh libs     fetch, then print the jars' directory (kafka-clients, Jackson)
 #   deploy/kafka/kafka.sh start    fetch, format the storage if new, start, wait until it answers
 #   deploy/kafka/kafka.sh stop     stop it (SIGTERM, controlled shutdown; SIGKILL after a timeout)
 #   deploy/kafka/kafka.sh status   exit 0 if it runs and answers
@@ -227,6 +228,10 @@ status() {
 
 case "${1:-}" in
 fetch) fetch ;;
+libs)
+	fetch
+	echo "$libs"
+	;;
 start) start ;;
 stop) stop ;;
 status) status ;;
@@ -235,7 +240,7 @@ clean)
 	rm -rf "$run"
 	;;
 *)
-	sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac
