@@ -101,6 +101,10 @@ func (c Config) ReadCommittedFrom(ctx context.Context, topic string, from, ends 
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: start}),
 		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.KeepControlRecords(),
+		// A partition read to its end is paused (below); until then a
+		// fetch of it waits for new records, which never come, and holds
+		// up the fetches of the others behind it.
+		kgo.FetchMaxWait(250*time.Millisecond),
 	)...)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", topic, err)
@@ -129,6 +133,7 @@ func (c Config) ReadCommittedFrom(ctx context.Context, topic string, from, ends 
 			}
 			if r.Offset+1 >= end {
 				delete(left, r.Partition)
+				cl.PauseFetchPartitions(map[string][]int32{topic: {r.Partition}})
 			}
 		})
 		if cbErr != nil {

@@ -54,7 +54,8 @@ func (c Catalog) Dataplane() string      { return c.name("dataplane") }
 func (c Catalog) Segments() string       { return c.name("segments") }
 
 // ExecutorState holds the executors' checkpoints: where each partition of
-// executions may be rebuilt from (compacted, keyed by partition).
+// executions may be rebuilt from (compacted; the checkpoint of executions
+// partition p is on partition p, under a key that hashes there).
 func (c Catalog) ExecutorState() string { return c.name("executor-state") }
 
 // Group returns the consumer group or transactional id name with the
@@ -128,7 +129,7 @@ func (c Catalog) Specs() []Spec {
 		{Name: c.Results(), Partitions: c.Partitions, Retention: days(7)},
 		{Name: c.Admission(), Partitions: 1, Retention: days(7)},
 		{Name: c.AdmissionState(), Partitions: 1, Compact: true},
-		{Name: c.ExecutorState(), Partitions: 1, Compact: true},
+		{Name: c.ExecutorState(), Partitions: c.Partitions, Compact: true},
 		{Name: c.DLQ(), Partitions: c.Partitions, Retention: days(90)},
 		// The change stream and segment transitions are sources of truth,
 		// kept forever like executions.

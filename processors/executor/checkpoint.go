@@ -30,6 +30,11 @@ import (
 // checkpoints is the executor's checkpointing state.
 type checkpoints struct {
 	next time.Time // when the next checkpoint is due
+	// parts is the partition count of executor-state, as the last rebuild
+	// found it; keys caches the record key of each executions partition's
+	// checkpoint for it.
+	parts int
+	keys  map[int32]string
 
 	// mu guards written, which the client's produce callbacks fill while a
 	// batch is in flight.
@@ -72,7 +77,7 @@ func (x *Executor) checkpoint(out *transact.Producer, now time.Time) {
 		if f <= p.checkpointed {
 			continue
 		}
-		env, err := events.New(strconv.Itoa(int(n)), x.cfg.Producer, &events.ExecutorCheckpoint{Partition: n, Floor: f, Written: now})
+		env, err := events.New(x.checkpointKey(n), x.cfg.Producer, &events.ExecutorCheckpoint{Partition: n, Floor: f, Written: now})
 		if err != nil {
 			out.Fail(err)
 			return
@@ -151,10 +156,49 @@ func (p *partition) floor(forget time.Time) int64 {
 	return f
 }
 
-// readFloors reads the last checkpoint of every partition. Checkpoints
-// only make a rebuild shorter: when they cannot be read, the rebuild
-// starts at offset 0, as without them.
-func (x *Executor) readFloors(ctx context.Context) map[int32]int64 {
+// checkpointPartition is where the checkpoints of executions partition p
+// go on executor-state, with parts partitions: p itself when it exists, so
+// that each has a partition of its own and the latest is at its end.
+func checkpointPartition(p int32, parts int) int32 {
+	if parts <= 0 {
+		return 0
+	}
+	return p % int32(parts)
+}
+
+// checkpointKey is the key of executions partition p's checkpoints: the
+// first of "p/0", "p/1", ... that the producer's key hashing sends to
+// checkpointPartition(p). One key per partition, so compaction keeps the
+// latest of each. The caller holds x.mu.
+func (x *Executor) checkpointKey(p int32) string {
+	if k, ok := x.ck.keys[p]; ok {
+		return k
+	}
+	topic := x.cfg.Catalog.ExecutorState()
+	want := int(checkpointPartition(p, x.ck.parts))
+	hash := kgo.StickyKeyPartitioner(nil).ForTopic(topic)
+	k := strconv.Itoa(int(p))
+	for i := 0; x.ck.parts > 1 && i < 1<<20; i++ {
+		c := strconv.Itoa(int(p)) + "/" + strconv.Itoa(i)
+		if hash.Partition(&kgo.Record{Key: []byte(c)}, x.ck.parts) == want {
+			k = c
+			break
+		}
+	}
+	if x.ck.keys == nil {
+		x.ck.keys = map[int32]string{}
+	}
+	x.ck.keys[p] = k
+	return k
+}
+
+// readFloors reads the latest checkpoint of each of parts. It reads each
+// one's executor-state partition from its end backwards, in growing
+// windows, until it has found it or reached the start, so the cost does
+// not grow with the checkpoints ever written (kfake never compacts).
+// Checkpoints only make a rebuild shorter: when they cannot be read, the
+// rebuild starts at offset 0, as without them. The caller holds x.mu.
+func (x *Executor) readFloors(ctx context.Context, parts []int32) map[int32]int64 {
 	topic := x.cfg.Catalog.ExecutorState()
 	floors := map[int32]int64{}
 	cl, err := kgo.NewClient(x.cfg.Kafka.Opts()...)
@@ -164,26 +208,57 @@ func (x *Executor) readFloors(ctx context.Context) map[int32]int64 {
 	}
 	ends, err := broker.StableEnds(ctx, cl, topic)
 	cl.Close()
-	if err == nil {
-		err = x.cfg.Kafka.ReadCommitted(ctx, topic, ends, func(r *kgo.Record) error {
+	if err != nil {
+		x.log.Warn("cannot read checkpoints; rebuilding from the start", "topic", topic, "err", err)
+		return floors
+	}
+	if len(ends) != x.ck.parts {
+		x.ck.parts, x.ck.keys = len(ends), nil
+	}
+	want := map[int32]map[int32]bool{} // executor-state partition -> executions partitions
+	for _, p := range parts {
+		q := checkpointPartition(p, x.ck.parts)
+		if want[q] == nil {
+			want[q] = map[int32]bool{}
+		}
+		want[q][p] = true
+	}
+	for window := int64(16); len(want) > 0; window *= 8 {
+		from, to := map[int32]int64{}, map[int32]int64{}
+		for q := range want {
+			from[q], to[q] = max(0, ends[q]-window), ends[q]
+		}
+		err := x.cfg.Kafka.ReadCommittedFrom(ctx, topic, from, to, func(r *kgo.Record) error {
 			env, err := events.FromRecord(r)
 			if err != nil {
-				x.log.Warn("ignoring an unreadable checkpoint", "offset", r.Offset, "err", err)
+				x.log.Warn("ignoring an unreadable checkpoint", "partition", r.Partition, "offset", r.Offset, "err", err)
 				return nil
 			}
 			pl, err := env.Decode()
 			ck, ok := pl.(*events.ExecutorCheckpoint)
 			if err != nil || !ok || ck.Floor < 0 {
-				x.log.Warn("ignoring an unreadable checkpoint", "offset", r.Offset, "type", env.Type, "err", err)
+				x.log.Warn("ignoring an unreadable checkpoint", "partition", r.Partition, "offset", r.Offset, "type", env.Type, "err", err)
 				return nil
 			}
-			floors[ck.Partition] = ck.Floor
+			if want[r.Partition][ck.Partition] {
+				floors[ck.Partition] = ck.Floor // the log's order: the last is the latest
+			}
 			return nil
 		})
-	}
-	if err != nil {
-		x.log.Warn("cannot read checkpoints; rebuilding from the start", "topic", topic, "err", err)
-		return map[int32]int64{}
+		if err != nil {
+			x.log.Warn("cannot read checkpoints; rebuilding from the start", "topic", topic, "err", err)
+			return map[int32]int64{}
+		}
+		for q, ps := range want {
+			for p := range ps {
+				if _, ok := floors[p]; ok {
+					delete(ps, p)
+				}
+			}
+			if len(ps) == 0 || from[q] == 0 {
+				delete(want, q)
+			}
+		}
 	}
 	return floors
 }

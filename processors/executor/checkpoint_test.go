@@ -154,6 +154,9 @@ func readCheckpoints(t *testing.T, s *stack) map[int32]int64 {
 			return err
 		}
 		ck := pl.(*events.ExecutorCheckpoint)
+		if r.Partition != ck.Partition {
+			t.Fatalf("the checkpoint of partition %d is on executor-state partition %d", ck.Partition, r.Partition)
+		}
 		floors[ck.Partition] = ck.Floor
 		return nil
 	})

@@ -96,7 +96,7 @@ func (x *Executor) rebuildPending(ctx context.Context) error {
 	sort.Slice(todo, func(i, j int) bool { return todo[i] < todo[j] })
 	// Checkpoints first: one read now is never ahead of the events read
 	// after it.
-	floors := x.readFloors(ctx)
+	floors := x.readFloors(ctx, todo)
 	cl, err := kgo.NewClient(x.cfg.Kafka.Opts()...)
 	if err != nil {
 		return fmt.Errorf("executor: rebuild client: %w", err)
