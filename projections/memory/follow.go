@@ -46,7 +46,18 @@ func follow(ctx context.Context, kafka broker.Config, topic string, log *slog.Lo
 	if len(behind) == 0 {
 		close(ready)
 	}
+	// A long replay says how far it is, every progressEvery, until ready.
+	var total int64
+	for _, end := range behind {
+		total += end
+	}
+	nextProgress := start.Add(progressEvery)
+	pos := map[int32]int64{}
 	for {
+		if len(behind) > 0 && time.Now().After(nextProgress) {
+			nextProgress = time.Now().Add(progressEvery)
+			logProgress(log, topic, start, applied, pos, total)
+		}
 		fs := cl.PollFetches(ctx)
 		if ctx.Err() != nil || fs.IsClientClosed() {
 			return nil
@@ -62,6 +73,7 @@ func follow(ctx context.Context, kafka broker.Config, topic string, log *slog.Lo
 			for _, f := range passed {
 				f(r.Partition, r.Offset+1)
 			}
+			pos[r.Partition] = r.Offset + 1
 			if end, ok := behind[r.Partition]; ok && r.Offset+1 >= end {
 				delete(behind, r.Partition)
 				if len(behind) == 0 {
@@ -71,4 +83,25 @@ func follow(ctx context.Context, kafka broker.Config, topic string, log *slog.Lo
 			}
 		})
 	}
+}
+
+// progressEvery is how often a replay logs its progress.
+const progressEvery = 5 * time.Second
+
+// logProgress logs a replay's progress: records applied, their rate, how
+// much of the log as of start is read, and an estimate of the time left.
+func logProgress(log *slog.Logger, topic string, start time.Time, applied int, pos map[int32]int64, total int64) {
+	var read int64
+	for _, o := range pos {
+		read += o
+	}
+	took := time.Since(start)
+	rate := float64(applied) / took.Seconds()
+	attrs := []any{"topic", topic, "records", applied, "per_second", int(rate),
+		"offsets_read", read, "offsets_total", total}
+	if read > 0 && read < total {
+		eta := time.Duration(float64(took) * float64(total-read) / float64(read))
+		attrs = append(attrs, "eta", eta.Round(time.Second))
+	}
+	log.Info("projection replaying", attrs...)
 }
