@@ -172,6 +172,17 @@ func FromRecord(r *kgo.Record) (Envelope, error) {
 	return e, nil
 }
 
+// DecodeRecord decodes a Kafka record into its envelope and typed payload.
+// When only the payload fails to decode, the envelope is still returned.
+func DecodeRecord(r *kgo.Record) (Envelope, Payload, error) {
+	e, err := FromRecord(r)
+	if err != nil {
+		return e, nil, err
+	}
+	p, err := e.Decode()
+	return e, p, err
+}
+
 // PositionOf returns the log position of r.
 func PositionOf(r *kgo.Record) *Position {
 	return &Position{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset}

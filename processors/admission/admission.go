@@ -244,13 +244,10 @@ func (p *Processor) batch(ctx context.Context, sess *kgo.GroupTransactSession, f
 	out := transact.NewProducer(ctx, sess)
 	fs.EachRecord(func(r *kgo.Record) {
 		last = r
-		env, err := events.FromRecord(r)
+		_, pl, err := events.DecodeRecord(r)
 		if err == nil {
-			var pl events.Payload
-			if pl, err = env.Decode(); err == nil {
-				changes = append(changes, p.state.Apply(pl)...)
-				return
-			}
+			changes = append(changes, p.state.Apply(pl)...)
+			return
 		}
 		out.Produce(deadletter.Record(p.cfg.Catalog.DLQ(), r, deadletter.ReasonUndecodable, p.cfg.Group, err))
 	})
@@ -339,11 +336,7 @@ func (p *Processor) rebuild(ctx context.Context) (*State, error) {
 			delete(st.Slots, key)
 			return nil
 		}
-		env, err := events.FromRecord(r)
-		if err != nil {
-			return err
-		}
-		pl, err := env.Decode()
+		_, pl, err := events.DecodeRecord(r)
 		if err != nil {
 			return err
 		}

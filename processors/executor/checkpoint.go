@@ -229,12 +229,7 @@ func (x *Executor) readFloors(ctx context.Context, parts []int32) map[int32]int6
 			from[q], to[q] = max(0, ends[q]-window), ends[q]
 		}
 		err := x.cfg.Kafka.ReadCommittedFrom(ctx, topic, from, to, func(r *kgo.Record) error {
-			env, err := events.FromRecord(r)
-			if err != nil {
-				x.log.Warn("ignoring an unreadable checkpoint", "partition", r.Partition, "offset", r.Offset, "err", err)
-				return nil
-			}
-			pl, err := env.Decode()
+			env, pl, err := events.DecodeRecord(r)
 			ck, ok := pl.(*events.ExecutorCheckpoint)
 			if err != nil || !ok || ck.Floor < 0 {
 				x.log.Warn("ignoring an unreadable checkpoint", "partition", r.Partition, "offset", r.Offset, "type", env.Type, "err", err)

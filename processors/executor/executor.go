@@ -301,12 +301,7 @@ func (x *Executor) handle(out *transact.Producer, r *kgo.Record, now time.Time) 
 		deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonHandlerFailed, err)
 		return
 	}
-	env, err := events.FromRecord(r)
-	if err != nil {
-		deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonUndecodable, x.explain(r, err))
-		return
-	}
-	payload, err := env.Decode()
+	env, payload, err := events.DecodeRecord(r)
 	if err != nil {
 		deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonUndecodable, x.explain(r, err))
 		return

@@ -157,11 +157,7 @@ func (x *Executor) rebuildPending(ctx context.Context) error {
 // execution whose ExecutionQueued lies below where the rebuild started
 // (it ended long ago) are skipped: folded is false.
 func foldRecord(st *partition, r *kgo.Record) (folded bool, err error) {
-	env, err := events.FromRecord(r)
-	if err != nil {
-		return false, err
-	}
-	p, err := env.Decode()
+	env, p, err := events.DecodeRecord(r)
 	if err != nil {
 		return false, err
 	}

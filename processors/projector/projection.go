@@ -102,12 +102,8 @@ type Folder interface {
 // Decode turns a Kafka record into a Record, or a Bad one.
 func Decode(r *kgo.Record) (Record, *Bad) {
 	rec := Record{Partition: r.Partition, Offset: r.Offset, Value: r.Value}
-	env, err := events.FromRecord(r)
-	if err != nil {
-		return rec, &Bad{Record: rec, Raw: r, Reason: deadletter.ReasonUndecodable, Err: err}
-	}
+	env, p, err := events.DecodeRecord(r)
 	rec.Env = env
-	p, err := env.Decode()
 	if err != nil {
 		return rec, &Bad{Record: rec, Raw: r, Reason: deadletter.ReasonUndecodable, Err: err}
 	}

@@ -217,12 +217,7 @@ func (r *Reaper) fold(rec *kgo.Record) {
 	if rec.Attrs.IsControl() {
 		return
 	}
-	env, err := events.FromRecord(rec)
-	if err != nil {
-		r.log.Warn("skipping undecodable segment record", "partition", rec.Partition, "offset", rec.Offset, "err", err)
-		return
-	}
-	p, err := env.Decode()
+	env, p, err := events.DecodeRecord(rec)
 	e, ok := p.(*events.SegmentStatusChanged)
 	if err != nil || !ok {
 		r.log.Warn("skipping segment record", "partition", rec.Partition, "offset", rec.Offset, "type", env.Type, "err", err)

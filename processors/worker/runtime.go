@@ -206,11 +206,7 @@ func (r *Runtime) process(ctx context.Context, recs []*kgo.Record) []*kgo.Record
 // record is not a task.
 func (r *Runtime) handle(ctx context.Context, rec *kgo.Record) []*kgo.Record {
 	one := func(rec *kgo.Record) []*kgo.Record { return []*kgo.Record{rec} }
-	env, err := events.FromRecord(rec)
-	if err != nil {
-		return one(r.deadLetter(rec, deadletter.ReasonUndecodable, err))
-	}
-	p, err := env.Decode()
+	env, p, err := events.DecodeRecord(rec)
 	if err != nil {
 		return one(r.deadLetter(rec, deadletter.ReasonUndecodable, err))
 	}

@@ -70,14 +70,11 @@ func (d *Dataplane) Run(ctx context.Context) error {
 }
 
 func (d *Dataplane) applyRecord(r *kgo.Record) {
-	env, err := events.FromRecord(r)
+	env, p, err := events.DecodeRecord(r)
 	if err == nil {
-		var p events.Payload
-		if p, err = env.Decode(); err == nil {
-			d.mu.Lock()
-			err = d.apply(env.Time, p)
-			d.mu.Unlock()
-		}
+		d.mu.Lock()
+		err = d.apply(env.Time, p)
+		d.mu.Unlock()
 	}
 	if err != nil {
 		d.log.Error("skipping dataplane event", "partition", r.Partition, "offset", r.Offset, "err", err)

@@ -85,14 +85,9 @@ func (p *Projection) Run(ctx context.Context) error {
 }
 
 func (p *Projection) applyRecord(r *kgo.Record) {
-	env, err := events.FromRecord(r)
+	env, pl, err := events.DecodeRecord(r)
 	if err != nil {
 		p.log.Error("skipping undecodable event", "topic", r.Topic, "partition", r.Partition, "offset", r.Offset, "err", err)
-		return
-	}
-	pl, err := env.Decode()
-	if err != nil {
-		p.log.Error("skipping undecodable event", "offset", r.Offset, "err", err)
 		return
 	}
 	p.mu.Lock()

@@ -70,16 +70,12 @@ func (s *Segments) Run(ctx context.Context) error {
 }
 
 func (s *Segments) applyRecord(r *kgo.Record) {
-	env, err := events.FromRecord(r)
+	env, p, err := events.DecodeRecord(r)
 	if err == nil {
-		var p events.Payload
-		if p, err = env.Decode(); err == nil {
-			e, ok := p.(*events.SegmentStatusChanged)
-			if !ok {
-				err = fmt.Errorf("unexpected %s on the segments topic", env.Type)
-			} else {
-				s.Apply(env.Time, e)
-			}
+		if e, ok := p.(*events.SegmentStatusChanged); ok {
+			s.Apply(env.Time, e)
+		} else {
+			err = fmt.Errorf("unexpected %s on the segments topic", env.Type)
 		}
 	}
 	if err != nil {
