@@ -38,7 +38,7 @@ test-kafka:
 test-clickhouse:
 	deploy/clickhouse/chdb.sh start
 	MIE_TEST_CLICKHOUSE=$$(deploy/clickhouse/chdb.sh dsn) $(GO) test -count=1 -p 1 ./projections/clickhouse/ \
-		./processors/projector/ ./internal/app/ -run 'ClickHouse|Projector|Projection|Conformance|Migrat|Redelivery|Rebuild'; \
+		./processors/projector/ ./cmd/mie/app/ -run 'ClickHouse|Projector|Projection|Conformance|Migrat|Redelivery|Rebuild'; \
 		status=$$?; deploy/clickhouse/chdb.sh stop; exit $$status
 
 # Micro-benchmarks, then the load generator on the embedded broker; writes

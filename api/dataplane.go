@@ -9,13 +9,14 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/labstack/echo/v4"
 
+	"github.com/mie-kafka/mie/api/dataplane"
 	"github.com/mie-kafka/mie/events"
-	"github.com/mie-kafka/mie/internal/dataplane"
 	"github.com/mie-kafka/mie/internal/objectstore"
 	"github.com/mie-kafka/mie/internal/problem"
-	"github.com/mie-kafka/mie/projections"
 )
 
 // DataplanePrefix is where MIE's data plane API is mounted.
@@ -29,9 +30,9 @@ const (
 
 // Dataplane is what the data plane routes need (internal/dataplane).
 type Dataplane interface {
-	CreateAsset(ctx context.Context, in dataplane.CreateInput) (*projections.Asset, error)
-	Asset(ctx context.Context, id string) (*projections.Asset, error)
-	Assets(ctx context.Context, cursor string, limit int) ([]projections.Asset, string, error)
+	CreateAsset(ctx context.Context, in dataplane.CreateInput) (*view.Asset, error)
+	Asset(ctx context.Context, id string) (*view.Asset, error)
+	Assets(ctx context.Context, cursor string, limit int) ([]view.Asset, string, error)
 	DeleteAsset(ctx context.Context, id string) error
 	MediaPathOf(ctx context.Context, assetID, workflowID string) (events.MediaObject, error)
 	StoreMetadata(ctx context.Context, assetID string, in dataplane.MetadataInput, paginated, end bool) (*dataplane.Stored, error)
@@ -67,7 +68,7 @@ type mediaView struct {
 	WorkflowId string `json:"workflow_id,omitempty"`
 }
 
-func viewAsset(a *projections.Asset) assetView {
+func viewAsset(a *view.Asset) assetView {
 	v := assetView{AssetId: a.AssetId, MediaType: a.MediaType, S3Bucket: a.S3Bucket, S3Key: a.S3Key,
 		Created: a.Created.UTC().Format("2006-01-02T15:04:05.000Z07:00"), Media: []mediaView{}, Operators: a.Operators}
 	if v.Operators == nil {

@@ -7,13 +7,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/labstack/echo/v4"
 
+	"github.com/mie-kafka/mie/api/commands"
 	"github.com/mie-kafka/mie/events"
-	"github.com/mie-kafka/mie/internal/commands"
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/problem"
-	"github.com/mie-kafka/mie/projections"
 )
 
 // Executions is what the execution routes need.
@@ -22,7 +23,7 @@ type Executions interface {
 	Cancel(ctx context.Context, id, reason string) (*execution.Execution, error)
 	Resume(ctx context.Context, id, stage string) (*execution.Execution, error)
 	Execution(ctx context.Context, id string) (*execution.Execution, error)
-	Executions(ctx context.Context, f projections.Filter) ([]*execution.Execution, error)
+	Executions(ctx context.Context, f view.Filter) ([]*execution.Execution, error)
 	History(ctx context.Context, id string) ([]events.Envelope, error)
 }
 
@@ -39,17 +40,17 @@ func routeExecutions(e *echo.Echo, x Executions) {
 		return c.JSON(http.StatusOK, View(ex))
 	})
 	e.GET("/workflow/execution", func(c echo.Context) error {
-		return list(c, x, projections.Filter{})
+		return list(c, x, view.Filter{})
 	})
 	e.GET("/workflow/execution/status/:Status", func(c echo.Context) error {
 		st := c.Param("Status")
 		if !contains(execution.Statuses, st) {
 			return problem.Invalid("Status", "%q is not a workflow status; want one of %s", st, strings.Join(execution.Statuses, ", "))
 		}
-		return list(c, x, projections.Filter{Status: st})
+		return list(c, x, view.Filter{Status: st})
 	})
 	e.GET("/workflow/execution/asset/:AssetId", func(c echo.Context) error {
-		return list(c, x, projections.Filter{AssetId: c.Param("AssetId")})
+		return list(c, x, view.Filter{AssetId: c.Param("AssetId")})
 	})
 	e.GET("/workflow/execution/:Id", func(c echo.Context) error {
 		ex, err := x.Execution(c.Request().Context(), c.Param("Id"))
@@ -87,7 +88,7 @@ func routeExecutions(e *echo.Echo, x Executions) {
 	})
 }
 
-func list(c echo.Context, x Executions, f projections.Filter) error {
+func list(c echo.Context, x Executions, f view.Filter) error {
 	if l := c.QueryParam("limit"); l != "" {
 		n, err := strconv.Atoi(l)
 		if err != nil || n < 1 {

@@ -6,14 +6,14 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/labstack/echo/v4"
+	"github.com/mie-kafka/mie/internal/view"
 
-	"github.com/mie-kafka/mie/projections"
+	"github.com/labstack/echo/v4"
 )
 
 // Projections reports where the projections stand.
 type Projections interface {
-	Status(ctx context.Context) ([]projections.Status, error)
+	Status(ctx context.Context) ([]view.Status, error)
 }
 
 // routeProjections serves GET /projections (JSON) and GET /metrics (the
@@ -36,31 +36,31 @@ func routeProjections(e *echo.Echo, p Projections) {
 }
 
 // Metrics renders statuses in the Prometheus text exposition format.
-func Metrics(st []projections.Status) string {
+func Metrics(st []view.Status) string {
 	var b strings.Builder
-	gauge := func(name, help string, each func(s projections.Status)) {
+	gauge := func(name, help string, each func(s view.Status)) {
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name)
 		for _, s := range st {
 			each(s)
 		}
 	}
-	labels := func(s projections.Status) string {
+	labels := func(s view.Status) string {
 		return fmt.Sprintf(`projection=%q,backend=%q`, s.Name, s.Backend)
 	}
 	gauge("mie_projection_lag", "Records of the projection's topic not yet applied (committed, for ClickHouse), per partition.",
-		func(s projections.Status) {
+		func(s view.Status) {
 			for _, p := range s.Partitions {
 				fmt.Fprintf(&b, "mie_projection_lag{%s,partition=\"%d\"} %d\n", labels(s), p.Partition, p.Lag)
 			}
 		})
 	gauge("mie_projection_position", "Next offset of the topic the projection applies (committed, for ClickHouse), per partition.",
-		func(s projections.Status) {
+		func(s view.Status) {
 			for _, p := range s.Partitions {
 				fmt.Fprintf(&b, "mie_projection_position{%s,partition=\"%d\"} %d\n", labels(s), p.Partition, p.Position)
 			}
 		})
 	gauge("mie_projection_generation", "Live generation of a ClickHouse projection (one more per rebuild).",
-		func(s projections.Status) {
+		func(s view.Status) {
 			if s.Generation > 0 {
 				fmt.Fprintf(&b, "mie_projection_generation{%s} %d\n", labels(s), s.Generation)
 			}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/mie-kafka/mie/events"
@@ -38,8 +40,8 @@ func routeSegments(e *echo.Echo, s projections.Segments) {
 	})
 }
 
-func segmentFilter(c echo.Context) (projections.SegmentFilter, error) {
-	var f projections.SegmentFilter
+func segmentFilter(c echo.Context) (view.SegmentFilter, error) {
+	var f view.SegmentFilter
 	f.SessionId = strings.TrimSpace(c.QueryParam("sessionId"))
 	if f.SessionId == "" {
 		return f, problem.Invalid("sessionId", "the query parameter is required: GET /segments?sessionId=<session>")

@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/topics"
-	"github.com/mie-kafka/mie/projections"
 	"github.com/mie-kafka/mie/projections/memory"
 )
 
@@ -39,7 +40,7 @@ func TestSegmentRoutes(t *testing.T) {
 
 	ids := func(want ...string) func(t *testing.T, body string) {
 		return func(t *testing.T, body string) {
-			var list []projections.Segment
+			var list []view.Segment
 			if err := json.Unmarshal([]byte(body), &list); err != nil {
 				t.Fatal(err)
 			}

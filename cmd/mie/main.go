@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/mie-kafka/mie/internal/app"
+	"github.com/mie-kafka/mie/cmd/mie/app"
 )
 
 var roles = map[string]app.Roles{

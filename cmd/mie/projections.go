@@ -11,14 +11,16 @@ import (
 	"text/tabwriter"
 	"time"
 
+	chconn "github.com/mie-kafka/mie/internal/clickhouse"
+	"github.com/mie-kafka/mie/processors/projector/chsink"
+
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/mie-kafka/mie/internal/app"
+	"github.com/mie-kafka/mie/cmd/mie/app"
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/processors/projector"
-	"github.com/mie-kafka/mie/projections/clickhouse"
 	chsql "github.com/mie-kafka/mie/schemas/clickhouse"
 )
 
@@ -91,7 +93,7 @@ func projectionsCmd(ctx context.Context, args []string) int {
 	log := cfg.Logger()
 	kafka := broker.Config{Brokers: cfg.Kafka, ClientID: "mie-projections-" + cfg.Instance, Logger: log}
 	cat := topics.New(cfg.TopicPrefix, int32(cfg.Partitions))
-	conn, err := clickhouse.Open(ctx, cfg.ClickHouse)
+	conn, err := chconn.Open(ctx, cfg.ClickHouse)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mie projections:", err)
 		return 1
@@ -99,7 +101,7 @@ func projectionsCmd(ctx context.Context, args []string) int {
 	defer conn.Close()
 	ms, err := chsql.Migrations()
 	if err == nil {
-		_, err = clickhouse.Migrate(ctx, conn, ms, log)
+		_, err = chconn.Migrate(ctx, conn, ms, log)
 	}
 	if err == nil {
 		if sub == "status" {
@@ -115,14 +117,14 @@ func projectionsCmd(ctx context.Context, args []string) int {
 	return 0
 }
 
-func projectionsStatus(ctx context.Context, out io.Writer, conn clickhouse.Conn, kafka broker.Config, cat topics.Catalog) error {
+func projectionsStatus(ctx context.Context, out io.Writer, conn chconn.Conn, kafka broker.Config, cat topics.Catalog) error {
 	cl, err := kgo.NewClient(kafka.Opts()...)
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
 	adm := kadm.NewClient(cl)
-	sink := clickhouse.NewSink(conn)
+	sink := chsink.NewSink(conn)
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "PROJECTION\tGENERATION\tGROUP\tLAG\tPOSITION/END PER PARTITION")
 	for _, d := range projector.Definitions() {
@@ -164,14 +166,14 @@ func positions(p projector.Progress) string {
 	return b.String()
 }
 
-func projectionsRebuild(ctx context.Context, out io.Writer, conn clickhouse.Conn, kafka broker.Config, cat topics.Catalog,
+func projectionsRebuild(ctx context.Context, out io.Writer, conn chconn.Conn, kafka broker.Config, cat topics.Catalog,
 	name string, cfg app.Config) error {
 	d, err := projector.Lookup(name)
 	if err != nil {
 		return err
 	}
 	var last time.Time
-	rc := clickhouse.RebuildConfig{
+	rc := chsink.RebuildConfig{
 		Conn: conn, Kafka: kafka, Catalog: cat, Definition: d, Logger: cfg.Logger(),
 		FlushRows: cfg.ProjectorFlushRows, FlushInterval: cfg.ProjectorFlushInterval,
 		Progress: func(p projector.Progress) {
@@ -181,13 +183,13 @@ func projectionsRebuild(ctx context.Context, out io.Writer, conn clickhouse.Conn
 			}
 		},
 	}
-	if err := clickhouse.Rebuild(ctx, rc); err != nil {
-		if errors.Is(err, clickhouse.ErrInterrupted) {
+	if err := chsink.Rebuild(ctx, rc); err != nil {
+		if errors.Is(err, chsink.ErrInterrupted) {
 			fmt.Fprintln(out, "interrupted; run the same command again to resume from the last batch")
 		}
 		return err
 	}
-	gen, err := clickhouse.NewSink(conn).Generation(ctx, d.Name)
+	gen, err := chsink.NewSink(conn).Generation(ctx, d.Name)
 	if err != nil {
 		return err
 	}

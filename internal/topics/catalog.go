@@ -146,3 +146,14 @@ func (c Catalog) Specs() []Spec {
 func (c Catalog) TaskSpec(topic string) Spec {
 	return Spec{Name: topic, Partitions: c.Partitions, Retention: 7 * 24 * time.Hour}
 }
+
+// ProjectionGroup is the consumer group of generation gen of projection
+// name: mie-projection-<name> for the first, mie-projection-<name>-g<gen>
+// after rebuilds, prefixed like every group, so installations sharing a
+// cluster never share a projection's group.
+func (c Catalog) ProjectionGroup(name string, gen uint32) string {
+	if gen <= 1 {
+		return c.Group("mie-projection-" + name)
+	}
+	return c.Group(fmt.Sprintf("mie-projection-%s-g%d", name, gen))
+}

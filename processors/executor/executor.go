@@ -18,10 +18,10 @@ import (
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/deadletter"
+	"github.com/mie-kafka/mie/internal/delay"
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/internal/transact"
-	"github.com/mie-kafka/mie/processors/relay"
 	"github.com/mie-kafka/mie/schemas"
 )
 
@@ -420,7 +420,7 @@ type inputRef struct {
 // tiers, due at now plus their delay, which is the Due their events record.
 func (x *Executor) emit(out *transact.Producer, ex *execution.Execution, o execution.Output, cause *inputRef, now time.Time) {
 	cat := x.cfg.Catalog
-	send := func(topic string, p events.Payload, delay time.Duration) {
+	send := func(topic string, p events.Payload, after time.Duration) {
 		env, err := events.New(ex.Id, x.cfg.Producer, p)
 		if err != nil {
 			out.Fail(err)
@@ -437,8 +437,8 @@ func (x *Executor) emit(out *transact.Producer, ex *execution.Execution, o execu
 			out.Fail(err)
 			return
 		}
-		if delay > 0 {
-			rec = relay.Delay(rec, now.Add(delay), now, cat)
+		if after > 0 {
+			rec = delay.Delay(rec, now.Add(after), now, cat)
 		}
 		if topic == cat.Executions() {
 			// Where the events land feeds the checkpoints.

@@ -7,10 +7,10 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/delay"
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/kafkatest"
 	"github.com/mie-kafka/mie/processors/executor"
-	"github.com/mie-kafka/mie/processors/relay"
 )
 
 // TestRetryThroughTiers: an operator that fails twice and then succeeds
@@ -59,7 +59,7 @@ func TestRetryThroughTiers(t *testing.T) {
 	// Both retries waited in a retry tier.
 	tier := kafkatest.Client(t, s.kafka, s.cat.Tier(time.Second))
 	recs, _ := kafkatest.CollectWhere(t, tier, 2, func(r *kgo.Record) bool {
-		return string(r.Key) == "flaky" && header(r, relay.HeaderTarget) == s.topic
+		return string(r.Key) == "flaky" && header(r, delay.HeaderTarget) == s.topic
 	})
 	if len(recs) != 2 {
 		t.Fatalf("%d delayed tasks in %s", len(recs), s.cat.Tier(time.Second))

@@ -7,13 +7,14 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/mie-kafka/mie/events"
-	"github.com/mie-kafka/mie/internal/gpu"
 	"github.com/mie-kafka/mie/internal/objectstore"
 	"github.com/mie-kafka/mie/internal/problem"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/processors/worker"
-	"github.com/mie-kafka/mie/projections"
+	"github.com/mie-kafka/mie/processors/worker/gpu"
 )
 
 // Names of the built-in workflow, its stages and operators.
@@ -64,10 +65,10 @@ const (
 type Segments interface {
 	// Sync waits until every transition committed so far is visible.
 	Sync(ctx context.Context) error
-	Segment(ctx context.Context, id string) (*projections.Segment, error)
+	Segment(ctx context.Context, id string) (*view.Segment, error)
 }
 
-// Pool is the GPU pool (internal/gpu.Pool).
+// Pool is the GPU pool (processors/worker/gpu.Pool).
 type Pool interface {
 	Check(ctx context.Context) gpu.Availability
 	TryStart(ctx context.Context)
@@ -188,7 +189,7 @@ func (o *Operators) Enrich() worker.Handler { return worker.StartFunc(o.enrich) 
 
 // current reads the segment once every committed transition is visible;
 // nil when there is none.
-func (o *Operators) current(ctx context.Context, id string) (*projections.Segment, error) {
+func (o *Operators) current(ctx context.Context, id string) (*view.Segment, error) {
 	sctx, cancel := context.WithTimeout(ctx, o.cfg.SyncTimeout)
 	defer cancel()
 	if err := o.cfg.Segments.Sync(sctx); err != nil {
@@ -224,7 +225,7 @@ func answer(fields map[string]any) worker.Result {
 
 func delivery(t *worker.Task) int { return max(t.Delivery, 1) }
 
-func statusOf(seg *projections.Segment) string {
+func statusOf(seg *view.Segment) string {
 	if seg == nil {
 		return ""
 	}

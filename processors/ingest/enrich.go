@@ -9,9 +9,10 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/processors/worker"
-	"github.com/mie-kafka/mie/projections"
 )
 
 // Object keys of the enrichment, in the window's folder.
@@ -107,7 +108,7 @@ type enrichment struct {
 
 // gpuPath captions, extracts entities and triples, and embeds; it returns
 // an error for anything that should be tried again later.
-func (o *Operators) gpuPath(ctx context.Context, t *worker.Task, w Window, seg *projections.Segment, url string, log *slog.Logger) (worker.Result, error) {
+func (o *Operators) gpuPath(ctx context.Context, t *worker.Task, w Window, seg *view.Segment, url string, log *slog.Logger) (worker.Result, error) {
 	keys, err := o.frames(ctx, w)
 	if err != nil {
 		return worker.Result{}, err

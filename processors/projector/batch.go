@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	chconn "github.com/mie-kafka/mie/internal/clickhouse"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/internal/broker"
@@ -87,7 +89,7 @@ func (r *run) flush(ctx context.Context) (err error) {
 			return fmt.Errorf("projection %s: load state: %w", p.cfg.Definition.Name, err)
 		}
 	}
-	var rows Rows
+	var rows chconn.Rows
 	bad := append(b.bad, r.folder.Fold(b.recs, r.gen, &rows)...)
 	if p.cfg.Generations != nil {
 		var live uint32

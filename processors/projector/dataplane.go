@@ -1,6 +1,8 @@
 package projector
 
 import (
+	chconn "github.com/mie-kafka/mie/internal/clickhouse"
+
 	"context"
 	"errors"
 	"fmt"
@@ -17,7 +19,7 @@ import (
 // tombstone superseded, by comparing offsets, which order each asset's
 // changes because the topic is keyed by asset id.
 var Dataplane = Definition{
-	Name:   "dataplane",
+	Name:   chconn.ProjectionDataplane,
 	Topic:  topics.Catalog.Dataplane,
 	Tables: []string{"assets", "asset_media", "asset_metadata"},
 	New:    func() Folder { return dataplaneFolder{} },
@@ -30,27 +32,27 @@ func (dataplaneFolder) Reset()                                            {}
 
 var errMissingField = errors.New("missing required field")
 
-func (dataplaneFolder) Fold(recs []Record, gen uint32, out *Rows) []Bad {
+func (dataplaneFolder) Fold(recs []Record, gen uint32, out *chconn.Rows) []Bad {
 	var bad []Bad
 	assetIdx := map[string]int{}
 	metaIdx := map[string]int{}
 	for _, r := range recs {
-		at, ver := r.Env.Time, Version(gen, r.Offset)
+		at, ver := r.Env.Time, chconn.Version(gen, r.Offset)
 		var err error
 		switch e := r.Payload.(type) {
 		case *events.AssetCreated:
 			if err = need(e.AssetId, r.Env.Key); err == nil {
-				putAsset(out, assetIdx, AssetRow{AssetId: e.AssetId, MediaType: e.MediaType, S3Bucket: e.S3Bucket, S3Key: e.S3Key,
+				putAsset(out, assetIdx, chconn.AssetRow{AssetId: e.AssetId, MediaType: e.MediaType, S3Bucket: e.S3Bucket, S3Key: e.S3Key,
 					Created: at, Partition: r.Partition, Offset: r.Offset, Version: ver})
 			}
 		case *events.AssetDeleted:
 			if err = need(e.AssetId, r.Env.Key); err == nil {
-				putAsset(out, assetIdx, AssetRow{AssetId: e.AssetId, Created: at, Deleted: true,
+				putAsset(out, assetIdx, chconn.AssetRow{AssetId: e.AssetId, Created: at, Deleted: true,
 					Partition: r.Partition, Offset: r.Offset, Version: ver})
 			}
 		case *events.MediaObjectAdded:
 			if err = need(e.AssetId, r.Env.Key); err == nil {
-				out.Media = append(out.Media, MediaRow{AssetId: e.AssetId, Offset: r.Offset, Partition: r.Partition,
+				out.Media = append(out.Media, chconn.MediaRow{AssetId: e.AssetId, Offset: r.Offset, Partition: r.Partition,
 					MediaType: e.MediaType, S3Bucket: e.S3Bucket, S3Key: e.S3Key, Operator: e.OperatorName,
 					WorkflowExecutionId: e.WorkflowExecutionId, Added: at, Version: ver})
 			}
@@ -65,7 +67,7 @@ func (dataplaneFolder) Fold(recs []Record, gen uint32, out *Rows) []Bad {
 			case (e.Ref == nil) == (len(e.Results) == 0):
 				err = fmt.Errorf("%w: exactly one of Results and Ref", errMissingField)
 			default:
-				row := MetadataRow{AssetId: e.AssetId, Operator: e.OperatorName, Page: int32(e.Page), WorkflowId: e.WorkflowId,
+				row := chconn.MetadataRow{AssetId: e.AssetId, Operator: e.OperatorName, Page: int32(e.Page), WorkflowId: e.WorkflowId,
 					Final: e.Final, Results: string(e.Results), Stored: at, Partition: r.Partition, Offset: r.Offset, Version: ver}
 				if e.Ref != nil {
 					row.RefBucket, row.RefKey, row.RefSize, row.RefSHA256 = e.Ref.S3Bucket, e.Ref.S3Key, e.Ref.Size, e.Ref.SHA256
@@ -78,7 +80,7 @@ func (dataplaneFolder) Fold(recs []Record, gen uint32, out *Rows) []Bad {
 				err = fmt.Errorf("%w: OperatorName", errMissingField)
 			}
 			if err == nil {
-				putMetadata(out, metaIdx, MetadataRow{AssetId: e.AssetId, Operator: e.OperatorName, Page: -1, Stored: at,
+				putMetadata(out, metaIdx, chconn.MetadataRow{AssetId: e.AssetId, Operator: e.OperatorName, Page: -1, Stored: at,
 					Partition: r.Partition, Offset: r.Offset, Version: ver})
 			}
 		default:
@@ -107,7 +109,7 @@ func need(assetId, key string) error {
 	return nil
 }
 
-func putAsset(out *Rows, idx map[string]int, row AssetRow) {
+func putAsset(out *chconn.Rows, idx map[string]int, row chconn.AssetRow) {
 	if i, ok := idx[row.AssetId]; ok {
 		out.Assets[i] = row
 		return
@@ -116,7 +118,7 @@ func putAsset(out *Rows, idx map[string]int, row AssetRow) {
 	out.Assets = append(out.Assets, row)
 }
 
-func putMetadata(out *Rows, idx map[string]int, row MetadataRow) {
+func putMetadata(out *chconn.Rows, idx map[string]int, row chconn.MetadataRow) {
 	k := fmt.Sprintf("%s\x00%s\x00%d", row.AssetId, row.Operator, row.Page)
 	if i, ok := idx[k]; ok {
 		out.Metadata[i] = row

@@ -1,6 +1,8 @@
 package projector
 
 import (
+	chconn "github.com/mie-kafka/mie/internal/clickhouse"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,7 +20,7 @@ import (
 // Executions is the projection of the executions topic into executions,
 // execution_events and operator_runs.
 var Executions = Definition{
-	Name:   "executions",
+	Name:   chconn.ProjectionExecutions,
 	Topic:  topics.Catalog.Executions,
 	Tables: []string{"executions", "execution_events", "operator_runs"},
 	New:    func() Folder { return newExecutionFolder() },
@@ -30,7 +32,7 @@ var Executions = Definition{
 // the last event applied.
 type execState struct {
 	x         *execution.Execution
-	runs      map[string]*OperatorRunRow
+	runs      map[string]*chconn.OperatorRunRow
 	partition int32
 	offset    int64
 }
@@ -79,8 +81,8 @@ func (f *executionFolder) Load(ctx context.Context, s StateSource, recs []Record
 	return nil
 }
 
-func stateFromRow(row ExecutionRow) (*execState, error) {
-	st := &execState{x: &execution.Execution{}, runs: map[string]*OperatorRunRow{}, partition: row.Partition, offset: row.Offset}
+func stateFromRow(row chconn.ExecutionRow) (*execState, error) {
+	st := &execState{x: &execution.Execution{}, runs: map[string]*chconn.OperatorRunRow{}, partition: row.Partition, offset: row.Offset}
 	if err := json.Unmarshal(row.State, st.x); err != nil {
 		return nil, err
 	}
@@ -96,7 +98,7 @@ func stateFromRow(row ExecutionRow) (*execState, error) {
 }
 
 // Fold implements Folder.
-func (f *executionFolder) Fold(recs []Record, gen uint32, out *Rows) []Bad {
+func (f *executionFolder) Fold(recs []Record, gen uint32, out *chconn.Rows) []Bad {
 	var bad []Bad
 	execIdx := map[string]int{}
 	runIdx := map[string]int{}
@@ -116,7 +118,7 @@ func (f *executionFolder) Fold(recs []Record, gen uint32, out *Rows) []Bad {
 // errBeforeQueued is a record for an execution that has no ExecutionQueued.
 var errBeforeQueued = errors.New("event before the execution's ExecutionQueued")
 
-func (f *executionFolder) fold(r Record, gen uint32, out *Rows, execIdx, runIdx map[string]int) error {
+func (f *executionFolder) fold(r Record, gen uint32, out *chconn.Rows, execIdx, runIdx map[string]int) error {
 	id := r.Env.Key
 	st := f.states[id]
 	if st != nil && r.Offset <= st.offset && r.Partition == st.partition {
@@ -140,13 +142,13 @@ func (f *executionFolder) fold(r Record, gen uint32, out *Rows, execIdx, runIdx 
 		return fmt.Errorf("%w: %v", errNotExecutionEvent, err)
 	}
 	if queued {
-		st.runs = map[string]*OperatorRunRow{}
+		st.runs = map[string]*chconn.OperatorRunRow{}
 	}
 	st.partition, st.offset = r.Partition, r.Offset
 	f.states[id] = st
 	out.Events = append(out.Events, eventRow(r, gen))
 	for _, run := range st.trackRun(r) {
-		run.Partition, run.Offset, run.Version = r.Partition, r.Offset, Version(gen, r.Offset)
+		run.Partition, run.Offset, run.Version = r.Partition, r.Offset, chconn.Version(gen, r.Offset)
 		k := id + "\x00" + runKey(run.Path, int(run.Attempt))
 		if i, ok := runIdx[k]; ok {
 			out.OperatorRuns[i] = *run
@@ -190,20 +192,20 @@ func runKey(path string, attempt int) string { return path + "#" + strconv.Itoa(
 // trackRun updates the operator attempts an event touches and returns
 // their rows. Attempts end (and leave the open set) on Completed, Failed,
 // Retrying, Skipped, or when the execution ends.
-func (st *execState) trackRun(r Record) []*OperatorRunRow {
+func (st *execState) trackRun(r Record) []*chconn.OperatorRunRow {
 	at := r.Env.Time
 	x := st.x
-	open := func(path, stage, operator string, attempt int) *OperatorRunRow {
+	open := func(path, stage, operator string, attempt int) *chconn.OperatorRunRow {
 		k := runKey(path, attempt)
 		run, ok := st.runs[k]
 		if !ok {
-			run = &OperatorRunRow{Operator: operator, ExecutionId: x.Id, Path: path, Attempt: uint16(attempt),
+			run = &chconn.OperatorRunRow{Operator: operator, ExecutionId: x.Id, Path: path, Attempt: uint16(attempt),
 				Workflow: x.Workflow.Name, Stage: stage, Status: execution.NodeStarted, Dispatched: at, StartDue: at}
 			st.runs[k] = run
 		}
 		return run
 	}
-	end := func(run *OperatorRunRow, status, errName, cause string) *OperatorRunRow {
+	end := func(run *chconn.OperatorRunRow, status, errName, cause string) *chconn.OperatorRunRow {
 		run.Status, run.Error, run.Cause = status, errName, cause
 		t := at
 		run.Ended = &t
@@ -218,16 +220,16 @@ func (st *execState) trackRun(r Record) []*OperatorRunRow {
 	switch e := r.Payload.(type) {
 	case *events.OperatorSkipped:
 		run := open(e.Path, e.Stage, e.Operator, 0)
-		return []*OperatorRunRow{end(run, execution.NodeSkipped, "", e.Reason)}
+		return []*chconn.OperatorRunRow{end(run, execution.NodeSkipped, "", e.Reason)}
 	case *events.OperatorWaiting:
 		run := open(e.Path, e.Stage, e.Operator, 0)
 		run.Status = "Waiting"
-		return []*OperatorRunRow{run}
+		return []*chconn.OperatorRunRow{run}
 	case *events.OperatorDispatched:
 		run := open(e.Path, e.Stage, e.Operator, e.Attempt)
 		run.TaskId = e.TaskId
 		if e.Phase != events.PhaseStart {
-			return []*OperatorRunRow{run}
+			return []*chconn.OperatorRunRow{run}
 		}
 		delivery := max(e.Delivery, 1)
 		due := at.Add(time.Duration(e.DelayMs) * time.Millisecond)
@@ -239,24 +241,24 @@ func (st *execState) trackRun(r Record) []*OperatorRunRow {
 			run.StartDue = due
 		}
 		run.QueueWaitMs = uint64(max(run.StartDue.Sub(run.Dispatched).Milliseconds(), 0))
-		return []*OperatorRunRow{run}
+		return []*chconn.OperatorRunRow{run}
 	case *events.OperatorDeferred:
 		run := open(e.Path, e.Stage, e.Operator, e.Attempt)
 		run.Deferrals++
 		run.DeferredMs += uint64(max(e.DelayMs, 0))
-		return []*OperatorRunRow{run}
+		return []*chconn.OperatorRunRow{run}
 	case *events.OperatorExecuting:
 		run := open(e.Path, e.Stage, e.Operator, e.Attempt)
 		run.Status = execution.NodeExecuting
-		return []*OperatorRunRow{run}
+		return []*chconn.OperatorRunRow{run}
 	case *events.OperatorCompleted:
-		return []*OperatorRunRow{end(open(e.Path, e.Stage, e.Operator, e.Attempt), execution.NodeComplete, "", "")}
+		return []*chconn.OperatorRunRow{end(open(e.Path, e.Stage, e.Operator, e.Attempt), execution.NodeComplete, "", "")}
 	case *events.OperatorFailed:
-		return []*OperatorRunRow{end(open(e.Path, e.Stage, e.Operator, e.Attempt), execution.NodeError, e.Error, e.Cause)}
+		return []*chconn.OperatorRunRow{end(open(e.Path, e.Stage, e.Operator, e.Attempt), execution.NodeError, e.Error, e.Cause)}
 	case *events.OperatorRetrying:
 		run := end(open(e.Path, e.Stage, e.Operator, e.Attempt), execution.NodeError, e.Error, e.Cause)
 		run.Retried = true
-		return []*OperatorRunRow{run}
+		return []*chconn.OperatorRunRow{run}
 	case *events.ExecutionFailed, *events.ExecutionCancelled:
 		// Apply ended the running nodes; end their open attempts alike.
 		keys := make([]string, 0, len(st.runs))
@@ -264,7 +266,7 @@ func (st *execState) trackRun(r Record) []*OperatorRunRow {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		var out []*OperatorRunRow
+		var out []*chconn.OperatorRunRow
 		for _, k := range keys {
 			run := st.runs[k]
 			msg := x.Error
@@ -279,15 +281,15 @@ func (st *execState) trackRun(r Record) []*OperatorRunRow {
 }
 
 // row renders the state as an executions row.
-func (st *execState) row(gen uint32) (ExecutionRow, error) {
+func (st *execState) row(gen uint32) (chconn.ExecutionRow, error) {
 	x := st.x
 	state, err := json.Marshal(x)
 	if err != nil {
-		return ExecutionRow{}, fmt.Errorf("encode execution %s: %w", x.Id, err)
+		return chconn.ExecutionRow{}, fmt.Errorf("encode execution %s: %w", x.Id, err)
 	}
 	// The open runs are state, not rows: without the position and version
 	// of the row they were last written in, which differ by generation.
-	open := make(map[string]OperatorRunRow, len(st.runs))
+	open := make(map[string]chconn.OperatorRunRow, len(st.runs))
 	for k, run := range st.runs {
 		r := *run
 		r.Partition, r.Offset, r.Version = 0, 0, 0
@@ -295,14 +297,14 @@ func (st *execState) row(gen uint32) (ExecutionRow, error) {
 	}
 	runs, err := json.Marshal(open)
 	if err != nil {
-		return ExecutionRow{}, fmt.Errorf("encode runs of %s: %w", x.Id, err)
+		return chconn.ExecutionRow{}, fmt.Errorf("encode runs of %s: %w", x.Id, err)
 	}
-	return ExecutionRow{
+	return chconn.ExecutionRow{
 		ExecutionId: x.Id, AssetId: x.AssetId, Workflow: x.Workflow.Name, Status: x.Status,
 		CurrentStage: x.CurrentStage, TriggerSource: x.Trigger.Source,
 		Created: x.Created, Started: timePtr(x.Started), Ended: timePtr(x.Ended), Updated: x.Updated,
 		Error: x.Error, Cause: x.Cause, Cancelled: x.Cancelled, EventCount: uint32(x.Version),
-		State: state, Runs: runs, Partition: st.partition, Offset: st.offset, Version: Version(gen, st.offset),
+		State: state, Runs: runs, Partition: st.partition, Offset: st.offset, Version: chconn.Version(gen, st.offset),
 	}, nil
 }
 
@@ -322,12 +324,12 @@ type common struct {
 
 // eventRow renders one event as an execution_events row; it depends on
 // the record only.
-func eventRow(r Record, gen uint32) EventRow {
+func eventRow(r Record, gen uint32) chconn.EventRow {
 	var c common
 	_ = json.Unmarshal(r.Env.Data, &c) // absent fields stay empty
-	return EventRow{
+	return chconn.EventRow{
 		ExecutionId: r.Env.Key, Partition: r.Partition, Offset: r.Offset, EventId: r.Env.ID,
 		Type: r.Env.Type, Time: r.Env.Time, Path: c.Path, Stage: c.Stage, Operator: c.Operator,
-		Data: r.Env.Data, Envelope: r.Value, Version: Version(gen, r.Offset),
+		Data: r.Env.Data, Envelope: r.Value, Version: chconn.Version(gen, r.Offset),
 	}
 }

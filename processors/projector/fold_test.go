@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"testing"
 
+	chconn "github.com/mie-kafka/mie/internal/clickhouse"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
@@ -167,7 +169,7 @@ func TestFoldFinalRowsIndependentOfBatching(t *testing.T) {
 						if err := f.Load(t.Context(), got, recs[lo:hi]); err != nil {
 							t.Fatal(err)
 						}
-						var rows projector.Rows
+						var rows chconn.Rows
 						if bad := f.Fold(recs[lo:hi], 1, &rows); len(bad) > 0 {
 							t.Fatalf("bad records: %v", bad[0].Err)
 						}

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 
+	chconn "github.com/mie-kafka/mie/internal/clickhouse"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
@@ -47,16 +49,9 @@ func Lookup(name string) (Definition, error) {
 	return Definition{}, fmt.Errorf("no projection %q; known: %s", name, strings.Join(names, ", "))
 }
 
-// Group is the consumer group of generation gen of the projection:
-// mie-projection-<name> for the first, mie-projection-<name>-g<gen> after
-// rebuilds, with the catalog's prefix like every group, so installations
-// sharing a cluster never share a projection's group.
-func Group(cat topics.Catalog, name string, gen uint32) string {
-	if gen <= 1 {
-		return cat.Group("mie-projection-" + name)
-	}
-	return cat.Group(fmt.Sprintf("mie-projection-%s-g%d", name, gen))
-}
+// Group is the consumer group of generation gen of the projection
+// (topics.Catalog.ProjectionGroup).
+func Group(cat topics.Catalog, name string, gen uint32) string { return cat.ProjectionGroup(name, gen) }
 
 // Record is one decoded input record and its place in the log.
 type Record struct {
@@ -80,8 +75,8 @@ type Bad struct {
 // StateSource returns the latest rows of keys, for folders that need the
 // state a key had before this process saw it.
 type StateSource interface {
-	LatestExecutions(ctx context.Context, ids []string) (map[string]ExecutionRow, error)
-	LatestSegments(ctx context.Context, ids []string) (map[string]SegmentRow, error)
+	LatestExecutions(ctx context.Context, ids []string) (map[string]chconn.ExecutionRow, error)
+	LatestSegments(ctx context.Context, ids []string) (map[string]chconn.SegmentRow, error)
 }
 
 // Folder turns one projection's records into rows, keeping whatever state
@@ -93,7 +88,7 @@ type Folder interface {
 	// Fold appends the rows of recs, in order, to out, rows of generation
 	// gen. Records that cannot be folded are returned; the others are
 	// folded.
-	Fold(recs []Record, gen uint32, out *Rows) []Bad
+	Fold(recs []Record, gen uint32, out *chconn.Rows) []Bad
 	// Reset drops every state held (after a rebalance, a failed batch or
 	// a generation switch); Load brings them back.
 	Reset()
@@ -121,9 +116,9 @@ func Decode(r *kgo.Record) (Record, *Bad) {
 // FoldAll folds recs with a fresh folder of d and no prior state: what a
 // replay from the start of the topic produces. Tests and golden files use
 // it.
-func FoldAll(d Definition, recs []Record, gen uint32) (Rows, []Bad) {
+func FoldAll(d Definition, recs []Record, gen uint32) (chconn.Rows, []Bad) {
 	f := d.New()
-	var out Rows
+	var out chconn.Rows
 	bad := f.Fold(recs, gen, &out)
 	return out, slices.Clip(bad)
 }

@@ -205,7 +205,7 @@ func TestProjectorPermanentFailure(t *testing.T) {
 		t.Fatalf("Run = %v, want it to stop on the permanent failure", err)
 	}
 	adm := kadm.NewClient(kafkatest.Client(t, kafka))
-	committed, err := projector.Committed(t.Context(), adm, projector.Group(cat, "segments", 1), cat.Segments())
+	committed, err := broker.Committed(t.Context(), adm, projector.Group(cat, "segments", 1), cat.Segments())
 	if err != nil {
 		t.Fatal(err)
 	}

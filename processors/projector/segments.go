@@ -1,6 +1,9 @@
 package projector
 
 import (
+	chconn "github.com/mie-kafka/mie/internal/clickhouse"
+	"github.com/mie-kafka/mie/internal/view"
+
 	"context"
 	"fmt"
 	"sort"
@@ -8,17 +11,16 @@ import (
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/topics"
-	"github.com/mie-kafka/mie/projections"
 )
 
 // Segments is the projection of the segments topic into segments: each
 // segment's last status move, with the time of its first move (which
 // needs the segment's previous row: the folder keeps it, or loads it).
 var Segments = Definition{
-	Name:   "segments",
+	Name:   chconn.ProjectionSegments,
 	Topic:  topics.Catalog.Segments,
 	Tables: []string{"segments"},
-	New:    func() Folder { return &segmentFolder{last: map[string]SegmentRow{}} },
+	New:    func() Folder { return &segmentFolder{last: map[string]chconn.SegmentRow{}} },
 }
 
 // maxCachedSegments bounds the rows kept between batches; past it the
@@ -26,10 +28,10 @@ var Segments = Definition{
 const maxCachedSegments = 200_000
 
 type segmentFolder struct {
-	last map[string]SegmentRow
+	last map[string]chconn.SegmentRow
 }
 
-func (f *segmentFolder) Reset() { f.last = map[string]SegmentRow{} }
+func (f *segmentFolder) Reset() { f.last = map[string]chconn.SegmentRow{} }
 
 func (f *segmentFolder) Load(ctx context.Context, s StateSource, recs []Record) error {
 	seen := map[string]bool{}
@@ -54,7 +56,7 @@ func (f *segmentFolder) Load(ctx context.Context, s StateSource, recs []Record) 
 	return nil
 }
 
-func (f *segmentFolder) Fold(recs []Record, gen uint32, out *Rows) []Bad {
+func (f *segmentFolder) Fold(recs []Record, gen uint32, out *chconn.Rows) []Bad {
 	if len(f.last) > maxCachedSegments {
 		f.Reset()
 	}
@@ -78,16 +80,16 @@ func (f *segmentFolder) Fold(recs []Record, gen uint32, out *Rows) []Bad {
 		if had && prev.Partition == r.Partition && r.Offset <= prev.Offset {
 			continue // a redelivery: its row is written already
 		}
-		var before *projections.Segment
+		var before *view.Segment
 		if had {
 			seg := prev.Segment()
 			before = &seg
 		}
-		next, ok := projections.NextSegment(before, r.Env.Time, e)
+		next, ok := view.NextSegment(before, r.Env.Time, e)
 		if !ok {
 			continue // a void transition: the segment stays as it is
 		}
-		row := SegmentRowOf(next, r.Partition, r.Offset, Version(gen, r.Offset))
+		row := chconn.SegmentRowOf(next, r.Partition, r.Offset, chconn.Version(gen, r.Offset))
 		f.last[e.SegmentId] = row
 		if i, ok := idx[e.SegmentId]; ok {
 			out.Segments[i] = row
@@ -97,31 +99,4 @@ func (f *segmentFolder) Fold(recs []Record, gen uint32, out *Rows) []Bad {
 		}
 	}
 	return bad
-}
-
-// SegmentRowOf renders a segment's state as a segments row.
-func SegmentRowOf(s projections.Segment, partition int32, offset int64, version uint64) SegmentRow {
-	e := &s.SegmentStatusChanged
-	return SegmentRow{
-		SegmentId: e.SegmentId, SessionId: e.SessionId, UserId: e.UserId, WindowIndex: int32(e.WindowIndex),
-		FrameCount: int32(e.FrameCount), Status: e.Status, Previous: e.Previous, Reason: e.Reason,
-		Deliveries: int32(e.Deliveries), Redrives: int32(e.Redrives), WorkflowExecutionId: e.WorkflowExecutionId,
-		Transcript: e.Transcript, Caption: e.Caption, Enriched: e.Enriched, EntityCount: int32(e.EntityCount),
-		TripleCount: int32(e.TripleCount), VisualStored: e.VisualStored, Created: s.Created, Updated: s.Updated,
-		Partition: partition, Offset: offset, Version: version,
-	}
-}
-
-// Segment is the state a segments row holds.
-func (x SegmentRow) Segment() projections.Segment {
-	return projections.Segment{
-		SegmentStatusChanged: events.SegmentStatusChanged{
-			SegmentId: x.SegmentId, SessionId: x.SessionId, UserId: x.UserId, WindowIndex: int(x.WindowIndex),
-			FrameCount: int(x.FrameCount), Status: x.Status, Previous: x.Previous, Reason: x.Reason,
-			Deliveries: int(x.Deliveries), Redrives: int(x.Redrives), WorkflowExecutionId: x.WorkflowExecutionId,
-			Transcript: x.Transcript, Caption: x.Caption, Enriched: x.Enriched, EntityCount: int(x.EntityCount),
-			TripleCount: int(x.TripleCount), VisualStored: x.VisualStored,
-		},
-		Created: x.Created, Updated: x.Updated,
-	}
 }

@@ -4,16 +4,18 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	chconn "github.com/mie-kafka/mie/internal/clickhouse"
 )
 
-// Sink is where rows go: ClickHouse in production (projections/clickhouse).
+// Sink is where rows go: ClickHouse in production (processors/projector/chsink).
 type Sink interface {
 	StateSource
 	// Write inserts rows durably; when it returns nil they survive a crash.
 	// Writing the same rows again must change nothing a reader sees (the
 	// tables replace rows by key and version). A failure worth retrying
 	// with the same rows wraps a *TransientError.
-	Write(ctx context.Context, rows *Rows) error
+	Write(ctx context.Context, rows *chconn.Rows) error
 }
 
 // Generations tells a running projector which generation of its projection
@@ -24,11 +26,14 @@ type Generations interface {
 
 // TransientError is a sink failure that may go away: a dropped connection,
 // a server restarting or overloaded, too many parts. The projector backs
-// off and retries the same rows; anything else stops it.
+// off and retries the same rows; anything else stops it. A sink's own
+// error type counts as transient when it has a Transient method that
+// answers true (the ClickHouse sink's does).
 type TransientError struct{ Err error }
 
-func (e *TransientError) Error() string { return "transient: " + e.Err.Error() }
-func (e *TransientError) Unwrap() error { return e.Err }
+func (e *TransientError) Error() string   { return "transient: " + e.Err.Error() }
+func (e *TransientError) Unwrap() error   { return e.Err }
+func (e *TransientError) Transient() bool { return true }
 
 // Transient wraps err as a TransientError (nil stays nil).
 func Transient(err error) error {
@@ -40,8 +45,8 @@ func Transient(err error) error {
 
 // IsTransient reports whether err is worth retrying.
 func IsTransient(err error) bool {
-	var t *TransientError
-	return errors.As(err, &t)
+	var t interface{ Transient() bool }
+	return errors.As(err, &t) && t.Transient()
 }
 
 // Backoff is a capped exponential back-off.

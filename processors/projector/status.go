@@ -10,27 +10,9 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 
+	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/topics"
 )
-
-// Committed returns group's committed next offset for each partition of
-// topic that it has committed.
-func Committed(ctx context.Context, adm *kadm.Client, group, topic string) (map[int32]int64, error) {
-	resp, err := adm.FetchOffsets(ctx, group)
-	if err != nil {
-		return nil, fmt.Errorf("committed offsets of %s: %w", group, err)
-	}
-	if err := resp.Error(); err != nil {
-		return nil, fmt.Errorf("committed offsets of %s: %w", group, err)
-	}
-	out := map[int32]int64{}
-	for part, o := range resp[topic] {
-		if o.Err == nil && o.At >= 0 {
-			out[part] = o.At
-		}
-	}
-	return out, nil
-}
 
 // GroupStatus is the progress of a projection's generation gen as Kafka
 // sees it, whichever process runs it: its group's committed offsets
@@ -38,7 +20,7 @@ func Committed(ctx context.Context, adm *kadm.Client, group, topic string) (map[
 // GET /projections and GET /metrics and by mie projections status.
 func GroupStatus(ctx context.Context, adm *kadm.Client, d Definition, cat topics.Catalog, gen uint32) (Progress, error) {
 	topic, group := d.Topic(cat), Group(cat, d.Name, gen)
-	committed, err := Committed(ctx, adm, group, topic)
+	committed, err := broker.Committed(ctx, adm, group, topic)
 	if err != nil {
 		return Progress{}, err
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 
+	chconn "github.com/mie-kafka/mie/internal/clickhouse"
+
 	"github.com/mie-kafka/mie/processors/projector"
 )
 
@@ -52,7 +54,7 @@ func (s *tables) put(table, key string, version uint64, row any) {
 var errInjected = errors.New("injected ClickHouse failure")
 
 // Write implements projector.Sink.
-func (s *tables) Write(_ context.Context, r *projector.Rows) error {
+func (s *tables) Write(_ context.Context, r *chconn.Rows) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failNext > 0 {
@@ -66,7 +68,7 @@ func (s *tables) Write(_ context.Context, r *projector.Rows) error {
 	return nil
 }
 
-func (s *tables) write(r *projector.Rows) {
+func (s *tables) write(r *chconn.Rows) {
 	s.writes++
 	for _, x := range r.Events {
 		s.put("execution_events", fmt.Sprintf("%s/%d", x.ExecutionId, x.Offset), x.Version, x)
@@ -92,26 +94,26 @@ func (s *tables) write(r *projector.Rows) {
 }
 
 // LatestExecutions implements projector.StateSource.
-func (s *tables) LatestExecutions(_ context.Context, ids []string) (map[string]projector.ExecutionRow, error) {
+func (s *tables) LatestExecutions(_ context.Context, ids []string) (map[string]chconn.ExecutionRow, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := map[string]projector.ExecutionRow{}
+	out := map[string]chconn.ExecutionRow{}
 	for _, id := range ids {
 		if v, ok := s.rows["executions"][id]; ok {
-			out[id] = v.row.(projector.ExecutionRow)
+			out[id] = v.row.(chconn.ExecutionRow)
 		}
 	}
 	return out, nil
 }
 
 // LatestSegments implements projector.StateSource.
-func (s *tables) LatestSegments(_ context.Context, ids []string) (map[string]projector.SegmentRow, error) {
+func (s *tables) LatestSegments(_ context.Context, ids []string) (map[string]chconn.SegmentRow, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := map[string]projector.SegmentRow{}
+	out := map[string]chconn.SegmentRow{}
 	for _, id := range ids {
 		if v, ok := s.rows["segments"][id]; ok {
-			out[id] = v.row.(projector.SegmentRow)
+			out[id] = v.row.(chconn.SegmentRow)
 		}
 	}
 	return out, nil

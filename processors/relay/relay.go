@@ -14,6 +14,7 @@ import (
 
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/deadletter"
+	"github.com/mie-kafka/mie/internal/delay"
 	"github.com/mie-kafka/mie/internal/topics"
 )
 
@@ -70,7 +71,7 @@ func (c Config) Validate() error {
 		errs = append(errs, err)
 	}
 	if c.Tiers != nil {
-		if err := checkTiers(c.Tiers); err != nil {
+		if err := delay.CheckTiers(c.Tiers); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -254,12 +255,12 @@ func (r *Relay) hold(fetches kgo.Fetches) {
 }
 
 func (r *Relay) classify(rec *kgo.Record) item {
-	target, due, err := parseHeaders(rec)
+	target, due, err := delay.Parse(rec)
 	if err != nil {
 		return item{rec: rec, bad: err, reason: deadletter.ReasonBadRelayHeaders}
 	}
 	if _, loop := r.tier[target]; loop {
-		return item{rec: rec, bad: fmt.Errorf("%w: target %s is a relay tier", ErrBadHeaders, target), reason: deadletter.ReasonBadRelayHeaders}
+		return item{rec: rec, bad: fmt.Errorf("%w: target %s is a relay tier", delay.ErrBadHeaders, target), reason: deadletter.ReasonBadRelayHeaders}
 	}
 	release := rec.Timestamp.Add(r.tier[rec.Topic])
 	if due.Before(release) {
@@ -277,9 +278,9 @@ func (r *Relay) outgoing(it item, now time.Time) *kgo.Record {
 			"offset", it.rec.Offset, "reason", it.bad)
 		return deadletter.Record(r.cfg.Catalog.DLQ(), it.rec, it.reason, r.cfg.Group, it.bad)
 	case !it.due.After(now):
-		return forward(it.rec, it.target, now)
+		return delay.Forward(it.rec, it.target, now)
 	default:
-		return delay(it.rec, it.target, it.due, now, r.cfg.Catalog, r.tiers)
+		return delay.Redelay(it.rec, it.target, it.due, now, r.cfg.Catalog, r.tiers)
 	}
 }
 

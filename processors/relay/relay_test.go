@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/internal/deadletter"
+	"github.com/mie-kafka/mie/internal/delay"
 	"github.com/mie-kafka/mie/internal/kafkatest"
 )
 
@@ -58,7 +59,7 @@ func TestRelayForwardsWhenDue(t *testing.T) {
 			Topic: targetOf(cat), Key: []byte("exec-1"), Value: []byte(strconv.Itoa(i)),
 			Headers: []kgo.RecordHeader{{Key: "mie-type", Value: []byte("TimerFired")}},
 		}
-		recs = append(recs, Delay(rec, now.Add(d), now, cat))
+		recs = append(recs, delay.Delay(rec, now.Add(d), now, cat))
 	}
 	kafkatest.Produce(t, kafka, recs...)
 
@@ -128,7 +129,7 @@ func TestRelayHopsTiers(t *testing.T) {
 	dueSoon, dueLate := now.Add(700*time.Millisecond), now.Add(time.Hour)
 	soon := &kgo.Record{Topic: targetOf(cat), Key: []byte("exec-6"), Value: []byte("soon")}
 	late := &kgo.Record{Topic: targetOf(cat), Key: []byte("exec-7"), Value: []byte("late")}
-	kafkatest.Produce(t, kafka, delay(soon, soon.Topic, dueSoon, now, cat, tiers), delay(late, late.Topic, dueLate, now, cat, tiers))
+	kafkatest.Produce(t, kafka, delay.Redelay(soon, soon.Topic, dueSoon, now, cat, tiers), delay.Redelay(late, late.Topic, dueLate, now, cat, tiers))
 	value := func(v string) func(*kgo.Record) bool {
 		return func(r *kgo.Record) bool { return string(r.Value) == v }
 	}
@@ -142,8 +143,8 @@ func TestRelayHopsTiers(t *testing.T) {
 
 	hops, _ := kafkatest.CollectWhere(t, kafkatest.Client(t, kafka, cat.Tier(tiers[1])), 4, value("late"))
 	for _, h := range hops {
-		to, _ := header(h, HeaderTarget)
-		d, _ := header(h, HeaderDue)
+		to, _ := header(h, delay.HeaderTarget)
+		d, _ := header(h, delay.HeaderDue)
 		if to != targetOf(cat) || d != strconv.FormatInt(dueLate.UnixMilli(), 10) || string(h.Key) != "exec-7" {
 			t.Errorf("hop %d has target %q due %q key %s, want them kept", h.Offset, to, d, h.Key)
 		}
@@ -172,8 +173,8 @@ func TestRelayDeadLetters(t *testing.T) {
 	tier := cat.Tier(time.Second)
 	now := time.Now()
 	bad := &kgo.Record{Topic: tier, Key: []byte("exec-3"), Value: []byte("lost")}
-	loop := Delay(&kgo.Record{Topic: tier, Key: []byte("exec-3"), Value: []byte("loop")}, now, now, cat)
-	good := Delay(&kgo.Record{Topic: targetOf(cat), Key: []byte("exec-3"), Value: []byte("fine")}, now, now, cat)
+	loop := delay.Delay(&kgo.Record{Topic: tier, Key: []byte("exec-3"), Value: []byte("loop")}, now, now, cat)
+	good := delay.Delay(&kgo.Record{Topic: targetOf(cat), Key: []byte("exec-3"), Value: []byte("fine")}, now, now, cat)
 	kafkatest.Produce(t, kafka, bad, loop, good)
 
 	got := kafkatest.Collect(t, kafkatest.Client(t, kafka, targetOf(cat)), 1)
@@ -221,7 +222,7 @@ func TestRelayHandsOverHeldRecords(t *testing.T) {
 
 	now := time.Now()
 	due := now.Add(800 * time.Millisecond)
-	kafkatest.Produce(t, kafka, Delay(&kgo.Record{Topic: targetOf(cat), Key: []byte("exec-9"), Value: []byte("held")}, due, now, cat))
+	kafkatest.Produce(t, kafka, delay.Delay(&kgo.Record{Topic: targetOf(cat), Key: []byte("exec-9"), Value: []byte("held")}, due, now, cat))
 	kafkatest.Eventually(t, "the first relay to hold the record", func() bool {
 		first.mu.Lock()
 		defer first.mu.Unlock()

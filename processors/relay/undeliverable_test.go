@@ -8,6 +8,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/internal/deadletter"
+	"github.com/mie-kafka/mie/internal/delay"
 	"github.com/mie-kafka/mie/internal/kafkatest"
 )
 
@@ -21,7 +22,7 @@ func TestRelayDeadLettersUndeliverable(t *testing.T) {
 	now := time.Now()
 	lost := &kgo.Record{Topic: cat.Prefix + "no-such-topic", Key: []byte("exec-9"), Value: []byte("lost")}
 	next := &kgo.Record{Topic: targetOf(cat), Key: []byte("exec-9"), Value: []byte("next")}
-	kafkatest.Produce(t, kafka, Delay(lost, now, now, cat), Delay(next, now, now, cat))
+	kafkatest.Produce(t, kafka, delay.Delay(lost, now, now, cat), delay.Delay(next, now, now, cat))
 
 	got := kafkatest.Collect(t, kafkatest.Client(t, kafka, targetOf(cat)), 1)
 	if string(got[0].Value) != "next" {
@@ -33,7 +34,7 @@ func TestRelayDeadLettersUndeliverable(t *testing.T) {
 		!strings.Contains(l.Error, "no-such-topic") || string(l.Value) != "lost" || l.Handler == "" {
 		t.Fatalf("dead letter %+v", l)
 	}
-	if target, _ := header(dl[0], HeaderTarget); target != lost.Topic {
+	if target, _ := header(dl[0], delay.HeaderTarget); target != lost.Topic {
 		t.Fatalf("the dead letter lost its relay headers: target %q", target)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/mie-kafka/mie/events"
-	"github.com/mie-kafka/mie/internal/dataplane"
 	"github.com/mie-kafka/mie/internal/objectstore"
 )
 
@@ -98,10 +97,10 @@ func (o *Output) StoreMetadataPages(ctx context.Context, pages ...any) error {
 		if err != nil {
 			return fmt.Errorf("encode metadata page %d: %w", i, err)
 		}
-		if !dataplane.IsObject(raw) {
+		if !events.IsJSONObject(raw) {
 			return fmt.Errorf("metadata page %d is not a JSON object", i)
 		}
-		key := fmt.Sprintf("%smetadata/%s/%s-%d.json", dataplane.AssetPrefix(o.task.AssetId), o.task.Name, o.task.TaskId, i)
+		key := events.MetadataKey(o.task.AssetId, o.task.Name, o.task.TaskId, i)
 		inline, ref, err := o.dp.Claims.Offload(ctx, key, raw)
 		if err != nil {
 			return fmt.Errorf("store metadata page %d: %w", i, err)
@@ -126,7 +125,7 @@ func (o *Output) AddMediaObject(ctx context.Context, mediaType, name string, r i
 	if mediaType == "" {
 		return events.MediaObject{}, errors.New("worker: AddMediaObject needs a media type")
 	}
-	key := dataplane.MediaPath(o.task.AssetId, o.task.WorkflowExecutionId) + name
+	key := events.MediaPath(o.task.AssetId, o.task.WorkflowExecutionId) + name
 	if err := objectstore.ValidateKey(key); err != nil {
 		return events.MediaObject{}, err
 	}

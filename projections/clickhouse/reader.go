@@ -8,9 +8,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/mie-kafka/mie/events"
+	chconn "github.com/mie-kafka/mie/internal/clickhouse"
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/problem"
 	"github.com/mie-kafka/mie/internal/topics"
@@ -20,7 +23,7 @@ import (
 // Reader serves the API's queries from the live tables. Every query of one
 // execution, asset or segment filters on the table's primary key.
 type Reader struct {
-	conn Conn
+	conn chconn.Conn
 	// Kafka and Catalog let WaitPosition follow the dataplane projector's
 	// committed offsets; without them it fails.
 	Kafka   *kadm.Client
@@ -37,9 +40,9 @@ var (
 )
 
 // NewReader reads through conn.
-func NewReader(conn Conn) *Reader { return &Reader{conn: conn, Poll: 100 * time.Millisecond} }
+func NewReader(conn chconn.Conn) *Reader { return &Reader{conn: conn, Poll: 100 * time.Millisecond} }
 
-func (r *Reader) query(ctx context.Context, what, q string, args []any, each func(scanner) error) error {
+func (r *Reader) query(ctx context.Context, what, q string, args []any, each func(chconn.Scanner) error) error {
 	rows, err := r.conn.Query(ctx, q, args...)
 	if err != nil {
 		return r.unavailable(what, err)
@@ -59,7 +62,7 @@ func (r *Reader) query(ctx context.Context, what, q string, args []any, each fun
 // unavailable maps a failed query to a 503 when ClickHouse is unreachable
 // or overloaded (the client may retry), or an internal error otherwise.
 func (r *Reader) unavailable(what string, err error) error {
-	if err := classify(err); errors.Is(err, context.Canceled) || !isTransient(err) {
+	if err := chconn.Classify(err); errors.Is(err, context.Canceled) || !chconn.IsTransient(err) {
 		return fmt.Errorf("read %s: %w", what, err)
 	}
 	return fmt.Errorf("%w: reading %s from ClickHouse: %v", problem.ErrUnavailable, what, err)
@@ -72,13 +75,13 @@ func (r *Reader) Execution(ctx context.Context, id string) (*execution.Execution
 		return nil, err
 	}
 	if len(xs) == 0 {
-		return nil, projections.NotFound(id)
+		return nil, view.NotFound(id)
 	}
 	return xs[0], nil
 }
 
 // Executions implements projections.Executions.
-func (r *Reader) Executions(ctx context.Context, f projections.Filter) ([]*execution.Execution, error) {
+func (r *Reader) Executions(ctx context.Context, f view.Filter) ([]*execution.Execution, error) {
 	var where []string
 	var args []any
 	if f.Status != "" {
@@ -100,7 +103,7 @@ func (r *Reader) Executions(ctx context.Context, f projections.Filter) ([]*execu
 
 func (r *Reader) executions(ctx context.Context, tail string, args ...any) ([]*execution.Execution, error) {
 	var out []*execution.Execution
-	err := r.query(ctx, "executions", "SELECT state FROM executions FINAL "+tail, args, func(s scanner) error {
+	err := r.query(ctx, "executions", "SELECT state FROM executions FINAL "+tail, args, func(s chconn.Scanner) error {
 		var state string
 		if err := s.Scan(&state); err != nil {
 			return err
@@ -123,7 +126,7 @@ func (r *Reader) executions(ctx context.Context, tail string, args ...any) ([]*e
 func (r *Reader) History(ctx context.Context, id string) ([]events.Envelope, error) {
 	var out []events.Envelope
 	err := r.query(ctx, "execution history", "SELECT envelope FROM execution_events FINAL WHERE execution_id = ? ORDER BY offset",
-		[]any{id}, func(s scanner) error {
+		[]any{id}, func(s chconn.Scanner) error {
 			var v string
 			if err := s.Scan(&v); err != nil {
 				return err
@@ -139,7 +142,7 @@ func (r *Reader) History(ctx context.Context, id string) ([]events.Envelope, err
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, projections.NotFound(id)
+		return nil, view.NotFound(id)
 	}
 	return out, nil
 }
@@ -160,7 +163,7 @@ func (r *Reader) poll(ctx context.Context, what string, cond func() (bool, error
 	for {
 		ok, err := cond()
 		if err != nil && ctx.Err() == nil {
-			if isTransient(classify(err)) {
+			if chconn.IsTransient(chconn.Classify(err)) {
 				ok = false // try again
 			} else {
 				return fmt.Errorf("waiting for %s: %w", what, err)
@@ -183,12 +186,12 @@ func (r *Reader) ActiveExecution(ctx context.Context, assetId string) (string, b
 	var id string
 	err := r.query(ctx, "executions",
 		"SELECT execution_id FROM executions FINAL WHERE asset_id = ? AND status NOT IN ('Complete', 'Error') ORDER BY created, execution_id LIMIT 1",
-		[]any{assetId}, func(s scanner) error { return s.Scan(&id) })
+		[]any{assetId}, func(s chconn.Scanner) error { return s.Scan(&id) })
 	return id, id != "", err
 }
 
 // Segment implements projections.Segments.
-func (r *Reader) Segment(ctx context.Context, id string) (*projections.Segment, error) {
+func (r *Reader) Segment(ctx context.Context, id string) (*view.Segment, error) {
 	segs, err := r.segments(ctx, "WHERE segment_id = ?", id)
 	if err != nil {
 		return nil, err
@@ -200,7 +203,7 @@ func (r *Reader) Segment(ctx context.Context, id string) (*projections.Segment, 
 }
 
 // Segments implements projections.Segments.
-func (r *Reader) Segments(ctx context.Context, f projections.SegmentFilter) ([]projections.Segment, error) {
+func (r *Reader) Segments(ctx context.Context, f view.SegmentFilter) ([]view.Segment, error) {
 	var where []string
 	var args []any
 	if f.SessionId != "" {
@@ -223,10 +226,10 @@ func (r *Reader) Segments(ctx context.Context, f projections.SegmentFilter) ([]p
 	return r.segments(ctx, q, args...)
 }
 
-func (r *Reader) segments(ctx context.Context, tail string, args ...any) ([]projections.Segment, error) {
-	var out []projections.Segment
-	err := r.query(ctx, "segments", "SELECT "+colsSegments+" FROM segments FINAL "+tail, args, func(s scanner) error {
-		x, err := scanSegment(s)
+func (r *Reader) segments(ctx context.Context, tail string, args ...any) ([]view.Segment, error) {
+	var out []view.Segment
+	err := r.query(ctx, "segments", "SELECT "+chconn.ColsSegments+" FROM segments FINAL "+tail, args, func(s chconn.Scanner) error {
+		x, err := chconn.ScanSegment(s)
 		if err != nil {
 			return err
 		}

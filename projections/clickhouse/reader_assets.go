@@ -6,27 +6,27 @@ import (
 	"sort"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 
 	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/broker"
+	chconn "github.com/mie-kafka/mie/internal/clickhouse"
 	"github.com/mie-kafka/mie/internal/problem"
-	"github.com/mie-kafka/mie/processors/projector"
-	"github.com/mie-kafka/mie/projections"
 )
-
-var isTransient = projector.IsTransient
 
 // assetRow is an asset and the offset of its creation: media and metadata
 // older than it belong to an earlier asset of the same id.
 type assetRow struct {
-	projections.Asset
+	view.Asset
 	offset int64
 }
 
 func (r *Reader) assetRows(ctx context.Context, tail string, args ...any) ([]assetRow, error) {
 	var out []assetRow
 	err := r.query(ctx, "assets", "SELECT asset_id, media_type, s3_bucket, s3_key, created, offset FROM assets FINAL WHERE NOT deleted "+tail,
-		args, func(s scanner) error {
+		args, func(s chconn.Scanner) error {
 			var a assetRow
 			if err := s.Scan(&a.AssetId, &a.MediaType, &a.S3Bucket, &a.S3Key, &a.Created, &a.offset); err != nil {
 				return err
@@ -39,7 +39,7 @@ func (r *Reader) assetRows(ctx context.Context, tail string, args ...any) ([]ass
 }
 
 // Asset implements projections.Assets.
-func (r *Reader) Asset(ctx context.Context, id string) (*projections.Asset, error) {
+func (r *Reader) Asset(ctx context.Context, id string) (*view.Asset, error) {
 	as, err := r.assetRows(ctx, "AND asset_id = ?", id)
 	if err != nil {
 		return nil, err
@@ -54,7 +54,7 @@ func (r *Reader) Asset(ctx context.Context, id string) (*projections.Asset, erro
 }
 
 // Assets implements projections.Assets.
-func (r *Reader) Assets(ctx context.Context, c projections.Cursor) ([]projections.Asset, string, error) {
+func (r *Reader) Assets(ctx context.Context, c view.Cursor) ([]view.Asset, string, error) {
 	tail, args := "AND asset_id > ? ORDER BY asset_id", []any{c.After}
 	if c.Limit > 0 {
 		tail, args = tail+" LIMIT ?", append(args, c.Limit+1)
@@ -71,7 +71,7 @@ func (r *Reader) Assets(ctx context.Context, c projections.Cursor) ([]projection
 	if err := r.fill(ctx, as); err != nil {
 		return nil, "", err
 	}
-	out := make([]projections.Asset, len(as))
+	out := make([]view.Asset, len(as))
 	for i := range as {
 		out[i] = as[i].Asset
 	}
@@ -90,7 +90,7 @@ func (r *Reader) fill(ctx context.Context, as []assetRow) error {
 	}
 	set := ch.GroupSet{Value: ids}
 	err := r.query(ctx, "asset media", "SELECT asset_id, offset, media_type, s3_bucket, s3_key, operator, workflow_execution_id "+
-		"FROM asset_media FINAL WHERE asset_id IN ? ORDER BY asset_id, offset", []any{set}, func(s scanner) error {
+		"FROM asset_media FINAL WHERE asset_id IN ? ORDER BY asset_id, offset", []any{set}, func(s chconn.Scanner) error {
 		var m events.MediaObjectAdded
 		var off int64
 		if err := s.Scan(&m.AssetId, &off, &m.MediaType, &m.S3Bucket, &m.S3Key, &m.OperatorName, &m.WorkflowExecutionId); err != nil {
@@ -124,7 +124,7 @@ type pageKey struct {
 func (r *Reader) pageKeys(ctx context.Context, assets ch.GroupSet) (map[string][]pageKey, error) {
 	out := map[string][]pageKey{}
 	err := r.query(ctx, "asset metadata", "SELECT asset_id, operator, page, offset FROM asset_metadata FINAL WHERE asset_id IN ?",
-		[]any{assets}, func(s scanner) error {
+		[]any{assets}, func(s chconn.Scanner) error {
 			var id string
 			var k pageKey
 			if err := s.Scan(&id, &k.operator, &k.page, &k.offset); err != nil {
@@ -182,8 +182,8 @@ func operatorsOf(keys []pageKey) []string {
 }
 
 // Metadata implements projections.Assets.
-func (r *Reader) Metadata(ctx context.Context, assetId string, c projections.Cursor) ([]projections.MetadataPage, string, error) {
-	afterOp, afterPage, err := projections.ParseMetadataKey(c.After)
+func (r *Reader) Metadata(ctx context.Context, assetId string, c view.Cursor) ([]view.MetadataPage, string, error) {
+	afterOp, afterPage, err := view.ParseMetadataKey(c.After)
 	if err != nil {
 		return nil, "", err
 	}
@@ -209,13 +209,13 @@ func (r *Reader) Metadata(ctx context.Context, assetId string, c projections.Cur
 	}
 	if more {
 		last := pages[len(pages)-1]
-		return pages, projections.MetadataKey(last.OperatorName, last.Page), nil
+		return pages, view.MetadataKey(last.OperatorName, last.Page), nil
 	}
 	return pages, "", nil
 }
 
 // OperatorMetadata implements projections.Assets.
-func (r *Reader) OperatorMetadata(ctx context.Context, assetId, operator string) ([]projections.MetadataPage, error) {
+func (r *Reader) OperatorMetadata(ctx context.Context, assetId, operator string) ([]view.MetadataPage, error) {
 	keys, err := r.assetPages(ctx, assetId)
 	if err != nil {
 		return nil, err
@@ -249,7 +249,7 @@ func (r *Reader) assetPages(ctx context.Context, assetId string) ([]pageKey, err
 }
 
 // pages reads the rows of keys (one asset's), in the keys' order.
-func (r *Reader) pages(ctx context.Context, assetId string, keys []pageKey) ([]projections.MetadataPage, error) {
+func (r *Reader) pages(ctx context.Context, assetId string, keys []pageKey) ([]view.MetadataPage, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
@@ -259,13 +259,13 @@ func (r *Reader) pages(ctx context.Context, assetId string, keys []pageKey) ([]p
 		if len(ops) == 0 || ops[len(ops)-1] != k.operator {
 			ops = append(ops, k.operator)
 		}
-		want[projections.MetadataKey(k.operator, int(k.page))] = true
+		want[view.MetadataKey(k.operator, int(k.page))] = true
 	}
-	got := map[string]projections.MetadataPage{}
+	got := map[string]view.MetadataPage{}
 	err := r.query(ctx, "asset metadata", "SELECT operator, page, workflow_id, final, results, ref_bucket, ref_key, ref_size, ref_sha256, stored "+
 		"FROM asset_metadata FINAL WHERE asset_id = ? AND operator IN ? AND page >= 0", []any{assetId, ch.GroupSet{Value: ops}},
-		func(s scanner) error {
-			p := projections.MetadataPage{AssetId: assetId}
+		func(s chconn.Scanner) error {
+			p := view.MetadataPage{AssetId: assetId}
 			var page int32
 			var results string
 			var ref events.ObjectRef
@@ -280,7 +280,7 @@ func (r *Reader) pages(ctx context.Context, assetId string, keys []pageKey) ([]p
 			} else {
 				p.Results = []byte(results)
 			}
-			if k := projections.MetadataKey(p.OperatorName, p.Page); want[k] {
+			if k := view.MetadataKey(p.OperatorName, p.Page); want[k] {
 				got[k] = p
 			}
 			return nil
@@ -288,11 +288,11 @@ func (r *Reader) pages(ctx context.Context, assetId string, keys []pageKey) ([]p
 	if err != nil {
 		return nil, err
 	}
-	out := make([]projections.MetadataPage, 0, len(keys))
+	out := make([]view.MetadataPage, 0, len(keys))
 	for _, k := range keys {
-		p, ok := got[projections.MetadataKey(k.operator, int(k.page))]
+		p, ok := got[view.MetadataKey(k.operator, int(k.page))]
 		if !ok {
-			return nil, fmt.Errorf("read asset metadata: page %s of %s vanished", projections.MetadataKey(k.operator, int(k.page)), assetId)
+			return nil, fmt.Errorf("read asset metadata: page %s of %s vanished", view.MetadataKey(k.operator, int(k.page)), assetId)
 		}
 		out = append(out, p)
 	}
@@ -308,13 +308,13 @@ func (r *Reader) WaitPosition(ctx context.Context, partition int32, offset int64
 	}
 	what := fmt.Sprintf("dataplane %d@%d to be projected", partition, offset)
 	return r.poll(ctx, what, func() (bool, error) {
-		gen, err := liveGeneration(ctx, r.conn, projector.Dataplane.Name)
+		gen, err := chconn.LiveGeneration(ctx, r.conn, chconn.ProjectionDataplane)
 		if err != nil {
 			return false, err
 		}
-		at, err := projector.Committed(ctx, r.Kafka, projector.Group(r.Catalog, projector.Dataplane.Name, gen), r.Catalog.Dataplane())
+		at, err := broker.Committed(ctx, r.Kafka, r.Catalog.ProjectionGroup(chconn.ProjectionDataplane, gen), r.Catalog.Dataplane())
 		if err != nil {
-			return false, projector.Transient(err)
+			return false, chconn.Transient(err)
 		}
 		return at[partition] > offset, nil
 	})

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
@@ -43,9 +45,9 @@ type Dataplane struct {
 }
 
 type assetState struct {
-	asset projections.Asset
+	asset view.Asset
 	// pages of each operator's latest result, in page order.
-	pages map[string][]projections.MetadataPage
+	pages map[string][]view.MetadataPage
 }
 
 var _ projections.Assets = (*Dataplane)(nil)
@@ -89,8 +91,8 @@ func (d *Dataplane) apply(at time.Time, p events.Payload) error {
 			return fmt.Errorf("asset %s created twice", e.AssetId)
 		}
 		d.assets[e.AssetId] = &assetState{
-			asset: projections.Asset{AssetId: e.AssetId, MediaType: e.MediaType, S3Bucket: e.S3Bucket, S3Key: e.S3Key, Created: at},
-			pages: map[string][]projections.MetadataPage{},
+			asset: view.Asset{AssetId: e.AssetId, MediaType: e.MediaType, S3Bucket: e.S3Bucket, S3Key: e.S3Key, Created: at},
+			pages: map[string][]view.MetadataPage{},
 		}
 		d.sorted = nil
 	case *events.MediaObjectAdded:
@@ -104,13 +106,13 @@ func (d *Dataplane) apply(at time.Time, p events.Payload) error {
 		if err != nil {
 			return err
 		}
-		pg := projections.MetadataPage{AssetId: e.AssetId, OperatorName: e.OperatorName, WorkflowId: e.WorkflowId,
+		pg := view.MetadataPage{AssetId: e.AssetId, OperatorName: e.OperatorName, WorkflowId: e.WorkflowId,
 			Page: e.Page, Final: e.Final, Results: e.Results, Ref: e.Ref, Stored: at}
 		pages := a.pages[e.OperatorName]
 		switch {
 		case e.Page == 0:
 			// A new result replaces the operator's previous one.
-			pages = []projections.MetadataPage{pg}
+			pages = []view.MetadataPage{pg}
 		case e.Page == len(pages):
 			pages = append(pages, pg)
 		case e.Page < len(pages):
@@ -144,7 +146,7 @@ func (d *Dataplane) asset(id string, p events.Payload) (*assetState, error) {
 	return a, nil
 }
 
-func operators(pages map[string][]projections.MetadataPage) []string {
+func operators(pages map[string][]view.MetadataPage) []string {
 	ops := make([]string, 0, len(pages))
 	for op := range pages {
 		ops = append(ops, op)
@@ -160,7 +162,7 @@ func (d *Dataplane) WaitPosition(ctx context.Context, partition int32, offset in
 }
 
 // Asset implements projections.Assets.
-func (d *Dataplane) Asset(_ context.Context, id string) (*projections.Asset, error) {
+func (d *Dataplane) Asset(_ context.Context, id string) (*view.Asset, error) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	a, ok := d.assets[id]
@@ -171,14 +173,14 @@ func (d *Dataplane) Asset(_ context.Context, id string) (*projections.Asset, err
 	return &c, nil
 }
 
-func cloneAsset(a projections.Asset) projections.Asset {
+func cloneAsset(a view.Asset) view.Asset {
 	a.Media = slices.Clone(a.Media)
 	a.Operators = slices.Clone(a.Operators)
 	return a
 }
 
 // Assets implements projections.Assets.
-func (d *Dataplane) Assets(_ context.Context, c projections.Cursor) ([]projections.Asset, string, error) {
+func (d *Dataplane) Assets(_ context.Context, c view.Cursor) ([]view.Asset, string, error) {
 	d.mu.Lock()
 	if d.sorted == nil {
 		d.sorted = make([]string, 0, len(d.assets))
@@ -192,7 +194,7 @@ func (d *Dataplane) Assets(_ context.Context, c projections.Cursor) ([]projectio
 	if i < len(ids) && ids[i] == c.After {
 		i++
 	}
-	var out []projections.Asset
+	var out []view.Asset
 	for ; i < len(ids) && (c.Limit <= 0 || len(out) < c.Limit); i++ {
 		out = append(out, cloneAsset(d.assets[ids[i]].asset))
 	}
@@ -205,8 +207,8 @@ func (d *Dataplane) Assets(_ context.Context, c projections.Cursor) ([]projectio
 }
 
 // Metadata implements projections.Assets.
-func (d *Dataplane) Metadata(_ context.Context, assetId string, c projections.Cursor) ([]projections.MetadataPage, string, error) {
-	afterOp, afterPage, err := projections.ParseMetadataKey(c.After)
+func (d *Dataplane) Metadata(_ context.Context, assetId string, c view.Cursor) ([]view.MetadataPage, string, error) {
+	afterOp, afterPage, err := view.ParseMetadataKey(c.After)
 	if err != nil {
 		return nil, "", err
 	}
@@ -216,7 +218,7 @@ func (d *Dataplane) Metadata(_ context.Context, assetId string, c projections.Cu
 	if !ok {
 		return nil, "", problem.NotFound("asset", assetId)
 	}
-	var out []projections.MetadataPage
+	var out []view.MetadataPage
 	more := false
 	for _, op := range a.asset.Operators {
 		if op < afterOp {
@@ -238,13 +240,13 @@ func (d *Dataplane) Metadata(_ context.Context, assetId string, c projections.Cu
 	}
 	if more {
 		last := out[len(out)-1]
-		return out, projections.MetadataKey(last.OperatorName, last.Page), nil
+		return out, view.MetadataKey(last.OperatorName, last.Page), nil
 	}
 	return out, "", nil
 }
 
 // OperatorMetadata implements projections.Assets.
-func (d *Dataplane) OperatorMetadata(_ context.Context, assetId, operator string) ([]projections.MetadataPage, error) {
+func (d *Dataplane) OperatorMetadata(_ context.Context, assetId, operator string) ([]view.MetadataPage, error) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	a, ok := d.assets[assetId]

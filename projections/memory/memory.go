@@ -21,6 +21,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
@@ -138,13 +140,13 @@ func (p *Projection) Execution(_ context.Context, id string) (*execution.Executi
 	defer p.mu.RUnlock()
 	x, ok := p.execs[id]
 	if !ok {
-		return nil, projections.NotFound(id)
+		return nil, view.NotFound(id)
 	}
 	return projections.Clone(x), nil
 }
 
 // Executions implements projections.Executions.
-func (p *Projection) Executions(_ context.Context, f projections.Filter) ([]*execution.Execution, error) {
+func (p *Projection) Executions(_ context.Context, f view.Filter) ([]*execution.Execution, error) {
 	p.mu.RLock()
 	var out []*execution.Execution
 	for _, x := range p.execs {
@@ -183,7 +185,7 @@ func (p *Projection) History(ctx context.Context, id string) ([]events.Envelope,
 	}
 	p.mu.RUnlock()
 	if !ok {
-		return nil, projections.NotFound(id)
+		return nil, view.NotFound(id)
 	}
 	ctx, cancel := context.WithTimeout(ctx, historyTimeout)
 	defer cancel()

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
@@ -17,7 +19,6 @@ import (
 	"github.com/mie-kafka/mie/internal/kafkatest"
 	"github.com/mie-kafka/mie/internal/problem"
 	"github.com/mie-kafka/mie/internal/topics"
-	"github.com/mie-kafka/mie/projections"
 	"github.com/mie-kafka/mie/projections/memory"
 )
 
@@ -165,18 +166,18 @@ func TestProjection(t *testing.T) {
 	t.Run("Executions", func(t *testing.T) {
 		for _, tt := range []struct {
 			name string
-			f    projections.Filter
+			f    view.Filter
 			want []string
 		}{
-			{"all, newest first", projections.Filter{}, []string{"x4", "x3", "x2", "x1"}},
-			{"by status", projections.Filter{Status: execution.StatusComplete}, []string{"x1"}},
-			{"by status Error", projections.Filter{Status: execution.StatusError}, []string{"x3"}},
-			{"by asset", projections.Filter{AssetId: "a1"}, []string{"x3", "x1"}},
-			{"by status and asset", projections.Filter{Status: execution.StatusQueued, AssetId: "a3"}, []string{"x4"}},
-			{"no match", projections.Filter{Status: execution.StatusWaiting}, nil},
-			{"limit", projections.Filter{Limit: 2}, []string{"x4", "x3"}},
-			{"limit after filter", projections.Filter{AssetId: "a1", Limit: 1}, []string{"x3"}},
-			{"limit above count", projections.Filter{Limit: 10}, []string{"x4", "x3", "x2", "x1"}},
+			{"all, newest first", view.Filter{}, []string{"x4", "x3", "x2", "x1"}},
+			{"by status", view.Filter{Status: execution.StatusComplete}, []string{"x1"}},
+			{"by status Error", view.Filter{Status: execution.StatusError}, []string{"x3"}},
+			{"by asset", view.Filter{AssetId: "a1"}, []string{"x3", "x1"}},
+			{"by status and asset", view.Filter{Status: execution.StatusQueued, AssetId: "a3"}, []string{"x4"}},
+			{"no match", view.Filter{Status: execution.StatusWaiting}, nil},
+			{"limit", view.Filter{Limit: 2}, []string{"x4", "x3"}},
+			{"limit after filter", view.Filter{AssetId: "a1", Limit: 1}, []string{"x3"}},
+			{"limit above count", view.Filter{Limit: 10}, []string{"x4", "x3", "x2", "x1"}},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				got, err := p.Executions(ctx, tt.f)

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
@@ -39,7 +41,7 @@ type Segments struct {
 	log *slog.Logger
 
 	mu      sync.RWMutex
-	rows    map[string]*projections.Segment
+	rows    map[string]*view.Segment
 	applied int64
 	*tracker
 }
@@ -60,7 +62,7 @@ func NewSegments(cfg SegmentsConfig) (*Segments, error) {
 	}
 	return &Segments{
 		cfg: cfg, log: cfg.Logger.With("projection", SegmentsName),
-		rows: map[string]*projections.Segment{}, tracker: newTracker(cfg.Catalog.Segments()),
+		rows: map[string]*view.Segment{}, tracker: newTracker(cfg.Catalog.Segments()),
 	}, nil
 }
 
@@ -90,7 +92,7 @@ func (s *Segments) Apply(at time.Time, e *events.SegmentStatusChanged) {
 	defer s.mu.Unlock()
 	s.applied++
 	row := s.rows[e.SegmentId]
-	next, ok := projections.NextSegment(row, at, e)
+	next, ok := view.NextSegment(row, at, e)
 	if !ok {
 		s.log.Warn("skipping a segment transition that does not follow the current status", "segment", e.SegmentId,
 			"current", row.Status, "previous", e.Previous, "status", e.Status, "reason", e.Reason)
@@ -107,7 +109,7 @@ func (s *Segments) Applied() int64 {
 }
 
 // Segment implements projections.Segments.
-func (s *Segments) Segment(_ context.Context, id string) (*projections.Segment, error) {
+func (s *Segments) Segment(_ context.Context, id string) (*view.Segment, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	row, ok := s.rows[id]
@@ -119,9 +121,9 @@ func (s *Segments) Segment(_ context.Context, id string) (*projections.Segment, 
 }
 
 // Segments implements projections.Segments.
-func (s *Segments) Segments(_ context.Context, f projections.SegmentFilter) ([]projections.Segment, error) {
+func (s *Segments) Segments(_ context.Context, f view.SegmentFilter) ([]view.Segment, error) {
 	s.mu.RLock()
-	out := make([]projections.Segment, 0)
+	out := make([]view.Segment, 0)
 	for _, row := range s.rows {
 		if f.SessionId != "" && row.SessionId != f.SessionId ||
 			f.Status != "" && row.Status != f.Status ||
@@ -131,7 +133,7 @@ func (s *Segments) Segments(_ context.Context, f projections.SegmentFilter) ([]p
 		out = append(out, *row)
 	}
 	s.mu.RUnlock()
-	slices.SortFunc(out, func(a, b projections.Segment) int {
+	slices.SortFunc(out, func(a, b view.Segment) int {
 		return cmp.Or(cmp.Compare(a.SessionId, b.SessionId), cmp.Compare(a.WindowIndex, b.WindowIndex),
 			cmp.Compare(a.SegmentId, b.SegmentId))
 	})

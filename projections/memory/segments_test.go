@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
@@ -14,7 +16,6 @@ import (
 	"github.com/mie-kafka/mie/internal/kafkatest"
 	"github.com/mie-kafka/mie/internal/problem"
 	"github.com/mie-kafka/mie/internal/topics"
-	"github.com/mie-kafka/mie/projections"
 	"github.com/mie-kafka/mie/projections/memory"
 )
 
@@ -84,7 +85,7 @@ func TestSegmentsFoldAndQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := projections.Segment{SegmentStatusChanged: *done}
+	want := view.Segment{SegmentStatusChanged: *done}
 	want.Transcript, want.WorkflowExecutionId, want.Deliveries = "hello there", "x1", 2
 	if got.SegmentStatusChanged != want.SegmentStatusChanged {
 		t.Fatalf("segment = %+v\nwant      %+v", got.SegmentStatusChanged, want.SegmentStatusChanged)
@@ -96,7 +97,7 @@ func TestSegmentsFoldAndQuery(t *testing.T) {
 		t.Fatalf("unknown segment: err = %v, want not found", err)
 	}
 
-	ids := func(f projections.SegmentFilter) []string {
+	ids := func(f view.SegmentFilter) []string {
 		list, err := s.Segments(ctx, f)
 		if err != nil {
 			t.Fatal(err)
@@ -109,15 +110,15 @@ func TestSegmentsFoldAndQuery(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name string
-		f    projections.SegmentFilter
+		f    view.SegmentFilter
 		want []string
 	}{
-		{"all, by session then window", projections.SegmentFilter{}, []string{"s1-w000", "s1-w001", "s2-w000"}},
-		{"session", projections.SegmentFilter{SessionId: "s1"}, []string{"s1-w000", "s1-w001"}},
-		{"status", projections.SegmentFilter{Status: events.SegmentPending}, []string{"s2-w000"}},
-		{"limit", projections.SegmentFilter{Limit: 1}, []string{"s1-w000"}},
-		{"updated before now", projections.SegmentFilter{UpdatedBefore: time.Now().Add(time.Minute)}, []string{"s1-w000", "s1-w001", "s2-w000"}},
-		{"updated before long ago", projections.SegmentFilter{UpdatedBefore: time.Now().Add(-time.Hour)}, []string{}},
+		{"all, by session then window", view.SegmentFilter{}, []string{"s1-w000", "s1-w001", "s2-w000"}},
+		{"session", view.SegmentFilter{SessionId: "s1"}, []string{"s1-w000", "s1-w001"}},
+		{"status", view.SegmentFilter{Status: events.SegmentPending}, []string{"s2-w000"}},
+		{"limit", view.SegmentFilter{Limit: 1}, []string{"s1-w000"}},
+		{"updated before now", view.SegmentFilter{UpdatedBefore: time.Now().Add(time.Minute)}, []string{"s1-w000", "s1-w001", "s2-w000"}},
+		{"updated before long ago", view.SegmentFilter{UpdatedBefore: time.Now().Add(-time.Hour)}, []string{}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := ids(c.f); !equalStrings(got, c.want) {

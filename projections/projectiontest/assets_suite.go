@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/problem"
 	"github.com/mie-kafka/mie/projections"
@@ -38,7 +40,7 @@ func pageOf(op string, page int) func(events.Payload) bool {
 	}
 }
 
-func assetIDs(as []projections.Asset) []string {
+func assetIDs(as []view.Asset) []string {
 	out := []string{}
 	for _, a := range as {
 		out = append(out, a.AssetId)
@@ -46,7 +48,7 @@ func assetIDs(as []projections.Asset) []string {
 	return out
 }
 
-func pageKeys(ps []projections.MetadataPage) []string {
+func pageKeys(ps []view.MetadataPage) []string {
 	out := []string{}
 	for _, p := range ps {
 		out = append(out, fmt.Sprintf("%s/%d", p.OperatorName, p.Page))
@@ -54,7 +56,7 @@ func pageKeys(ps []projections.MetadataPage) []string {
 	return out
 }
 
-func mediaKeys(a *projections.Asset) []string {
+func mediaKeys(a *view.Asset) []string {
 	out := []string{}
 	for _, m := range a.Media {
 		out = append(out, m.S3Key)
@@ -111,7 +113,7 @@ func assetsSuite(t *testing.T, p projections.Assets, s Stream) {
 		if _, err := p.Asset(ctx, "as2"); !errors.Is(err, problem.ErrNotFound) {
 			t.Errorf("Asset(as2) = %v, want ErrNotFound (deleted)", err)
 		}
-		if _, _, err := p.Metadata(ctx, "as2", projections.Cursor{}); !errors.Is(err, problem.ErrNotFound) {
+		if _, _, err := p.Metadata(ctx, "as2", view.Cursor{}); !errors.Is(err, problem.ErrNotFound) {
 			t.Errorf("Metadata(as2) = %v, want ErrNotFound", err)
 		}
 		if _, err := p.OperatorMetadata(ctx, "as1", "Faces"); !errors.Is(err, problem.ErrNotFound) {
@@ -124,12 +126,12 @@ func assetsSuite(t *testing.T, p projections.Assets, s Stream) {
 
 	t.Run("Assets paging", func(t *testing.T) {
 		all := []string{"as1", "as3", "as4", "as5"}
-		got, next, err := p.Assets(ctx, projections.Cursor{})
+		got, next, err := p.Assets(ctx, view.Cursor{})
 		if err != nil || !slices.Equal(assetIDs(got), all) || next != "" {
 			t.Fatalf("Assets() = %v %q %v, want %v and no next page", assetIDs(got), next, err, all)
 		}
 		var pages []string
-		cur := projections.Cursor{Limit: 3}
+		cur := view.Cursor{Limit: 3}
 		for i := 0; ; i++ {
 			got, next, err := p.Assets(ctx, cur)
 			if err != nil {
@@ -147,11 +149,11 @@ func assetsSuite(t *testing.T, p projections.Assets, s Stream) {
 		if !slices.Equal(pages, all) {
 			t.Errorf("paging by 3 gave %v, want %v", pages, all)
 		}
-		got, next, _ = p.Assets(ctx, projections.Cursor{Limit: 2})
+		got, next, _ = p.Assets(ctx, view.Cursor{Limit: 2})
 		if !slices.Equal(assetIDs(got), []string{"as1", "as3"}) || next != "as3" {
 			t.Errorf("Assets(Limit 2) = %v next %q, want [as1 as3] next as3", assetIDs(got), next)
 		}
-		got, next, _ = p.Assets(ctx, projections.Cursor{After: "as3", Limit: 2})
+		got, next, _ = p.Assets(ctx, view.Cursor{After: "as3", Limit: 2})
 		if !slices.Equal(assetIDs(got), []string{"as4", "as5"}) || next != "" {
 			t.Errorf("Assets(after as3, Limit 2) = %v next %q, want [as4 as5] and no next", assetIDs(got), next)
 		}
@@ -163,19 +165,19 @@ func assetsSuite(t *testing.T, p projections.Assets, s Stream) {
 	})
 
 	t.Run("Metadata paging and order", func(t *testing.T) {
-		got, next, err := p.Metadata(ctx, "as1", projections.Cursor{})
+		got, next, err := p.Metadata(ctx, "as1", view.Cursor{})
 		if want := []string{"Labels/0", "Transcribe/0"}; err != nil || !slices.Equal(pageKeys(got), want) || next != "" {
 			t.Fatalf("Metadata(as1) = %v %q %v, want %v (Transcribe's new result replaced both old pages)", pageKeys(got), next, err, want)
 		}
-		got, next, _ = p.Metadata(ctx, "as1", projections.Cursor{Limit: 1})
+		got, next, _ = p.Metadata(ctx, "as1", view.Cursor{Limit: 1})
 		if !slices.Equal(pageKeys(got), []string{"Labels/0"}) || next != "Labels/0" {
 			t.Fatalf("Metadata(as1, Limit 1) = %v next %q", pageKeys(got), next)
 		}
-		got, next, _ = p.Metadata(ctx, "as1", projections.Cursor{After: next, Limit: 1})
+		got, next, _ = p.Metadata(ctx, "as1", view.Cursor{After: next, Limit: 1})
 		if !slices.Equal(pageKeys(got), []string{"Transcribe/0"}) || next != "" {
 			t.Fatalf("Metadata(as1, after Labels/0) = %v next %q", pageKeys(got), next)
 		}
-		if _, _, err := p.Metadata(ctx, "as1", projections.Cursor{After: "garbage"}); !errors.Is(err, problem.ErrInvalid) {
+		if _, _, err := p.Metadata(ctx, "as1", view.Cursor{After: "garbage"}); !errors.Is(err, problem.ErrInvalid) {
 			t.Errorf("Metadata with a bad cursor = %v, want ErrInvalid", err)
 		}
 	})
@@ -209,7 +211,7 @@ func followAssets(t *testing.T, p projections.Assets, s, more Stream) {
 	if _, err := p.Asset(ctx, "as4"); !errors.Is(err, problem.ErrNotFound) {
 		t.Errorf("Asset(as4) after its deletion = %v, want ErrNotFound", err)
 	}
-	got, next, err := p.Assets(ctx, projections.Cursor{})
+	got, next, err := p.Assets(ctx, view.Cursor{})
 	if want := []string{"as1", "as3", "as5"}; err != nil || !slices.Equal(assetIDs(got), want) || next != "" {
 		t.Errorf("Assets() = %v %q %v, want %v", assetIDs(got), next, err, want)
 	}

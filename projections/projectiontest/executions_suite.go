@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/problem"
@@ -75,7 +77,7 @@ func ids(xs []*execution.Execution) []string {
 
 // newestFirst lists the expected executions that f selects, as the
 // backends must: newest Created first, then id descending.
-func newestFirst(want map[string]*execution.Execution, f projections.Filter) []string {
+func newestFirst(want map[string]*execution.Execution, f view.Filter) []string {
 	var xs []*execution.Execution
 	for _, x := range want {
 		if (f.Status == "" || x.Status == f.Status) && (f.AssetId == "" || x.AssetId == f.AssetId) {
@@ -133,7 +135,7 @@ func executionsSuite(t *testing.T, p projections.Executions, s Stream) {
 	})
 
 	t.Run("Executions", func(t *testing.T) {
-		for _, f := range []projections.Filter{
+		for _, f := range []view.Filter{
 			{}, {Status: execution.StatusComplete}, {Status: execution.StatusError}, {AssetId: "a1"},
 			{Status: execution.StatusQueued, AssetId: "a1"}, {Status: execution.StatusWaiting}, {Limit: 2},
 			{AssetId: "a1", Limit: 1}, {Limit: 100}, {Status: execution.StatusError, Limit: 1},
@@ -151,7 +153,7 @@ func executionsSuite(t *testing.T, p projections.Executions, s Stream) {
 				}
 			}
 		}
-		if all, _ := p.Executions(ctx, projections.Filter{}); len(all) != len(want) {
+		if all, _ := p.Executions(ctx, view.Filter{}); len(all) != len(want) {
 			t.Errorf("Executions() returned %d, want all %d", len(all), len(want))
 		}
 	})
@@ -221,7 +223,7 @@ func followExecutions(t *testing.T, p projections.Executions, s, more Stream) {
 	if id, ok, err := p.ActiveExecution(ctx, "a6"); ok || err != nil {
 		t.Errorf("ActiveExecution(a6) = %q %v %v after x6 completed, want none", id, ok, err)
 	}
-	got, err := p.Executions(ctx, projections.Filter{Limit: 1})
+	got, err := p.Executions(ctx, view.Filter{Limit: 1})
 	if err != nil || !slices.Equal(ids(got), []string{"x7"}) {
 		t.Errorf("Executions(Limit 1) = %v %v, want the newest, x7", ids(got), err)
 	}

@@ -6,12 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/view"
+
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/problem"
 	"github.com/mie-kafka/mie/projections"
 )
 
-func segmentIDs(ss []projections.Segment) []string {
+func segmentIDs(ss []view.Segment) []string {
 	out := []string{}
 	for _, s := range ss {
 		out = append(out, s.SegmentId)
@@ -61,19 +63,19 @@ func segmentsSuite(t *testing.T, p projections.Segments, s Stream) {
 		_, pendingAt := segmentTimes(s, "s2-w1")
 		for _, tt := range []struct {
 			name string
-			f    projections.SegmentFilter
+			f    view.SegmentFilter
 			want []string
 		}{
-			{"all, by session then window", projections.SegmentFilter{}, []string{"s1-w0", "s1-w1", "s1-w2", "s2-w0", "s2-w1"}},
-			{"by session", projections.SegmentFilter{SessionId: "s1"}, []string{"s1-w0", "s1-w1", "s1-w2"}},
-			{"by status", projections.SegmentFilter{Status: events.SegmentPending}, []string{"s2-w1"}},
-			{"by status complete", projections.SegmentFilter{Status: events.SegmentComplete}, []string{"s1-w0", "s2-w0"}},
-			{"by session and status", projections.SegmentFilter{SessionId: "s1", Status: events.SegmentFailed}, []string{"s1-w1"}},
-			{"stale pending", projections.SegmentFilter{Status: events.SegmentPending, UpdatedBefore: pendingAt.Add(time.Millisecond)}, []string{"s2-w1"}},
-			{"updated before is strict", projections.SegmentFilter{Status: events.SegmentPending, UpdatedBefore: pendingAt}, []string{}},
-			{"updated before, any status", projections.SegmentFilter{UpdatedBefore: T0.Add(21 * time.Minute)}, []string{"s1-w0", "s2-w1"}},
-			{"limit", projections.SegmentFilter{Limit: 2}, []string{"s1-w0", "s1-w1"}},
-			{"no match", projections.SegmentFilter{SessionId: "s9"}, []string{}},
+			{"all, by session then window", view.SegmentFilter{}, []string{"s1-w0", "s1-w1", "s1-w2", "s2-w0", "s2-w1"}},
+			{"by session", view.SegmentFilter{SessionId: "s1"}, []string{"s1-w0", "s1-w1", "s1-w2"}},
+			{"by status", view.SegmentFilter{Status: events.SegmentPending}, []string{"s2-w1"}},
+			{"by status complete", view.SegmentFilter{Status: events.SegmentComplete}, []string{"s1-w0", "s2-w0"}},
+			{"by session and status", view.SegmentFilter{SessionId: "s1", Status: events.SegmentFailed}, []string{"s1-w1"}},
+			{"stale pending", view.SegmentFilter{Status: events.SegmentPending, UpdatedBefore: pendingAt.Add(time.Millisecond)}, []string{"s2-w1"}},
+			{"updated before is strict", view.SegmentFilter{Status: events.SegmentPending, UpdatedBefore: pendingAt}, []string{}},
+			{"updated before, any status", view.SegmentFilter{UpdatedBefore: T0.Add(21 * time.Minute)}, []string{"s1-w0", "s2-w1"}},
+			{"limit", view.SegmentFilter{Limit: 2}, []string{"s1-w0", "s1-w1"}},
+			{"no match", view.SegmentFilter{SessionId: "s9"}, []string{}},
 		} {
 			got, err := p.Segments(ctx, tt.f)
 			if err != nil {
@@ -83,7 +85,7 @@ func segmentsSuite(t *testing.T, p projections.Segments, s Stream) {
 				t.Errorf("%s: Segments(%+v) = %v, want %v", tt.name, tt.f, segmentIDs(got), tt.want)
 			}
 		}
-		all, _ := p.Segments(ctx, projections.SegmentFilter{})
+		all, _ := p.Segments(ctx, view.SegmentFilter{})
 		for _, seg := range all {
 			one, err := p.Segment(ctx, seg.SegmentId)
 			if err != nil || *one != seg {
@@ -100,7 +102,7 @@ func followSegments(t *testing.T, p projections.Segments, s, more Stream) {
 	if err != nil || got.Status != events.SegmentComplete || got.Transcript != "late" || !got.Created.Equal(first) || !got.Updated.Equal(last) {
 		t.Errorf("Segment(s2-w1) after it completed = %+v %v", got, err)
 	}
-	pending, err := p.Segments(t.Context(), projections.SegmentFilter{Status: events.SegmentPending})
+	pending, err := p.Segments(t.Context(), view.SegmentFilter{Status: events.SegmentPending})
 	if err != nil || len(pending) != 0 {
 		t.Errorf("pending segments = %v %v, want none", segmentIDs(pending), err)
 	}
