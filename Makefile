@@ -37,8 +37,8 @@ test-kafka:
 # server and no Docker. With a real server, set MIE_TEST_CLICKHOUSE instead.
 test-clickhouse:
 	deploy/clickhouse/chdb.sh start
-	MIE_TEST_CLICKHOUSE=$$(deploy/clickhouse/chdb.sh dsn) $(GO) test -count=1 -p 1 ./projections/clickhouse/ \
-		./processors/projector/ ./cmd/mie/app/ -run 'ClickHouse|Projector|Projection|Conformance|Migrat|Redelivery|Rebuild'; \
+	MIE_TEST_CLICKHOUSE=$$(deploy/clickhouse/chdb.sh dsn) $(GO) test -count=1 -p 1 ./internal/clickhouse/... \
+		./projections/clickhouse/ ./processors/projector/... ./cmd/mie/app/ -run 'ClickHouse|Projector|Projection|Conformance|Migrat|Redelivery|Rebuild'; \
 		status=$$?; deploy/clickhouse/chdb.sh stop; exit $$status
 
 # Micro-benchmarks, then the load generator on the embedded broker; writes
