@@ -1,8 +1,10 @@
-// Package transact is the plumbing every exactly-once processor shares: a
-// consumer-group transactional session with the engine's settings, the loop
-// that restarts a failed session, the bounded context that lets a batch
-// finish after shutdown begins, and the collector of a batch's produce
-// errors.
+// Package transact is the one runtime every exactly-once processor runs on
+// (the executor, admission and the workers): it owns the consumer-group
+// transactional session with the engine's settings, the poll loop, one
+// transaction per batch that aborts when any of its records failed to
+// produce, the drain of the batch in hand on shutdown, the restart of a
+// failed session, and the poison/dead-letter path of records whose handler
+// keeps failing. A processor is a Batch function handed to a Runtime.
 package transact
 
 import (
@@ -27,8 +29,8 @@ const (
 // Callback is a partition assignment callback.
 type Callback func(context.Context, *kgo.Client, map[string][]int32)
 
-// Session describes one processor's transactional consumer group.
-type Session struct {
+// sessionSpec describes one processor's transactional consumer group.
+type sessionSpec struct {
 	Group           string
 	TransactionalID string
 	Topics          []string
@@ -42,9 +44,9 @@ type Session struct {
 	OnAssigned, OnRevoked Callback
 }
 
-// Open starts the session: read-committed, from the start of topics the
+// open starts the session: read-committed, from the start of topics the
 // group has never committed, producing without linger.
-func Open(k broker.Config, s Session, extra ...kgo.Opt) (*kgo.GroupTransactSession, error) {
+func open(k broker.Config, s sessionSpec, extra ...kgo.Opt) (*kgo.GroupTransactSession, error) {
 	if s.TransactionTimeout == 0 {
 		s.TransactionTimeout = DefaultTransactionTimeout
 	}

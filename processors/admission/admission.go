@@ -7,12 +7,10 @@ package admission
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -37,31 +35,14 @@ const (
 	Running = "Running"
 )
 
-// Config configures the admission processor.
+// Config configures the admission processor: its transactional session
+// (transact.Config; Name and Topics are the processor's own).
 type Config struct {
-	Kafka              broker.Config
-	Catalog            topics.Catalog
-	Group              string
-	TransactionalID    string
-	TransactionTimeout time.Duration
-	SessionTimeout     time.Duration
-	Logger             *slog.Logger
+	transact.Config
 }
 
 // Validate joins every problem.
-func (c Config) Validate() error {
-	var errs []error
-	if err := c.Kafka.Validate(); err != nil {
-		errs = append(errs, err)
-	}
-	if c.TransactionalID == "" {
-		errs = append(errs, errors.New("admission: TransactionalID is required"))
-	}
-	if c.Logger == nil {
-		errs = append(errs, errors.New("admission: Logger is required"))
-	}
-	return errors.Join(errs...)
-}
+func (c Config) Validate() error { return c.Config.Validate() }
 
 // State is the admission state; its methods are pure decisions over it.
 type State struct {
@@ -161,6 +142,7 @@ func (s *State) Counts() (running, queued int) {
 type Processor struct {
 	cfg   Config
 	log   *slog.Logger
+	rt    *transact.Runtime
 	mu    sync.Mutex
 	state *State // nil until rebuilt after assignment
 	owned bool
@@ -168,62 +150,44 @@ type Processor struct {
 
 // New validates cfg.
 func New(cfg Config) (*Processor, error) {
-	if cfg.Group == "" {
-		cfg.Group = cfg.Catalog.Group(Name)
+	cfg.Name = Name
+	cfg.Topics = []string{cfg.Catalog.Admission()}
+	if cfg.MaxPollRecords == 0 {
+		cfg.MaxPollRecords = 5000
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Processor{cfg: cfg, log: cfg.Logger.With("processor", Name)}, nil
+	p := &Processor{cfg: cfg, log: cfg.Logger.With("processor", Name)}
+	rc := cfg.Config
+	rc.Logger, rc.OnAssigned, rc.OnRevoked = p.log, p.ownership(true), p.ownership(false)
+	var err error
+	if p.rt, err = transact.NewRuntime(rc, p); err != nil {
+		return nil, err
+	}
+	p.cfg.Config = p.rt.Config()
+	return p, nil
 }
 
 // Run processes until ctx is cancelled.
-func (p *Processor) Run(ctx context.Context) error {
-	return transact.Loop(ctx, p.log, "admission", p.session)
-}
+func (p *Processor) Run(ctx context.Context) error { return p.rt.Run(ctx) }
 
-func (p *Processor) session(ctx context.Context) error {
-	cat := p.cfg.Catalog
-	onChange := func(owned bool) func(context.Context, *kgo.Client, map[string][]int32) {
-		return func(_ context.Context, _ *kgo.Client, m map[string][]int32) {
-			if len(m[cat.Admission()]) == 0 {
-				return
-			}
-			p.mu.Lock()
-			p.owned, p.state = owned, nil
-			p.mu.Unlock()
+// ownership follows the assignment of the admission partition; the state
+// is rebuilt from the changelog before the next batch.
+func (p *Processor) ownership(owned bool) transact.Callback {
+	return func(_ context.Context, _ *kgo.Client, m map[string][]int32) {
+		if len(m[p.cfg.Catalog.Admission()]) == 0 {
+			return
 		}
-	}
-	sess, err := transact.Open(p.cfg.Kafka, transact.Session{
-		Group: p.cfg.Group, TransactionalID: p.cfg.TransactionalID, Topics: []string{cat.Admission()},
-		TransactionTimeout: p.cfg.TransactionTimeout, SessionTimeout: p.cfg.SessionTimeout,
-		OnAssigned: onChange(true), OnRevoked: onChange(false),
-	})
-	if err != nil {
-		return err
-	}
-	defer sess.Close()
-	for {
-		fs := sess.PollRecords(ctx, 5000)
-		if fs.IsClientClosed() || ctx.Err() != nil {
-			return nil
-		}
-		fs.EachError(func(t string, part int32, err error) {
-			p.log.Warn("fetch error", "topic", t, "partition", part, "err", err)
-		})
-		if fs.NumRecords() == 0 {
-			continue
-		}
-		bctx, cancel := transact.Detach(ctx, 30*time.Second)
-		err := p.batch(bctx, sess, fs)
-		cancel()
-		if err != nil {
-			return err
-		}
+		p.mu.Lock()
+		p.owned, p.state = owned, nil
+		p.mu.Unlock()
 	}
 }
 
-func (p *Processor) batch(ctx context.Context, sess *kgo.GroupTransactSession, fs kgo.Fetches) error {
+// Batch applies one poll of admission records, grants what it can and
+// writes the changelog, the grants and the offsets in one transaction.
+func (p *Processor) Batch(ctx context.Context, b *transact.Batch) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.owned {
@@ -236,25 +200,37 @@ func (p *Processor) batch(ctx context.Context, sess *kgo.GroupTransactSession, f
 		}
 		p.state = st
 	}
-	if err := sess.Begin(); err != nil {
-		return fmt.Errorf("admission: begin: %w", err)
+	if err := b.Begin(); err != nil {
+		return err
 	}
 	var changes []Change
 	var last *kgo.Record
-	out := transact.NewProducer(ctx, sess)
-	fs.EachRecord(func(r *kgo.Record) {
+	b.Each(func(r *kgo.Record) {
 		last = r
 		_, pl, err := events.DecodeRecord(r)
-		if err == nil {
-			changes = append(changes, p.state.Apply(pl)...)
+		if err != nil {
+			b.DeadLetter(r, deadletter.ReasonUndecodable, err)
 			return
 		}
-		out.Produce(deadletter.Record(p.cfg.Catalog.DLQ(), r, deadletter.ReasonUndecodable, p.cfg.Group, err))
+		changes = append(changes, p.state.Apply(pl)...)
 	})
 	ids, granted := p.state.Grant()
 	changes = append(changes, granted...)
-	// An encoding failure fails the batch like a produce failure: it is
-	// aborted, and the state it changed is rebuilt from the changelog.
+	p.produce(b.Out, changes, ids, last)
+	committed, err := b.End()
+	if !committed {
+		p.state = nil // rebuild from the changelog
+	} else if len(ids) > 0 {
+		running, queued := p.state.Counts()
+		p.log.Debug("admitted", "count", len(ids), "running", running, "queued", queued, "limit", p.state.Limit)
+	}
+	return err
+}
+
+// produce writes the changelog changes and the grants. An encoding failure
+// fails the batch like a produce failure: it is aborted, and the state it
+// changed is rebuilt from the changelog.
+func (p *Processor) produce(out *transact.Producer, changes []Change, ids []string, last *kgo.Record) {
 	for _, c := range changes {
 		rec, err := changeRecord(p.cfg.Catalog, c)
 		if err != nil {
@@ -280,20 +256,6 @@ func (p *Processor) batch(ctx context.Context, sess *kgo.GroupTransactSession, f
 		}
 		out.Produce(rec)
 	}
-	committed, err := out.End(ctx, sess)
-	if perr := out.Err(); perr != nil {
-		p.log.Error("produce failed; batch aborted", "err", perr)
-	}
-	if !committed {
-		p.state = nil // rebuild from the changelog
-	} else if len(ids) > 0 {
-		running, queued := p.state.Counts()
-		p.log.Debug("admitted", "count", len(ids), "running", running, "queued", queued, "limit", p.state.Limit)
-	}
-	if err != nil {
-		return fmt.Errorf("admission: end transaction: %w", err)
-	}
-	return nil
 }
 
 func changeRecord(cat topics.Catalog, c Change) (*kgo.Record, error) {

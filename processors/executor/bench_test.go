@@ -36,8 +36,9 @@ func benchmarkBatch(b *testing.B, validate bool) {
 	const executions = 50
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	cat := topics.New("", topics.DefaultPartitions)
-	x, err := New(Config{Kafka: broker.Config{Brokers: []string{"127.0.0.1:1"}}, Catalog: cat, TransactionalID: "bench",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: func() time.Time { return now }, ValidateInputs: validate})
+	x, err := New(Config{Config: transact.Config{Kafka: broker.Config{Brokers: []string{"127.0.0.1:1"}}, Catalog: cat,
+		TransactionalID: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: func() time.Time { return now }},
+		ValidateInputs: validate})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -75,9 +76,10 @@ func benchmarkBatch(b *testing.B, validate bool) {
 		x.part = map[int32]*partition{0: p}
 		produced := 0
 		prod := transact.NewProducerFunc(func(*kgo.Record, func(*kgo.Record, error)) { produced++ })
+		tb := transact.OfflineBatch(x.cfg.Config, prod, batch, now)
 		b.StartTimer()
 		for _, r := range batch {
-			x.handle(prod, r, now)
+			x.handle(tb, r, now)
 		}
 		// Per execution: OperatorCompleted, then OperatorCompleted,
 		// StageCompleted, StageStarted and two OperatorDispatched with

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/kafkatest"
+	"github.com/mie-kafka/mie/internal/transact"
 )
 
 // TestReadFloorsFindsTheLatest: each executions partition's checkpoints go
@@ -18,7 +19,7 @@ import (
 // checkpointed.
 func TestReadFloorsFindsTheLatest(t *testing.T) {
 	kafka, cat := kafkatest.Start(t)
-	x, err := New(Config{Kafka: kafka, Catalog: cat, TransactionalID: "t", Logger: slog.New(slog.DiscardHandler)})
+	x, err := New(Config{Config: transact.Config{Kafka: kafka, Catalog: cat, TransactionalID: "t", Logger: slog.New(slog.DiscardHandler)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,11 +16,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
-	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/delay"
 	"github.com/mie-kafka/mie/internal/execution"
-	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/internal/transact"
 	"github.com/mie-kafka/mie/schemas"
 )
@@ -28,22 +26,12 @@ import (
 // Name is the handler's stable name: its consumer group and producer name.
 const Name = "mie-executor"
 
-// Config configures an executor instance.
+// Config configures an executor instance. The embedded transact.Config
+// is the session's (Kafka, Catalog, TransactionalID, timeouts,
+// MaxPollRecords, MaxHandlerFailures, Clock, Logger); Name, Topics and Tick
+// are the executor's own.
 type Config struct {
-	Kafka   broker.Config
-	Catalog topics.Catalog
-	// Group is the consumer group; defaults to Name with the catalog prefix.
-	Group string
-	// TransactionalID must be unique per live instance and stable across
-	// its restarts, so that a restarted instance fences its old self.
-	TransactionalID string
-	// TransactionTimeout bounds how long a crashed instance's open
-	// transaction blocks readers; default 10s.
-	TransactionTimeout time.Duration
-	// SessionTimeout is how soon the group notices a dead instance; default 10s.
-	SessionTimeout time.Duration
-	// MaxPollRecords bounds one batch; default 2000.
-	MaxPollRecords int
+	transact.Config
 	// SweepInterval is how often operator timeouts are checked; default 1s.
 	SweepInterval time.Duration
 	Options       execution.Options
@@ -53,11 +41,6 @@ type Config struct {
 	// (docs/retries.md). A record that does not decode is always checked,
 	// so that its dead letter names what is wrong.
 	ValidateInputs bool
-	// MaxHandlerFailures is how often handling one record may fail (panic)
-	// before it is dead-lettered (handler-failed); each failure aborts the
-	// batch, which is then rebuilt and retried. Default 3.
-	MaxHandlerFailures int
-	Logger             *slog.Logger
 	// EndedRetention is how long an ended execution's id is remembered, so
 	// that late inputs for it are ignored rather than dead-lettered as
 	// unknown; default 1h. It also bounds how far back a rebuild reads.
@@ -65,30 +48,22 @@ type Config struct {
 	// CheckpointInterval is how often the executor records, per
 	// partition, where a rebuild may start (executor-state); default 10s.
 	CheckpointInterval time.Duration
-	// Clock is injectable for tests; default time.Now.
-	Clock func() time.Time
 	// Producer names this instance on the records it writes; default Name.
 	Producer string
 }
 
 func (c *Config) defaults() {
-	if c.Group == "" {
-		c.Group = c.Catalog.Group(Name)
-	}
-	if c.MaxPollRecords == 0 {
-		c.MaxPollRecords = 2000
-	}
+	c.Name = Name
+	c.Topics = []string{c.Catalog.Commands(), c.Catalog.Results()}
 	if c.SweepInterval == 0 {
 		c.SweepInterval = time.Second
 	}
+	c.Tick = c.SweepInterval
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}
 	if c.Producer == "" {
 		c.Producer = Name
-	}
-	if c.MaxHandlerFailures == 0 {
-		c.MaxHandlerFailures = 3
 	}
 	if c.EndedRetention == 0 {
 		c.EndedRetention = time.Hour
@@ -100,21 +75,9 @@ func (c *Config) defaults() {
 
 // Validate joins every problem.
 func (c Config) Validate() error {
-	var errs []error
-	if err := c.Kafka.Validate(); err != nil {
-		errs = append(errs, err)
-	}
-	if c.TransactionalID == "" {
-		errs = append(errs, errors.New("executor: TransactionalID is required"))
-	}
-	if c.Logger == nil {
-		errs = append(errs, errors.New("executor: Logger is required"))
-	}
+	errs := []error{c.Config.Validate()}
 	if c.EndedRetention < 0 || c.CheckpointInterval < 0 {
 		errs = append(errs, fmt.Errorf("executor: EndedRetention %s and CheckpointInterval %s must not be negative", c.EndedRetention, c.CheckpointInterval))
-	}
-	if c.MaxHandlerFailures < 0 {
-		errs = append(errs, fmt.Errorf("executor: MaxHandlerFailures %d is negative", c.MaxHandlerFailures))
 	}
 	return errors.Join(errs...)
 }
@@ -144,9 +107,9 @@ type Executor struct {
 	cfg    Config
 	log    *slog.Logger
 	schema *schemas.Validator
+	rt     *transact.Runtime
 	mu     sync.Mutex
 	part   map[int32]*partition
-	poison poison
 
 	changesMu sync.Mutex
 	changes   []partitionChange
@@ -175,68 +138,22 @@ func New(cfg Config) (*Executor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("executor: %w", err)
 	}
-	return &Executor{cfg: cfg, log: cfg.Logger.With("processor", Name), schema: v, part: map[int32]*partition{},
-		poison: poison{failures: map[string]*failure{}}}, nil
+	x := &Executor{cfg: cfg, log: cfg.Logger.With("processor", Name), schema: v, part: map[int32]*partition{}}
+	rc := cfg.Config
+	rc.Logger, rc.OnAssigned, rc.OnRevoked = x.log, x.assigned, x.revoked
+	if x.rt, err = transact.NewRuntime(rc, x); err != nil {
+		return nil, err
+	}
+	x.cfg.Config = x.rt.Config()
+	return x, nil
 }
 
 // Run processes until ctx is cancelled, then finishes the batch in hand,
 // commits it and leaves the group.
-func (x *Executor) Run(ctx context.Context) error {
-	return transact.Loop(ctx, x.log, "executor", x.session)
-}
+func (x *Executor) Run(ctx context.Context) error { return x.rt.Run(ctx) }
 
-func (x *Executor) session(ctx context.Context) error {
-	cat := x.cfg.Catalog
-	sess, err := transact.Open(x.cfg.Kafka, transact.Session{
-		Group: x.cfg.Group, TransactionalID: x.cfg.TransactionalID, Topics: []string{cat.Commands(), cat.Results()},
-		TransactionTimeout: x.cfg.TransactionTimeout, SessionTimeout: x.cfg.SessionTimeout,
-		OnAssigned: x.assigned, OnRevoked: x.revoked,
-	})
-	if err != nil {
-		return err
-	}
-	defer sess.Close()
-	x.log.Info("executor started", "group", x.cfg.Group, "transactional_id", x.cfg.TransactionalID)
-
-	nextSweep := x.cfg.Clock().Add(x.cfg.SweepInterval)
-	for {
-		pollCtx, cancel := context.WithDeadline(ctx, nextSweep)
-		fs := sess.PollRecords(pollCtx, x.cfg.MaxPollRecords)
-		cancel()
-		if fs.IsClientClosed() || ctx.Err() != nil {
-			return nil
-		}
-		var ferr error
-		fs.EachError(func(t string, p int32, err error) {
-			if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
-				ferr = errors.Join(ferr, fmt.Errorf("fetch %s/%d: %w", t, p, err))
-			}
-		})
-		if ferr != nil {
-			x.log.Warn("fetch errors", "err", ferr)
-		}
-		sweep := !x.cfg.Clock().Before(nextSweep)
-		if fs.NumRecords() == 0 && !sweep {
-			continue
-		}
-		// The batch in hand is finished and committed even when ctx is
-		// cancelled (SIGTERM drains cleanly), within a bound.
-		bctx, cancel := transact.Detach(ctx, 30*time.Second)
-		err := x.batch(bctx, sess, fs, sweep)
-		cancel()
-		if err != nil {
-			return err
-		}
-		if sweep {
-			// Counted from the batch's end, so that a slow batch never
-			// leaves the next poll an expired deadline.
-			nextSweep = x.cfg.Clock().Add(x.cfg.SweepInterval)
-		}
-	}
-}
-
-// batch handles one poll in one transaction.
-func (x *Executor) batch(ctx context.Context, sess *kgo.GroupTransactSession, fs kgo.Fetches, sweep bool) error {
+// Batch handles one poll, or the sweep's tick, in one transaction.
+func (x *Executor) Batch(ctx context.Context, b *transact.Batch) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 
@@ -244,71 +161,55 @@ func (x *Executor) batch(ctx context.Context, sess *kgo.GroupTransactSession, fs
 	if err := x.rebuildPending(ctx); err != nil {
 		return err
 	}
-	now := x.cfg.Clock().UTC()
-	if fs.NumRecords() == 0 && !x.sweepDue(now) {
+	now := b.Now.UTC()
+	if len(b.Records) == 0 && !x.sweepDue(now) {
 		// Nothing to consume or decide: no transaction. (Committing an
 		// empty one costs more than nothing: kgo holds the session for
 		// 500 ms after a commit that carried no offsets.)
 		return nil
 	}
-	if err := sess.Begin(); err != nil {
-		return fmt.Errorf("executor: begin: %w", err)
+	if err := b.Begin(); err != nil {
+		return err
 	}
-	out := transact.NewProducer(ctx, sess)
-	x.poison.begin()
-	fs.EachRecord(func(r *kgo.Record) {
-		if !x.poison.broken {
-			x.handleSafely(out, r, now)
-		}
-	})
-	if sweep && !x.poison.broken {
-		x.sweep(out, now)
+	b.Each(func(r *kgo.Record) { x.handle(b, r, now) })
+	if b.Tick && !b.Broken() {
+		x.sweep(b, now)
 	}
-	if !x.poison.broken && fs.NumRecords() > 0 {
+	if !b.Broken() && len(b.Records) > 0 {
 		// Only in a batch that commits consumed offsets: the group
 		// coordinator fences that commit by generation, so an instance
 		// that lost its partitions without noticing cannot record a floor
 		// for them. (A transaction with no offsets is not fenced.)
-		x.checkpoint(out, now)
+		x.checkpoint(b.Out, now)
 	}
-	committed, err := out.End(ctx, sess)
-	x.poison.end(committed)
+	committed, err := b.End()
 	x.settle(committed)
-	if perr := out.Err(); perr != nil {
-		x.log.Error("produce failed; batch aborted", "err", perr)
-	}
 	if !committed {
 		// The consumer is rewound to the committed offsets; the state we
 		// applied in memory must be rebuilt from the log.
-		x.log.Info("batch not committed; rebuilding owned partitions", "records", fs.NumRecords(), "err", err)
+		x.log.Info("batch not committed; rebuilding owned partitions", "records", len(b.Records), "err", err)
 		for _, p := range x.part {
 			p.ready = false
 		}
 	}
-	if err != nil {
-		return fmt.Errorf("executor: end transaction: %w", err)
-	}
-	return nil
+	return err
 }
 
-func (x *Executor) handle(out *transact.Producer, r *kgo.Record, now time.Time) {
+func (x *Executor) handle(b *transact.Batch, r *kgo.Record, now time.Time) {
+	out := b.Out
 	p := x.part[r.Partition]
 	if p == nil || !p.ready {
 		// Not ours (revoked mid-poll); the session aborts this batch.
 		return
 	}
-	if err, given := x.poison.givenUp(r, x.cfg.MaxHandlerFailures); given {
-		deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonHandlerFailed, err)
-		return
-	}
 	env, payload, err := events.DecodeRecord(r)
 	if err != nil {
-		deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonUndecodable, x.explain(r, err))
+		b.DeadLetter(r, deadletter.ReasonUndecodable, x.explain(r, err))
 		return
 	}
 	if x.cfg.ValidateInputs {
 		if err := x.schema.Validate(r.Value); err != nil {
-			deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonSchemaInvalid, err)
+			b.DeadLetter(r, deadletter.ReasonSchemaInvalid, err)
 			return
 		}
 	}
@@ -319,7 +220,7 @@ func (x *Executor) handle(out *transact.Producer, r *kgo.Record, now time.Time) 
 			return // duplicate start
 		}
 		if start.ExecutionId != id {
-			deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonKeyMismatch, fmt.Errorf("key %q, ExecutionId %q", id, start.ExecutionId))
+			b.DeadLetter(r, deadletter.ReasonKeyMismatch, fmt.Errorf("key %q, ExecutionId %q", id, start.ExecutionId))
 			return
 		}
 		ex, o := execution.Start(start, now)
@@ -343,7 +244,7 @@ func (x *Executor) handle(out *transact.Producer, r *kgo.Record, now time.Time) 
 		if done {
 			return
 		}
-		deadLetter(out, x.cfg.Catalog, r, deadletter.ReasonUnknownExecution,
+		b.DeadLetter(r, deadletter.ReasonUnknownExecution,
 			fmt.Errorf("no execution %q (or it ended more than %s ago)", id, x.cfg.EndedRetention))
 		return
 	}
@@ -352,7 +253,12 @@ func (x *Executor) handle(out *transact.Producer, r *kgo.Record, now time.Time) 
 	x.retire(p, ex)
 }
 
-func (x *Executor) sweep(out *transact.Producer, now time.Time) {
+// sweep fails the operator attempts of owned executions that ran past
+// their timeout. A sweep that panics fails the batch and counts against
+// its execution; one that has failed MaxHandlerFailures times is no longer
+// swept (it has no input record to dead-letter), so its operators then
+// never time out, which the log says loudly.
+func (x *Executor) sweep(b *transact.Batch, now time.Time) {
 	for _, p := range x.part {
 		if !p.ready {
 			continue
@@ -361,7 +267,8 @@ func (x *Executor) sweep(out *transact.Producer, now time.Time) {
 			if d := execution.Deadline(ex, x.cfg.Options); d.IsZero() || now.Before(d) {
 				continue
 			}
-			if !x.sweepSafely(out, p, ex, now) {
+			b.Guard("sweep/"+ex.Id, "sweeping execution "+ex.Id, func() { x.sweepOne(b.Out, p, ex, now) })
+			if b.Broken() {
 				return
 			}
 		}

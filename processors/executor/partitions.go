@@ -11,10 +11,7 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
-	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/execution"
-	"github.com/mie-kafka/mie/internal/topics"
-	"github.com/mie-kafka/mie/internal/transact"
 )
 
 // assigned and revoked run on the consumer group's goroutine. They only
@@ -171,10 +168,4 @@ func foldRecord(st *partition, r *kgo.Record) (folded bool, err error) {
 		st.queued[env.Key] = r.Offset
 	}
 	return true, ex.Apply(env.Time, p)
-}
-
-// deadLetter sends a record that cannot be handled to the DLQ with its
-// reason, in the batch's transaction, so that the rest keeps flowing.
-func deadLetter(o *transact.Producer, cat topics.Catalog, r *kgo.Record, reason string, err error) {
-	o.Produce(deadletter.Record(cat.DLQ(), r, reason, Name, err))
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/kafkatest"
 	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/internal/transact"
 	"github.com/mie-kafka/mie/internal/workflow"
 	"github.com/mie-kafka/mie/processors/admission"
 	"github.com/mie-kafka/mie/processors/executor"
@@ -60,8 +61,8 @@ func startStack(t *testing.T, cfg executor.Config) *stack {
 	}
 	s.exCfg = cfg
 	s.startExecutor()
-	adm, err := admission.New(admission.Config{Kafka: kafka, Catalog: cat, TransactionalID: "admission-" + cat.Prefix,
-		SessionTimeout: 3 * time.Second, Logger: log})
+	adm, err := admission.New(admission.Config{Config: transact.Config{Kafka: kafka, Catalog: cat,
+		TransactionalID: "admission-" + cat.Prefix, SessionTimeout: 3 * time.Second, Logger: log}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func startStack(t *testing.T, cfg executor.Config) *stack {
 		t.Fatal(err)
 	}
 	s.run(rl.Run)
-	w, err := worker.New(worker.Config{Kafka: kafka, Catalog: cat, Topic: topic, Handler: s.script, Logger: log})
+	w, err := worker.New(worker.Config{Config: transact.Config{Kafka: kafka, Catalog: cat, Logger: log}, Topic: topic, Handler: s.script})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/kafkatest"
+	"github.com/mie-kafka/mie/internal/transact"
 	"github.com/mie-kafka/mie/processors/worker"
 )
 
@@ -32,8 +33,8 @@ func TestEmit(t *testing.T) {
 		}
 		return worker.Complete(nil, nil), nil
 	})
-	rt, err := worker.New(worker.Config{Kafka: kafka, Catalog: cat, Topic: topic, Handler: h,
-		Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
+	rt, err := worker.New(worker.Config{Topic: topic, Handler: h,
+		Config: transact.Config{Kafka: kafka, Catalog: cat, Logger: slog.New(slog.NewTextHandler(t.Output(), nil))}})
 	if err != nil {
 		t.Fatal(err)
 	}

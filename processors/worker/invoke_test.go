@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/transact"
 )
 
 // both is a handler with a Monitor step.
@@ -162,7 +163,7 @@ func TestResultOfEchoesTask(t *testing.T) {
 }
 
 func TestConfigValidate(t *testing.T) {
-	err := Config{Concurrency: -1, DrainTimeout: -time.Second}.Validate()
+	err := Config{Concurrency: -1, Config: transact.Config{DrainTimeout: -time.Second}}.Validate()
 	for _, want := range []string{"no Kafka brokers", "no task Topic", "no Handler", "Concurrency -1", "DrainTimeout -1s"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v, want it to mention %q", err, want)

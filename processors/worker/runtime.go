@@ -11,9 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
-	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/deadletter"
-	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/internal/transact"
 )
 
@@ -29,20 +27,16 @@ const (
 	batchPerSlot = 4
 )
 
-// Config configures a Runtime.
+// Config configures a Runtime. The embedded transact.Config is its
+// session: Kafka, Catalog, SessionTimeout, DrainTimeout (how long the
+// in-flight batch may run on after Run's context ends; default 30s, past
+// it handler contexts are cancelled and the batch is redelivered) and
+// Logger; Name, Group, Topics and MaxPollRecords follow from Topic and
+// Concurrency.
 type Config struct {
-	Kafka   broker.Config
-	Catalog topics.Catalog
+	transact.Config
 	// Topic is the task topic to consume, e.g. Catalog.Task(impl).
 	Topic string
-	// Group is the consumer group and the handler's stable name, used in
-	// dead-letter headers; default "mie-worker-" + Topic.
-	Group string
-	// TransactionalID must be unique per running instance. Default: Group
-	// plus a random suffix. Set a stable per-instance value (a pod name) so
-	// that a restart aborts the transaction its predecessor left open at
-	// once rather than after the transaction timeout.
-	TransactionalID string
 	// Handler runs the operator.
 	Handler Handler
 	// DataPlane, when set, lets handlers store asset metadata and media
@@ -50,22 +44,11 @@ type Config struct {
 	DataPlane *DataPlane
 	// Concurrency bounds the tasks run at once; default 16.
 	Concurrency int
-	// DrainTimeout bounds how long the in-flight batch may run on after
-	// Run's context ends; default 30s. Past it, handler contexts are
-	// cancelled and the batch is left to be redelivered.
-	DrainTimeout time.Duration
-	// SessionTimeout is how soon the group notices a dead worker, whose
-	// partitions wait until then; default 10s (transact).
-	SessionTimeout time.Duration
-	Logger         *slog.Logger
 }
 
 // Validate reports every problem with the configuration.
 func (c Config) Validate() error {
 	var errs []error
-	if err := c.Kafka.Validate(); err != nil {
-		errs = append(errs, err)
-	}
 	if c.Topic == "" {
 		errs = append(errs, errors.New("worker: no task Topic"))
 	}
@@ -75,16 +58,25 @@ func (c Config) Validate() error {
 	if c.Concurrency < 0 {
 		errs = append(errs, fmt.Errorf("worker: Concurrency %d is negative", c.Concurrency))
 	}
-	if c.DrainTimeout < 0 {
-		errs = append(errs, fmt.Errorf("worker: DrainTimeout %s is negative", c.DrainTimeout))
-	}
+	// The session's settings, with what withDefaults derives filled in.
+	errs = append(errs, c.withDefaults().Config.Validate())
 	return errors.Join(errs...)
 }
 
+// withDefaults names the session after the topic: the group and the
+// handler named in dead letters are "mie-worker-" + Topic (the topic
+// carries the catalog's prefix). TransactionalID defaults to the group
+// plus a random suffix; set a stable per-instance value (a pod name) so
+// that a restart aborts the transaction its predecessor left open at once
+// rather than after the transaction timeout.
 func (c Config) withDefaults() Config {
-	if c.Group == "" {
-		c.Group = "mie-worker-" + c.Topic
+	if c.Name == "" {
+		c.Name = "mie-worker-" + c.Topic
 	}
+	if c.Group == "" {
+		c.Group = c.Name
+	}
+	c.Topics = []string{c.Topic}
 	if c.TransactionalID == "" {
 		c.TransactionalID = c.Group + "-" + events.NewID()
 	}
@@ -94,6 +86,7 @@ func (c Config) withDefaults() Config {
 	if c.DrainTimeout == 0 {
 		c.DrainTimeout = DefaultDrainTimeout
 	}
+	c.MaxPollRecords = batchPerSlot * c.Concurrency
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -104,15 +97,23 @@ func (c Config) withDefaults() Config {
 type Runtime struct {
 	cfg Config
 	log *slog.Logger
+	rt  *transact.Runtime
 }
 
 // New validates cfg and applies its defaults.
 func New(cfg Config) (*Runtime, error) {
+	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	cfg = cfg.withDefaults()
-	return &Runtime{cfg: cfg, log: cfg.Logger.With("worker", cfg.Group, "topic", cfg.Topic)}, nil
+	r := &Runtime{cfg: cfg, log: cfg.Logger.With("worker", cfg.Group, "topic", cfg.Topic)}
+	rc := cfg.Config
+	rc.Logger = r.log
+	var err error
+	if r.rt, err = transact.NewRuntime(rc, transact.ProcessorFunc(r.batch)); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // Run consumes tasks until ctx ends, then finishes the in-flight batch (see
@@ -122,60 +123,28 @@ func New(cfg Config) (*Runtime, error) {
 // An aborted transaction rewinds to the committed offsets, so the batch is
 // redelivered. A session that fails (its client cannot go on) is logged and
 // started anew a second later; Run itself returns nil.
-func (r *Runtime) Run(ctx context.Context) error {
-	return transact.Loop(ctx, r.log, "worker "+r.cfg.Topic, r.session)
-}
+func (r *Runtime) Run(ctx context.Context) error { return r.rt.Run(ctx) }
 
-func (r *Runtime) session(ctx context.Context) error {
-	sess, err := transact.Open(r.cfg.Kafka, transact.Session{
-		Group: r.cfg.Group, TransactionalID: r.cfg.TransactionalID, Topics: []string{r.cfg.Topic},
-		SessionTimeout: r.cfg.SessionTimeout,
-	})
-	if err != nil {
+// batch runs one poll's tasks in one transaction. Cancelling ctx does not
+// abandon the batch: it gets DrainTimeout more.
+func (r *Runtime) batch(ctx context.Context, b *transact.Batch) error {
+	if len(b.Records) == 0 {
+		return nil
+	}
+	if err := b.Begin(); err != nil {
 		return err
 	}
-	defer sess.Close()
-	for {
-		fetches := sess.PollRecords(ctx, batchPerSlot*r.cfg.Concurrency)
-		if ctx.Err() != nil || fetches.IsClientClosed() {
-			return nil
-		}
-		fetches.EachError(func(topic string, p int32, err error) {
-			r.log.Warn("fetch failed", "partition", p, "err", err)
-		})
-		recs := fetches.Records()
-		if len(recs) == 0 {
-			continue
-		}
-		if err := r.transact(ctx, sess, recs); err != nil {
-			return err
-		}
+	for _, rec := range r.process(ctx, b.Records) {
+		b.Out.Produce(rec)
 	}
-}
-
-// transact runs one batch in one transaction. Cancelling ctx does not
-// abandon the batch: it gets DrainTimeout more.
-func (r *Runtime) transact(ctx context.Context, sess *kgo.GroupTransactSession, recs []*kgo.Record) error {
-	work, cancel := transact.Detach(ctx, r.cfg.DrainTimeout)
-	defer cancel()
-
-	if err := sess.Begin(); err != nil {
-		return fmt.Errorf("worker %s: begin transaction: %w", r.cfg.Group, err)
-	}
-	out := r.process(work, recs)
-	commit := kgo.TryCommit
-	if err := sess.ProduceSync(work, out...).FirstErr(); err != nil {
-		r.log.Warn("producing results failed; aborting, the batch will be redelivered", "tasks", len(recs), "err", err)
-		commit = kgo.TryAbort
-	}
-	committed, err := sess.End(work, commit)
+	committed, err := b.End()
 	if err != nil {
 		// The client cannot go on; the session is started anew and the
 		// batch redelivered.
-		return fmt.Errorf("worker %s: end transaction (%d tasks will be redelivered): %w", r.cfg.Group, len(recs), err)
+		return fmt.Errorf("%d tasks will be redelivered: %w", len(b.Records), err)
 	}
-	if !committed && commit == kgo.TryCommit {
-		r.log.Info("transaction aborted by a rebalance; the batch will be redelivered", "tasks", len(recs))
+	if !committed {
+		r.log.Info("transaction aborted; the batch will be redelivered", "tasks", len(b.Records))
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/kafkatest"
+	"github.com/mie-kafka/mie/internal/transact"
 	"github.com/mie-kafka/mie/processors/worker"
 	"github.com/mie-kafka/mie/processors/worker/builtin"
 )
@@ -41,9 +42,9 @@ func TestRuntime(t *testing.T) {
 
 	now := time.UnixMilli(1_700_000_000_000)
 	rt, err := worker.New(worker.Config{
-		Kafka: kafka, Catalog: cat, Topic: taskTopic, Concurrency: 2,
+		Config: transact.Config{Kafka: kafka, Catalog: cat, Logger: slog.New(slog.NewTextHandler(t.Output(), nil))},
+		Topic:  taskTopic, Concurrency: 2,
 		Handler: builtin.Sleep{Now: func() time.Time { return now }},
-		Logger:  slog.New(slog.NewTextHandler(t.Output(), nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -161,8 +162,8 @@ func TestRuntimeDrainsOnShutdown(t *testing.T) {
 	kafkatest.Ensure(t, kafka, cat.TaskSpec(taskTopic))
 	started, release := make(chan struct{}), make(chan struct{})
 	rt, err := worker.New(worker.Config{
-		Kafka: kafka, Catalog: cat, Topic: taskTopic,
-		Logger: slog.New(slog.NewTextHandler(t.Output(), nil)),
+		Config: transact.Config{Kafka: kafka, Catalog: cat, Logger: slog.New(slog.NewTextHandler(t.Output(), nil))},
+		Topic:  taskTopic,
 		Handler: worker.StartFunc(func(ctx context.Context, task *worker.Task) (worker.Result, error) {
 			close(started)
 			<-release

@@ -22,7 +22,7 @@
 //
 //	topic, err := cat.Task("worker:tasks.thumbnail")
 //	...
-//	rt, err := worker.New(worker.Config{Kafka: kafka, Catalog: cat,
+//	rt, err := worker.New(worker.Config{Config: transact.Config{Kafka: kafka, Catalog: cat, Logger: log},
 //		Topic: topic, Handler: Thumbnail{}})
 //	...
 //	err = rt.Run(ctx)

@@ -23,6 +23,7 @@ import (
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/objectstore"
 	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/internal/transact"
 	"github.com/mie-kafka/mie/processors/admission"
 	"github.com/mie-kafka/mie/processors/executor"
 	"github.com/mie-kafka/mie/processors/relay"
@@ -265,19 +266,20 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 
 func (a *App) startExecutor(ctx context.Context) error {
 	ex, err := executor.New(executor.Config{
-		Kafka: a.kafka, Catalog: a.cat, TransactionalID: a.cat.Group("mie-executor-" + a.cfg.Instance),
-		SessionTimeout: a.cfg.SessionTimeout, Producer: executor.Name + "@" + a.cfg.Instance,
-		Options: execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs, Logger: a.log,
+		Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: a.cat.Group("mie-executor-" + a.cfg.Instance),
+			SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
+		Producer: executor.Name + "@" + a.cfg.Instance,
+		Options:  execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs,
 		EndedRetention: a.cfg.EndedRetention,
 	})
 	if err != nil {
 		return err
 	}
 	a.run("executor", ctx, ex.Run)
-	adm, err := admission.New(admission.Config{
+	adm, err := admission.New(admission.Config{Config: transact.Config{
 		Kafka: a.kafka, Catalog: a.cat, TransactionalID: a.cat.Group("mie-admission-" + a.cfg.Instance),
 		SessionTimeout: a.cfg.SessionTimeout, Logger: a.log,
-	})
+	}})
 	if err != nil {
 		return err
 	}
@@ -323,8 +325,9 @@ func (a *App) startWorkers(ctx context.Context) error {
 			return err
 		}
 		rt, err := worker.New(worker.Config{
-			Kafka: a.kafka, Catalog: a.cat, Topic: topic, Handler: h, DataPlane: dp,
-			TransactionalID: "mie-worker-" + topic + "-" + a.cfg.Instance, SessionTimeout: a.cfg.SessionTimeout, Logger: a.log,
+			Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: "mie-worker-" + topic + "-" + a.cfg.Instance,
+				SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
+			Topic: topic, Handler: h, DataPlane: dp,
 		})
 		if err != nil {
 			return err
