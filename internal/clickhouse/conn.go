@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/problem"
+
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
@@ -81,17 +83,17 @@ var transientCodes = map[int32]string{
 	999: "KEEPER_EXCEPTION",
 }
 
-// classify wraps err as a TransientError when a retry may
+// Classify wraps err as a problem.TransientError when a retry may
 // succeed; any other error is permanent (a bad query, a missing table, a
 // type mismatch) and stops the projector.
 func Classify(err error) error {
-	if err == nil || IsTransient(err) {
+	if err == nil || problem.IsTransient(err) {
 		return err
 	}
 	var ex *ch.Exception
 	if errors.As(err, &ex) {
 		if _, ok := transientCodes[ex.Code]; ok {
-			return Transient(err)
+			return problem.Transient(err)
 		}
 		return err
 	}
@@ -102,7 +104,7 @@ func Classify(err error) error {
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, ch.ErrAcquireConnTimeout),
 		errors.Is(err, context.DeadlineExceeded):
-		return Transient(err)
+		return problem.Transient(err)
 	}
 	return err
 }

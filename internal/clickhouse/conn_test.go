@@ -8,6 +8,8 @@ import (
 	"net"
 	"testing"
 
+	"github.com/mie-kafka/mie/internal/problem"
+
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 )
 
@@ -30,7 +32,7 @@ func TestClassify(t *testing.T) {
 		{"cancelled", context.Canceled, false},
 		{"plain", errors.New("column 3: converting string to UInt64"), false},
 	} {
-		if got := IsTransient(Classify(tt.err)); got != tt.transient {
+		if got := problem.IsTransient(Classify(tt.err)); got != tt.transient {
 			t.Errorf("%s: transient %v, want %v", tt.name, got, tt.transient)
 		}
 	}

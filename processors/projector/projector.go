@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/problem"
+
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/internal/broker"
@@ -277,6 +279,6 @@ func (r *run) deadLetter(ctx context.Context, bad []Bad) error {
 		recs = append(recs, deadletter.Record(r.p.cfg.Catalog.DLQ(), raw, b.Reason, r.group, b.Err))
 	}
 	return retry(ctx, r.p.cfg.Backoff, func() error {
-		return Transient(r.cl.ProduceSync(ctx, recs...).FirstErr())
+		return problem.Transient(r.cl.ProduceSync(ctx, recs...).FirstErr())
 	}, r.p.logRetry("dead letter"))
 }

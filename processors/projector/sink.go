@@ -6,6 +6,7 @@ import (
 	"time"
 
 	chconn "github.com/mie-kafka/mie/internal/clickhouse"
+	"github.com/mie-kafka/mie/internal/problem"
 )
 
 // Sink is where rows go: ClickHouse in production (processors/projector/chsink).
@@ -14,7 +15,7 @@ type Sink interface {
 	// Write inserts rows durably; when it returns nil they survive a crash.
 	// Writing the same rows again must change nothing a reader sees (the
 	// tables replace rows by key and version). A failure worth retrying
-	// with the same rows wraps a *TransientError.
+	// with the same rows wraps a *problem.TransientError.
 	Write(ctx context.Context, rows *chconn.Rows) error
 }
 
@@ -24,30 +25,10 @@ type Generations interface {
 	Generation(ctx context.Context, projection string) (uint32, error)
 }
 
-// TransientError is a sink failure that may go away: a dropped connection,
-// a server restarting or overloaded, too many parts. The projector backs
-// off and retries the same rows; anything else stops it. A sink's own
-// error type counts as transient when it has a Transient method that
-// answers true (the ClickHouse sink's does).
-type TransientError struct{ Err error }
-
-func (e *TransientError) Error() string   { return "transient: " + e.Err.Error() }
-func (e *TransientError) Unwrap() error   { return e.Err }
-func (e *TransientError) Transient() bool { return true }
-
-// Transient wraps err as a TransientError (nil stays nil).
-func Transient(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &TransientError{Err: err}
-}
-
-// IsTransient reports whether err is worth retrying.
-func IsTransient(err error) bool {
-	var t interface{ Transient() bool }
-	return errors.As(err, &t) && t.Transient()
-}
+// A sink failure worth retrying with the same rows wraps a
+// problem.TransientError (a dropped connection, a server restarting or
+// overloaded, too many parts): the projector backs off and retries;
+// anything else stops it.
 
 // Backoff is a capped exponential back-off.
 type Backoff struct {
@@ -68,7 +49,7 @@ func (b Backoff) Delay(n int) time.Duration {
 func retry(ctx context.Context, b Backoff, fn func() error, onRetry func(n int, err error)) error {
 	for n := 0; ; n++ {
 		err := fn()
-		if err == nil || !IsTransient(err) {
+		if err == nil || !problem.IsTransient(err) {
 			return err
 		}
 		if onRetry != nil {

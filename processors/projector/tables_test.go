@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"sync"
 
-	chconn "github.com/mie-kafka/mie/internal/clickhouse"
+	"github.com/mie-kafka/mie/internal/problem"
 
-	"github.com/mie-kafka/mie/processors/projector"
+	chconn "github.com/mie-kafka/mie/internal/clickhouse"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -62,7 +62,7 @@ func (s *tables) Write(_ context.Context, r *chconn.Rows) error {
 		if s.permanent {
 			return errInjected
 		}
-		return projector.Transient(errInjected)
+		return problem.Transient(errInjected)
 	}
 	s.write(r)
 	return nil

@@ -62,7 +62,7 @@ func (r *Reader) query(ctx context.Context, what, q string, args []any, each fun
 // unavailable maps a failed query to a 503 when ClickHouse is unreachable
 // or overloaded (the client may retry), or an internal error otherwise.
 func (r *Reader) unavailable(what string, err error) error {
-	if err := chconn.Classify(err); errors.Is(err, context.Canceled) || !chconn.IsTransient(err) {
+	if err := chconn.Classify(err); errors.Is(err, context.Canceled) || !problem.IsTransient(err) {
 		return fmt.Errorf("read %s: %w", what, err)
 	}
 	return fmt.Errorf("%w: reading %s from ClickHouse: %v", problem.ErrUnavailable, what, err)
@@ -163,7 +163,7 @@ func (r *Reader) poll(ctx context.Context, what string, cond func() (bool, error
 	for {
 		ok, err := cond()
 		if err != nil && ctx.Err() == nil {
-			if chconn.IsTransient(chconn.Classify(err)) {
+			if problem.IsTransient(chconn.Classify(err)) {
 				ok = false // try again
 			} else {
 				return fmt.Errorf("waiting for %s: %w", what, err)

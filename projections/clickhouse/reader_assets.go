@@ -314,7 +314,7 @@ func (r *Reader) WaitPosition(ctx context.Context, partition int32, offset int64
 		}
 		at, err := broker.Committed(ctx, r.Kafka, r.Catalog.ProjectionGroup(chconn.ProjectionDataplane, gen), r.Catalog.Dataplane())
 		if err != nil {
-			return false, chconn.Transient(err)
+			return false, problem.Transient(err)
 		}
 		return at[partition] > offset, nil
 	})
