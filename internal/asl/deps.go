@@ -1,0 +1,48 @@
+package asl
+
+// The parsers this package uses and does not own: internal/asl/jsonpath,
+// intrinsics and dataflow (branch asl-jsonpath) and internal/asl/jsonata
+// (branch asl-jsonata). Every call into them goes through this file, so
+// that a change of their signatures is a change here.
+
+import (
+	"github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/asl/intrinsics"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
+	"github.com/mie-kafka/mie/internal/asl/jsonpath"
+)
+
+func parsePath(s string) (*jsonpath.Path, error) { return jsonpath.Parse(s) }
+
+func parseReference(s string) (*jsonpath.Path, error) { return jsonpath.ParseReference(s) }
+
+// rootedAtInput reports whether p starts from the state's input ($), not
+// the context object ($$) or a variable ($name).
+func rootedAtInput(p *jsonpath.Path) bool { return p.Root() == jsonpath.RootInput }
+
+func looksIntrinsic(s string) bool { return intrinsics.Looks(s) }
+
+func parseIntrinsic(s string) (*intrinsics.Call, error) { return intrinsics.Parse(s) }
+
+func compileTemplate(v any) (*dataflow.Template, error) { return dataflow.CompileTemplate(v) }
+
+func compileJSONata(expr string) (*jsonata.Expr, error) { return jsonata.Compile(expr) }
+
+// lookup resolves p against the document its root names: the input ($),
+// the context object ($$) or a variable ($name, through vars).
+func lookup(p *jsonpath.Path, input any, vars func(string) (any, bool), ctx any) (any, bool) {
+	switch p.Root() {
+	case jsonpath.RootContext:
+		return p.Get(ctx)
+	case jsonpath.RootVariable:
+		if vars == nil {
+			return nil, false
+		}
+		v, ok := vars(p.Variable())
+		if !ok {
+			return nil, false
+		}
+		return p.Get(v)
+	}
+	return p.Get(input)
+}
