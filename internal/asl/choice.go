@@ -37,7 +37,7 @@ func init() {
 func parseChoice(p *parser, r *reader, b Base) State {
 	s := &Choice{Base: b}
 	r.require("Choices")
-	s.Default, _ = r.str("Default")
+	s.Default = r.target("Default")
 	arr, ok := r.arr("Choices")
 	if !ok {
 		return s
@@ -72,7 +72,7 @@ func (p *parser) parseChoiceRule(r *reader) *ChoiceRule {
 		rule.Condition = p.parseCondition(r, true)
 	}
 	rule.Comment, _ = r.str("Comment")
-	rule.Next, _ = r.str("Next")
+	rule.Next = r.target("Next")
 	rule.Output = r.jsonata("Output")
 	rule.Assign = p.parseAssign(r, "Assign")
 	return rule

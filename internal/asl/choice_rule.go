@@ -152,6 +152,7 @@ func (p *parser) parseCondition(r *reader, top bool) *Condition {
 			}
 		}
 		r.ps.schema(r.at, "Field '%s' is not supported", k)
+		r.bad[k] = true
 	}
 	if len(ops) != 1 {
 		r.ps.schema(r.at, "A choice rule must have exactly one of the comparison operators, And, Or or Not; found %d: [%s]", len(ops), strings.Join(ops, ", "))

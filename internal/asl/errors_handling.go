@@ -48,6 +48,7 @@ func (p *parser) parseRetry(r *reader) []Retrier {
 	out := make([]Retrier, 0, len(elems))
 	for i, er := range elems {
 		er.check(retrierFields)
+		er.require("ErrorEquals")
 		rt := Retrier{IntervalSeconds: retryDefaultWait, MaxAttempts: retryDefaultTries, BackoffRate: retryDefaultFactor}
 		rt.Comment, _ = er.str("Comment")
 		rt.ErrorEquals = p.errorEquals(er)
@@ -86,7 +87,7 @@ func (p *parser) parseCatch(r *reader) []Catcher {
 		c := Catcher{}
 		c.Comment, _ = er.str("Comment")
 		c.ErrorEquals = p.errorEquals(er)
-		c.Next, _ = er.str("Next")
+		c.Next = er.target("Next")
 		c.ResultPath = er.reference("ResultPath", true, true)
 		c.Output = er.jsonata("Output")
 		c.Assign = p.parseAssign(er, "Assign")
@@ -121,7 +122,6 @@ func (p *parser) handlers(r *reader, k string) []*reader {
 // errorEquals reads a non-empty ErrorEquals in which States.ALL, if
 // present, is alone.
 func (p *parser) errorEquals(r *reader) []string {
-	r.require("ErrorEquals")
 	arr, ok := r.arr("ErrorEquals")
 	if !ok {
 		return nil

@@ -2,7 +2,6 @@ package asl
 
 import (
 	"encoding/json"
-	"math"
 	"strconv"
 	"strings"
 
@@ -217,6 +216,16 @@ func (r *reader) arr(k string) ([]any, bool) {
 	return a, ok
 }
 
+// target reads a transition target (Next, Default): a state name, so
+// never empty.
+func (r *reader) target(k string) string {
+	s, ok := r.str(k)
+	if ok && s == "" {
+		r.ps.add(r.field(k), CodeMissingTransitionTarget, "Missing 'Next' target: ")
+	}
+	return s
+}
+
 // integer reads an integer in [min, max].
 func (r *reader) integer(k string, min, max int64) (int64, bool) {
 	v, ok := r.get(k)
@@ -234,21 +243,13 @@ func (r *reader) intValue(k string, v any, min, max int64) (int64, bool) {
 	}
 	i, err := strconv.ParseInt(string(n), 10, 64)
 	if err != nil {
-		if f, ferr := strconv.ParseFloat(string(n), 64); ferr == nil && f == math.Trunc(f) && !strings.ContainsAny(string(n), ".eE") {
-			i = int64(f)
-		} else if ferr == nil && f == math.Trunc(f) {
+		r.bad[k] = true
+		if strings.ContainsAny(string(n), ".eE") {
 			r.ps.schema(r.field(k), "Field '%s' must be an integer, not %s", k, n)
-			r.bad[k] = true
-			return 0, false
-		} else if ferr == nil {
-			r.ps.schema(r.field(k), "Field '%s' must be an integer, not %s", k, n)
-			r.bad[k] = true
-			return 0, false
 		} else {
-			r.ps.schema(r.field(k), "Field '%s' is out of range: %s", k, n)
-			r.bad[k] = true
-			return 0, false
+			r.ps.schema(r.field(k), "Field '%s' must be between %d and %d, not %s", k, min, max, n)
 		}
+		return 0, false
 	}
 	if i < min || i > max {
 		r.ps.schema(r.field(k), "Field '%s' must be between %d and %d, not %d", k, min, max, i)

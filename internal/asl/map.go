@@ -55,14 +55,21 @@ func init() {
 
 func parseMap(p *parser, r *reader, b Base) State {
 	s := &Map{Base: b}
+	if l, ok := r.str("Label"); ok {
+		s.Label = l
+		p.checkLabel(r.field("Label"), l)
+	}
 	p.parseProcessor(r, s)
 	s.ItemsPath = r.reference("ItemsPath", false, false)
-	if r.has("Items") {
-		s.Items = r.jsonata("Items")
-		if _, isArr := s.Items.Value.([]any); !isArr {
-			if str, isStr := s.Items.Value.(string); !isStr || s.Items.IsConstant() || len(str) == 0 {
+	if s.Items = r.jsonata("Items"); s.Items != nil {
+		switch v := s.Items.Value.(type) {
+		case []any:
+		case string:
+			if _, ok := expressionBody(v); !ok {
 				p.ps.schema(r.field("Items"), "Field 'Items' must be an array or a JSONata expression")
 			}
+		default:
+			p.ps.schema(r.field("Items"), "Field 'Items' must be an array or a JSONata expression, not %s", jsonKind(v))
 		}
 	}
 	if r.exclusive("ItemSelector", "Parameters") {
@@ -77,10 +84,6 @@ func parseMap(p *parser, r *reader, b Base) State {
 	s.MaxConcurrency = r.intField("MaxConcurrency", 0, 1<<62)
 	s.ToleratedFailureCount = r.intField("ToleratedFailureCount", 0, 1<<62)
 	s.ToleratedFailurePercentage = r.floatField("ToleratedFailurePercentage", 0, 100)
-	if l, ok := r.str("Label"); ok {
-		s.Label = l
-		p.checkLabel(r.field("Label"), l)
-	}
 	s.ResultSelector = p.template(r, "ResultSelector")
 	s.ResultPath = r.reference("ResultPath", true, true)
 	s.Retry = p.parseRetry(r)

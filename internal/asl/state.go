@@ -134,7 +134,8 @@ func (p *parser) parseState(name string, v any, at loc) State {
 
 // parseNextEnd reads Next and End: exactly one, End only as true.
 func (p *parser) parseNextEnd(r *reader, b *Base) {
-	next, hasNext := r.str("Next")
+	_, hasNext := r.get("Next")
+	next := r.target("Next")
 	end, hasEnd := r.boolean("End")
 	if r.bad["Next"] || r.bad["End"] {
 		return
@@ -143,7 +144,7 @@ func (p *parser) parseNextEnd(r *reader, b *Base) {
 	case hasNext && hasEnd && end:
 		p.ps.schema(r.at, "Only one of these fields is allowed: [Next, End]")
 	case hasNext:
-		b.Next = next
+		b.Next = next // empty: reported by target
 	case hasEnd && end:
 		b.End = true
 	default:

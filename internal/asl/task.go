@@ -15,8 +15,8 @@ type Task struct {
 	Arguments      *JSONataValue
 	ResultSelector *dataflow.Template
 	ResultPath     PathField
-	// TimeoutSeconds (default 60 on AWS when unset) and HeartbeatSeconds:
-	// literals, ...Path reference paths (JSONPath) or "{% %}" (JSONata).
+	// TimeoutSeconds and HeartbeatSeconds: literals, ...Path reference
+	// paths (JSONPath) or "{% %}" (JSONata); unset when not given.
 	TimeoutSeconds   IntField
 	HeartbeatSeconds IntField
 	// Credentials (e.g. {"RoleArn": ...}) are kept as written, compiled.
