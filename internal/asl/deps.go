@@ -29,11 +29,13 @@ func compileTemplate(v any) (*dataflow.Template, error) { return dataflow.Compil
 func compileJSONata(expr string) (*jsonata.Expr, error) { return jsonata.Compile(expr) }
 
 // lookup resolves p against the document its root names: the input ($),
-// the context object ($$) or a variable ($name, through vars).
+// the context object ($$) or a variable ($name, through vars). A path that
+// matches nothing (a *jsonpath.NotFoundError) is not found.
 func lookup(p *jsonpath.Path, input any, vars func(string) (any, bool), ctx any) (any, bool) {
+	doc := input
 	switch p.Root() {
 	case jsonpath.RootContext:
-		return p.Get(ctx)
+		doc = ctx
 	case jsonpath.RootVariable:
 		if vars == nil {
 			return nil, false
@@ -42,7 +44,8 @@ func lookup(p *jsonpath.Path, input any, vars func(string) (any, bool), ctx any)
 		if !ok {
 			return nil, false
 		}
-		return p.Get(v)
+		doc = v
 	}
-	return p.Get(input)
+	v, err := p.Get(doc)
+	return v, err == nil
 }
