@@ -276,7 +276,7 @@ func (r *reader) numValue(k string, v any, min, max float64) (float64, bool) {
 	}
 	f, err := strconv.ParseFloat(string(n), 64)
 	if err != nil || f < min || f > max {
-		r.ps.schema(r.field(k), "Field '%s' must be between %g and %g, not %s", k, min, max, n)
+		r.ps.schema(r.field(k), "Field '%s' must be between %s and %s, not %s", k, formatFloat(min), formatFloat(max), n)
 		r.bad[k] = true
 		return 0, false
 	}
@@ -441,3 +441,5 @@ func (r *reader) jsonata(k string) *JSONataValue {
 	}
 	return compileJSONataValue(r.ps, r.field(k), k, v)
 }
+
+func formatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
