@@ -1,11 +1,13 @@
 package asl
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"strconv"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // object is a JSON object as written: its keys in order, and the keys that
@@ -35,78 +37,118 @@ func (e *jsonError) Error() string {
 	return fmt.Sprintf("line %d, column %d: %s", e.line, e.col, e.msg)
 }
 
-// decodeTree decodes one JSON value, objects as *object, numbers as json.Number.
+// decodeTree decodes one JSON value, objects as *object, numbers as
+// json.Number. It accepts exactly what encoding/json accepts and decodes
+// strings as it does (invalid UTF-8 and lone surrogates become U+FFFD);
+// FuzzDecodeTree holds it to that.
 func decodeTree(b []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	v, err := decodeValue(dec, 0)
+	d := &decoder{b: b}
+	d.space()
+	v, err := d.value(0)
 	if err == nil {
-		if _, terr := dec.Token(); terr != io.EOF {
-			err = errors.New("unexpected data after the top-level value")
-			if terr != nil && !errors.Is(terr, io.EOF) {
-				err = terr
-			}
+		if d.space(); d.i < len(d.b) {
+			err = d.fail("invalid character %s after top-level value", quoteChar(d.b[d.i]))
 		}
 	}
-	if err == nil {
-		return v, nil
-	}
-	off := dec.InputOffset()
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		off = se.Offset
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		err = errors.New("unexpected end of input")
-		off = int64(len(b))
-	}
-	line, col := lineCol(b, off)
-	return nil, &jsonError{line: line, col: col, msg: err.Error()}
-}
-
-func decodeValue(dec *json.Decoder, depth int) (any, error) {
-	if depth > maxJSONDepth {
-		return nil, fmt.Errorf("nesting deeper than %d", maxJSONDepth)
-	}
-	tok, err := dec.Token()
 	if err != nil {
-		return nil, err
+		line, col := lineCol(b, int64(d.i))
+		return nil, &jsonError{line: line, col: col, msg: err.Error()}
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			return decodeObject(dec, depth)
-		case '[':
-			arr := []any{}
-			for dec.More() {
-				v, err := decodeValue(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				arr = append(arr, v)
-			}
-			_, err := dec.Token() // ']'
-			return arr, err
+	return v, nil
+}
+
+// decoder is a recursive-descent JSON parser over b; i is the position.
+type decoder struct {
+	b []byte
+	i int
+}
+
+func (d *decoder) fail(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+func (d *decoder) eof() error {
+	d.i = len(d.b)
+	return errors.New("unexpected end of JSON input")
+}
+
+func (d *decoder) space() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
 		}
-		return nil, fmt.Errorf("unexpected %q", rune(t))
-	default:
-		return t, nil
 	}
 }
 
-func decodeObject(dec *json.Decoder, depth int) (*object, error) {
+func (d *decoder) value(depth int) (any, error) {
+	if depth > maxJSONDepth {
+		return nil, d.fail("exceeded max depth of %d", maxJSONDepth)
+	}
+	if d.i >= len(d.b) {
+		return nil, d.eof()
+	}
+	switch c := d.b[d.i]; {
+	case c == '{':
+		return d.object(depth)
+	case c == '[':
+		return d.array(depth)
+	case c == '"':
+		return d.str()
+	case c == '-' || (c >= '0' && c <= '9'):
+		return d.number()
+	case c == 't':
+		return true, d.literal("true")
+	case c == 'f':
+		return false, d.literal("false")
+	case c == 'n':
+		return nil, d.literal("null")
+	default:
+		return nil, d.fail("invalid character %s looking for beginning of value", quoteChar(c))
+	}
+}
+
+func (d *decoder) literal(word string) error {
+	for j := 0; j < len(word); j++ {
+		if d.i >= len(d.b) {
+			return d.eof()
+		}
+		if d.b[d.i] != word[j] {
+			return d.fail("invalid character %s in literal %s", quoteChar(d.b[d.i]), word)
+		}
+		d.i++
+	}
+	return nil
+}
+
+func (d *decoder) object(depth int) (*object, error) {
+	d.i++ // '{'
 	o := &object{vals: map[string]any{}}
-	for dec.More() {
-		kt, err := dec.Token()
+	d.space()
+	if d.i < len(d.b) && d.b[d.i] == '}' {
+		d.i++
+		return o, nil
+	}
+	for {
+		if d.i >= len(d.b) {
+			return nil, d.eof()
+		}
+		if d.b[d.i] != '"' {
+			return nil, d.fail("invalid character %s looking for beginning of object key string", quoteChar(d.b[d.i]))
+		}
+		k, err := d.str()
 		if err != nil {
 			return nil, err
 		}
-		k, ok := kt.(string)
-		if !ok {
-			return nil, errors.New("object key is not a string")
+		if d.space(); d.i >= len(d.b) {
+			return nil, d.eof()
 		}
-		v, err := decodeValue(dec, depth+1)
+		if d.b[d.i] != ':' {
+			return nil, d.fail("invalid character %s after object key", quoteChar(d.b[d.i]))
+		}
+		d.i++
+		d.space()
+		v, err := d.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}
@@ -116,9 +158,234 @@ func decodeObject(dec *json.Decoder, depth int) (*object, error) {
 			o.keys = append(o.keys, k)
 		}
 		o.vals[k] = v
+		if d.space(); d.i >= len(d.b) {
+			return nil, d.eof()
+		}
+		switch d.b[d.i] {
+		case ',':
+			d.i++
+			d.space()
+		case '}':
+			d.i++
+			return o, nil
+		default:
+			return nil, d.fail("invalid character %s after object key:value pair", quoteChar(d.b[d.i]))
+		}
 	}
-	_, err := dec.Token() // '}'
-	return o, err
+}
+
+func (d *decoder) array(depth int) ([]any, error) {
+	d.i++ // '['
+	arr := []any{}
+	d.space()
+	if d.i < len(d.b) && d.b[d.i] == ']' {
+		d.i++
+		return arr, nil
+	}
+	for {
+		v, err := d.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		arr = append(arr, v)
+		if d.space(); d.i >= len(d.b) {
+			return nil, d.eof()
+		}
+		switch d.b[d.i] {
+		case ',':
+			d.i++
+			d.space()
+		case ']':
+			d.i++
+			return arr, nil
+		default:
+			return nil, d.fail("invalid character %s after array element", quoteChar(d.b[d.i]))
+		}
+	}
+}
+
+// number reads a JSON number, kept as its text.
+func (d *decoder) number() (json.Number, error) {
+	start := d.i
+	if d.b[d.i] == '-' {
+		d.i++
+	}
+	if d.i >= len(d.b) {
+		return "", d.eof()
+	}
+	switch c := d.b[d.i]; {
+	case c == '0':
+		d.i++
+	case c >= '1' && c <= '9':
+		d.digits()
+	default:
+		return "", d.fail("invalid character %s in numeric literal", quoteChar(c))
+	}
+	if d.i < len(d.b) && d.b[d.i] == '.' {
+		d.i++
+		if d.i >= len(d.b) {
+			return "", d.eof()
+		}
+		if !isDigit(d.b[d.i]) {
+			return "", d.fail("invalid character %s after decimal point in numeric literal", quoteChar(d.b[d.i]))
+		}
+		d.digits()
+	}
+	if d.i < len(d.b) && (d.b[d.i] == 'e' || d.b[d.i] == 'E') {
+		d.i++
+		if d.i < len(d.b) && (d.b[d.i] == '+' || d.b[d.i] == '-') {
+			d.i++
+		}
+		if d.i >= len(d.b) {
+			return "", d.eof()
+		}
+		if !isDigit(d.b[d.i]) {
+			return "", d.fail("invalid character %s in exponent of numeric literal", quoteChar(d.b[d.i]))
+		}
+		d.digits()
+	}
+	return json.Number(d.b[start:d.i]), nil
+}
+
+func (d *decoder) digits() {
+	for d.i < len(d.b) && isDigit(d.b[d.i]) {
+		d.i++
+	}
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// str reads a string: a copy of the bytes when there is nothing to
+// unescape or repair, else decoded as encoding/json does.
+func (d *decoder) str() (string, error) {
+	d.i++ // '"'
+	start := d.i
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			s := string(d.b[start:d.i])
+			d.i++
+			return s, nil
+		case c == '\\' || c >= utf8.RuneSelf:
+			return d.strSlow(start)
+		case c < 0x20:
+			return "", d.fail("invalid character %s in string literal", quoteChar(c))
+		}
+		d.i++
+	}
+	return "", d.eof()
+}
+
+func (d *decoder) strSlow(start int) (string, error) {
+	out := make([]byte, 0, d.i-start+16)
+	out = append(out, d.b[start:d.i]...)
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			return string(out), nil
+		case c < 0x20:
+			return "", d.fail("invalid character %s in string literal", quoteChar(c))
+		case c == '\\':
+			var err error
+			if out, err = d.escape(out); err != nil {
+				return "", err
+			}
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+			d.i++
+		default:
+			r, size := utf8.DecodeRune(d.b[d.i:])
+			out = utf8.AppendRune(out, r) // RuneError for invalid bytes
+			d.i += size
+		}
+	}
+	return "", d.eof()
+}
+
+// escape decodes the escape sequence at d.i, a backslash.
+func (d *decoder) escape(out []byte) ([]byte, error) {
+	d.i++
+	if d.i >= len(d.b) {
+		return nil, d.eof()
+	}
+	c := d.b[d.i]
+	d.i++
+	switch c {
+	case '"', '\\', '/':
+		return append(out, c), nil
+	case 'b':
+		return append(out, '\b'), nil
+	case 'f':
+		return append(out, '\f'), nil
+	case 'n':
+		return append(out, '\n'), nil
+	case 'r':
+		return append(out, '\r'), nil
+	case 't':
+		return append(out, '\t'), nil
+	case 'u':
+		r, err := d.hex4()
+		if err != nil {
+			return nil, err
+		}
+		if utf16.IsSurrogate(r) {
+			r2 := unicode.ReplacementChar
+			if d.i+1 < len(d.b) && d.b[d.i] == '\\' && d.b[d.i+1] == 'u' {
+				save := d.i
+				d.i += 2
+				lo, err := d.hex4()
+				if err != nil {
+					return nil, err
+				}
+				if dec := utf16.DecodeRune(r, lo); dec != unicode.ReplacementChar {
+					return utf8.AppendRune(out, dec), nil
+				}
+				d.i = save // not a pair: the second escape stands alone
+			}
+			return utf8.AppendRune(out, r2), nil
+		}
+		return utf8.AppendRune(out, r), nil
+	}
+	d.i--
+	return nil, d.fail("invalid character %s in string escape code", quoteChar(c))
+}
+
+func (d *decoder) hex4() (rune, error) {
+	var r rune
+	for j := 0; j < 4; j++ {
+		if d.i >= len(d.b) {
+			return 0, d.eof()
+		}
+		c := d.b[d.i]
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, d.fail("invalid character %s in \\u hexadecimal character escape", quoteChar(d.b[d.i]))
+		}
+		r = r*16 + rune(c)
+		d.i++
+	}
+	return r, nil
+}
+
+// quoteChar formats c as encoding/json's errors do.
+func quoteChar(c byte) string {
+	if c == '\'' {
+		return `'\''`
+	}
+	if c == '"' {
+		return `'"'`
+	}
+	s := strconv.Quote(string(rune(c)))
+	return "'" + s[1:len(s)-1] + "'"
 }
 
 // lineCol turns a byte offset into a 1-based line and column (in bytes).
