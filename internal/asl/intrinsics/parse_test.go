@@ -46,7 +46,7 @@ func TestParse(t *testing.T) {
 		{"States.MathRandom(1, 999)", "States.MathRandom", nil},
 		{"States.MathRandom(1, 999, 42)", "States.MathRandom", nil},
 		{"States.ArrayRange(1, 1001, 1)", "States.ArrayRange", nil}, // too long: an Eval error, as in AWS
-		{"States.StringToJson()", "States.StringToJson", nil},      // wrong arity: an Eval error, as in AWS
+		{"States.StringToJson()", "States.StringToJson", nil},       // wrong arity: an Eval error, as in AWS
 		{"States.JsonMerge($.a, $.b, false)", "States.JsonMerge", []string{"$.a", "$.b"}},
 		{strings.Repeat("States.Array(", 10) + "1" + strings.Repeat(")", 10), "States.Array", nil},
 	}
