@@ -91,10 +91,6 @@
 //   - Error texts. NotFoundError.Reason follows Jayway's PathNotFoundException
 //     messages ("No results for path: $['a']", "Missing property in path
 //     $['a']") but names JSON kinds where Jayway names Java classes.
-//   - Deep scan follows Jayway's ScanPathToken walk, including its handling
-//     of arrays: when the token after ".." is not the last one and matches
-//     an array, the rest of the path is applied to each element of that
-//     array ($..[0].a reads "a" of every element of every nested array).
 //   - Set replaces existing array elements and accepts negative indexes;
 //     it never creates or grows an array, and fails with
 //     States.ResultPathMatchFailure there. What AWS does with an index past

@@ -350,11 +350,9 @@ func sortedKeys(m map[string]any) []string {
 }
 
 // scan is Jayway's deep scan ("..x"): it visits every object and array
-// under cur, cur included, in document order, and applies x (segment i,
-// without its scan flag) and the rest of the path where x can match.
-// Arrays are special (Jayway's walkArray): when x ends the path it
-// applies to the array; otherwise what follows x applies to each element.
-// Below a scan nothing is strict: misses are skipped.
+// under cur, cur included, in document order, and where x can match
+// applies x and the rest of the path. Below a scan nothing is strict:
+// misses are skipped.
 func (e *evaluator) scan(cur any, i int) error {
 	rest := &Path{src: e.path.src, segs: append([]segment{e.path.segs[i]}, e.path.segs[i+1:]...)}
 	rest.segs[0].scan = false
@@ -386,7 +384,7 @@ func (e *evaluator) scanWalk(cur any) error {
 		}
 	case []any:
 		if scanMatches(e, s, c, leaf) {
-			if err := e.scanArray(c); err != nil {
+			if err := e.walk(c, 0); err != nil {
 				return err
 			}
 		}
@@ -394,18 +392,6 @@ func (e *evaluator) scanWalk(cur any) error {
 			if err := e.scanWalk(v); err != nil {
 				return err
 			}
-		}
-	}
-	return nil
-}
-
-func (e *evaluator) scanArray(a []any) error {
-	if len(e.path.segs) == 1 {
-		return e.walk(a, 0)
-	}
-	for _, v := range a {
-		if err := e.walk(v, 1); err != nil {
-			return err
 		}
 	}
 	return nil
