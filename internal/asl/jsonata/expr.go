@@ -94,7 +94,7 @@ func compile(expr, field string) (*Expr, *CompileError) {
 		return fail(e.analysis.err)
 	}
 	text := instrument(s)
-	if e.lib, err = jsonatalib.Compile(text); err != nil {
+	if e.lib, err = compileLib(text); err != nil {
 		return fail(syntaxErr(-1, "", "internal error instrumenting the expression: "+err.Error()))
 	}
 	e.names = referenced(s, text)
@@ -109,6 +109,17 @@ func parse(src string) (n jparse.Node, err error) {
 		}
 	}()
 	return jparse.Parse(src)
+}
+
+// compileLib runs the library's compiler, which can panic on malformed
+// input.
+func compileLib(src string) (x *jsonatalib.Expr, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("compiler failure: %v", r)
+		}
+	}()
+	return jsonatalib.Compile(src)
 }
 
 // referenced lists the names an expression reads, sorted: its variables
@@ -212,10 +223,8 @@ func (e *Expr) eval(en *env) (result any, err error) {
 		}
 	}()
 	x := *e.lib // the library binds per Expr; a copy binds per evaluation
-	if len(bound) > 0 {
-		if err := x.RegisterVars(bound); err != nil {
-			return nil, queryError(e.src, e.field, err)
-		}
+	if err := register(&x, bound); err != nil {
+		return nil, queryError(e.src, e.field, err)
 	}
 	out, err := x.Eval(nil)
 	if errors.Is(err, jsonatalib.ErrUndefined) {
@@ -263,9 +272,37 @@ func (e *Expr) bind(en *env, st *evalState) (map[string]any, error) {
 		}
 		if spec, ok := lookupFunc(name); ok {
 			bound[name] = &builtin{name: name, arity: spec.arity, st: st, fn: spec.fn}
+		} else if x, ok := libFuncs[name]; ok {
+			bound[name] = x
 		}
 	}
 	return bound, nil
+}
+
+// register binds the names on a copy of the library's Expr: the library's
+// functions as fresh instances, everything else as variables.
+func register(x *jsonatalib.Expr, bound map[string]any) error {
+	var exts map[string]jsonatalib.Extension
+	vars := make(map[string]any, len(bound))
+	for name, v := range bound {
+		if ext, ok := v.(jsonatalib.Extension); ok {
+			if exts == nil {
+				exts = map[string]jsonatalib.Extension{}
+			}
+			exts[name] = ext
+			continue
+		}
+		vars[name] = v
+	}
+	if len(exts) > 0 {
+		if err := x.RegisterExts(exts); err != nil {
+			return err
+		}
+	}
+	if len(vars) > 0 {
+		return x.RegisterVars(vars)
+	}
+	return nil
 }
 
 // lookupFunc finds a function the bridge adds or replaces. An ASL variable
