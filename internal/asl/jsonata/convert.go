@@ -141,7 +141,7 @@ func same(c, e any) bool {
 }
 
 // fromLib converts a library result to the JSON model, charging every
-// scalar eight bytes and every string its length against budget (AWS
+// scalar eight bytes, every string and key its length against budget (AWS
 // bounds one value at MaxValueBytes the same way). ok is false for a value
 // JSON cannot hold at the top level (a function, a regular expression).
 func fromLib(v reflect.Value, budget *int64) (out any, ok bool, err error) {
@@ -197,7 +197,7 @@ func sliceFromLib(v reflect.Value, budget *int64) (any, bool, error) {
 		}
 		out = append(out, e)
 	}
-	return out, true, charge(budget, 8)
+	return out, true, nil
 }
 
 func mapFromLib(v reflect.Value, budget *int64) (any, bool, error) {
@@ -220,7 +220,7 @@ func mapFromLib(v reflect.Value, budget *int64) (any, bool, error) {
 		}
 		out[k.String()] = e
 	}
-	return out, true, charge(budget, 8)
+	return out, true, nil
 }
 
 // numberFromLib writes a number as AWS does: JavaScript's notation, and

@@ -82,44 +82,58 @@ var undefined reflect.Value
 var guards = map[string]funcSpec{
 	guardEnter: {0, enter},
 	guardLeave: {1, leave},
-	guardTick:  {0, tick},
+	guardCheck: {1, check},
 }
 
-// enter counts a lambda call. AWS nests three levels per call of a
-// recursive function plus five for the call site, and refuses depth 101.
-func enter(st *evalState, _ []reflect.Value) (reflect.Value, error) {
+// enter counts a lambda call and checks its arguments' size. AWS nests
+// three levels per call of a recursive function plus five for the call
+// site, and refuses depth 101.
+func enter(st *evalState, args []reflect.Value) (reflect.Value, error) {
 	st.depth++
 	if st.depth*3+5 > MaxDepth {
 		return undefined, errOverflow
 	}
+	for _, a := range args {
+		if tooBig(a) {
+			return undefined, errMemory
+		}
+	}
 	return undefined, nil
 }
 
-// leave ends a lambda call, passing its result through. It refuses a
-// string or an array already past the value bound, which is how a doubling
-// recursion would otherwise reach gigabytes before the clock stops it.
+// leave ends a lambda call, passing its result through.
 func leave(st *evalState, args []reflect.Value) (reflect.Value, error) {
 	st.depth--
+	return check(st, args)
+}
+
+// check passes a value through, refusing a string or an array already past
+// the value bound: that is how a doubling recursion or assignment would
+// otherwise reach gigabytes before the clock stops it.
+func check(_ *evalState, args []reflect.Value) (reflect.Value, error) {
 	if len(args) == 0 {
 		return undefined, nil
 	}
-	v := args[0]
-	if r := resolve(v); r.IsValid() {
-		switch r.Kind() {
-		case reflect.String:
-			if r.Len() > MaxValueBytes {
-				return undefined, errMemory
-			}
-		case reflect.Slice, reflect.Map:
-			if r.Len()*8 > MaxValueBytes {
-				return undefined, errMemory
-			}
-		}
+	if tooBig(args[0]) {
+		return undefined, errMemory
 	}
-	return v, nil
+	return args[0], nil
 }
 
-func tick(*evalState, []reflect.Value) (reflect.Value, error) { return undefined, nil }
+// tooBig is a cheap look at a value's top level against MaxValueBytes.
+func tooBig(v reflect.Value) bool {
+	r := resolve(v)
+	if !r.IsValid() {
+		return false
+	}
+	switch r.Kind() {
+	case reflect.String:
+		return r.Len() > MaxValueBytes
+	case reflect.Slice, reflect.Map:
+		return r.Len()*8 > MaxValueBytes
+	}
+	return false
+}
 
 // resolve follows interfaces and non-nil pointers.
 func resolve(v reflect.Value) reflect.Value {
