@@ -1,5 +1,7 @@
 package asl
 
+import "github.com/mie-kafka/mie/internal/asl/jsonata"
+
 // Choice picks the Next of its first rule that matches, or Default.
 type Choice struct {
 	Base
@@ -17,9 +19,9 @@ type ChoiceRule struct {
 	Condition *Condition
 	// JSONata: "Condition", one "{% %}" expression; the interpreter
 	// evaluates it and expects a boolean.
-	Expr *Expression
+	Expr *jsonata.Value
 	// JSONata: Output replaces the state's output when the rule matches.
-	Output *JSONataValue
+	Output *jsonata.Value
 	Assign *Assign
 }
 
@@ -73,7 +75,7 @@ func (p *parser) parseChoiceRule(r *reader) *ChoiceRule {
 	}
 	rule.Comment, _ = r.str("Comment")
 	rule.Next = r.target("Next")
-	rule.Output = r.jsonata("Output")
-	rule.Assign = p.parseAssign(r, "Assign")
+	rule.Output = r.jsonata("Output", 0)
+	rule.Assign = p.parseAssign(r, "Assign", 0)
 	return rule
 }

@@ -26,7 +26,17 @@ func parseIntrinsic(s string) (*intrinsics.Call, error) { return intrinsics.Pars
 
 func compileTemplate(v any) (*dataflow.Template, error) { return dataflow.CompileTemplate(v) }
 
-func compileJSONata(expr string) (*jsonata.Expr, error) { return jsonata.Compile(expr) }
+// jsonataTemplate returns the expression of a "{% ... %}" string.
+func jsonataTemplate(s string) (string, bool) { return jsonata.Template(s) }
+
+// compileJSONataValue compiles the value of a JSONata-language field:
+// errors are *jsonata.CompileError, joined.
+func compileJSONataValue(field string, v any) (*jsonata.Value, error) {
+	return jsonata.CompileValue(field, v)
+}
+
+// usesStates reports whether v reads $states.<member>.
+func usesStates(v *jsonata.Value, member string) bool { return v.UsesStates(member) }
 
 // lookup resolves p against the document its root names: the input ($),
 // the context object ($$) or a variable ($name, through vars). A path that

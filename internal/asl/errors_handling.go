@@ -1,6 +1,8 @@
 package asl
 
 import (
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
+
 	"github.com/mie-kafka/mie/internal/asl/failure"
 )
 
@@ -20,8 +22,8 @@ type Catcher struct {
 	Comment     string
 	ErrorEquals []string
 	Next        string
-	ResultPath  PathField     // JSONPath; absent means "$"
-	Output      *JSONataValue // JSONata
+	ResultPath  PathField      // JSONPath; absent means "$"
+	Output      *jsonata.Value // JSONata
 	Assign      *Assign
 }
 
@@ -89,8 +91,8 @@ func (p *parser) parseCatch(r *reader) []Catcher {
 		c.ErrorEquals = p.errorEquals(er)
 		c.Next = er.target("Next")
 		c.ResultPath = er.reference("ResultPath", true, true)
-		c.Output = er.jsonata("Output")
-		c.Assign = p.parseAssign(er, "Assign")
+		c.Output = er.jsonata("Output", accessErrorOutput)
+		c.Assign = p.parseAssign(er, "Assign", accessErrorOutput)
 		out = append(out, c)
 		p.afterAll(r.field("Catch"), i, c.ErrorEquals, "Catcher")
 	}

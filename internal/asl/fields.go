@@ -1,6 +1,8 @@
 package asl
 
 import (
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
+
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -36,7 +38,7 @@ type IntField struct {
 	Value int64
 	Set   bool
 	Path  *jsonpath.Path
-	Expr  *Expression
+	Expr  *jsonata.Value
 }
 
 // IsSet reports whether any form is given.
@@ -47,7 +49,7 @@ type FloatField struct {
 	Value float64
 	Set   bool
 	Path  *jsonpath.Path
-	Expr  *Expression
+	Expr  *jsonata.Value
 }
 
 // IsSet reports whether any form is given.
@@ -59,7 +61,7 @@ type StringField struct {
 	Value    string
 	Set      bool
 	Selector Selector
-	Expr     *Expression
+	Expr     *jsonata.Value
 }
 
 // IsSet reports whether any form is given.
@@ -361,12 +363,13 @@ func (r *reader) selector(k string, calls bool) Selector {
 }
 
 // expression reads a JSONata "{% %}" string field.
-func (r *reader) expression(k string) (*Expression, bool) {
+func (r *reader) expression(k string) (*jsonata.Value, bool) {
 	s, ok := r.str(k)
 	if !ok {
 		return nil, false
 	}
-	return compileExpression(r.ps, r.field(k), k, s)
+	v, ok := compileExpression(r.ps, r.field(k), k, s, 0)
+	return v, ok
 }
 
 // intField reads k as a literal in [min, max] or, in JSONata, a "{% %}"
@@ -380,7 +383,7 @@ func (r *reader) intField(k string, min, max int64) IntField {
 	}
 	if v, ok := r.get(k); ok {
 		if s, isStr := v.(string); isStr && r.ql == JSONata {
-			f.Expr, _ = compileExpression(r.ps, r.field(k), k, s)
+			f.Expr, _ = compileExpression(r.ps, r.field(k), k, s, 0)
 			return f
 		}
 		f.Value, f.Set = r.intValue(k, v, min, max)
@@ -400,7 +403,7 @@ func (r *reader) floatField(k string, min, max float64) FloatField {
 	}
 	if v, ok := r.get(k); ok {
 		if s, isStr := v.(string); isStr && r.ql == JSONata {
-			f.Expr, _ = compileExpression(r.ps, r.field(k), k, s)
+			f.Expr, _ = compileExpression(r.ps, r.field(k), k, s, 0)
 			return f
 		}
 		f.Value, f.Set = r.numValue(k, v, min, max)
@@ -420,8 +423,8 @@ func (r *reader) stringField(k string, calls bool) StringField {
 		return f
 	}
 	if s, ok := r.str(k); ok {
-		if _, isExpr := expressionBody(s); isExpr && r.ql == JSONata {
-			f.Expr, _ = compileExpression(r.ps, r.field(k), k, s)
+		if isTemplate(s) && r.ql == JSONata {
+			f.Expr, _ = compileExpression(r.ps, r.field(k), k, s, 0)
 			return f
 		}
 		f.Value, f.Set = s, true
@@ -434,12 +437,12 @@ func (r *reader) stringField(k string, calls bool) StringField {
 }
 
 // jsonata reads a JSONata-language value field.
-func (r *reader) jsonata(k string) *JSONataValue {
+func (r *reader) jsonata(k string, acc access) *jsonata.Value {
 	v, ok := r.get(k)
 	if !ok {
 		return nil
 	}
-	return compileJSONataValue(r.ps, r.field(k), k, v)
+	return compileJSONata(r.ps, r.field(k), k, v, acc)
 }
 
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -1,94 +1,97 @@
 package asl
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/mie-kafka/mie/internal/asl/jsonata"
 )
 
-// JSONataValue is a field of a JSONata state (Arguments, Output, Assign
-// values, Items, ...): JSON as written in which every string of the form
-// "{% expr %}" is a JSONata expression, compiled when the definition is
-// parsed. Other strings are literals.
-type JSONataValue struct {
-	// Value is the field as written, in the package's JSON value model.
-	Value any
-	exprs map[string]*jsonata.Expr
-}
+// JSONata-language fields are held as *jsonata.Value: JSON in which every
+// string "{% expr %}" is an expression, compiled when the definition is
+// parsed; the interpreter evaluates them with Value.Eval.
 
-// Expr returns the compiled expression of s, a "{% ... %}" string found in
-// Value, and whether s is one.
-func (v *JSONataValue) Expr(s string) (*jsonata.Expr, bool) {
-	e, ok := v.exprs[s]
-	return e, ok
-}
+// access is what of $states a JSONata field may read besides input and
+// context: $states.result in the Output and Assign of Task, Parallel and
+// Map; $states.errorOutput in a catcher's Output and Assign.
+type access uint8
 
-// IsConstant reports whether Value holds no expression at all.
-func (v *JSONataValue) IsConstant() bool { return len(v.exprs) == 0 }
+const (
+	accessResult access = 1 << iota
+	accessErrorOutput
+)
 
-// Expression is a field that must be one JSONata expression, "{% ... %}".
-type Expression struct {
-	Source string // the text between "{%" and "%}"
-	Expr   *jsonata.Expr
-}
+// CodeInvalidJSONata and CodeUnsupportedJSONata are the codes AWS reports
+// for a JSONata expression that does not parse, and for one that uses
+// what Step Functions refuses.
+const (
+	CodeInvalidJSONata     Code = "INVALID_JSONATA_EXPRESSION"
+	CodeUnsupportedJSONata Code = "UNSUPPORTED_JSONATA_EXPRESSION"
+)
 
-// expressionBody returns the body of a "{% ... %}" string.
-func expressionBody(s string) (string, bool) {
-	if len(s) >= 4 && strings.HasPrefix(s, "{%") && strings.HasSuffix(s, "%}") {
-		return s[2 : len(s)-2], true
-	}
-	return "", false
-}
-
-// compileExpression compiles s, a "{% ... %}" string, reporting at at.
-func compileExpression(ps *problems, at loc, field, s string) (*Expression, bool) {
-	body, ok := expressionBody(s)
-	if !ok {
-		ps.schema(at, "The value of field '%s' must be a JSONata expression enclosed in {%% %%}", field)
-		return nil, false
-	}
-	e, err := compileJSONata(body)
+// compileJSONata compiles v, the value of field k located at at, each
+// problem at the place of its expression inside v.
+func compileJSONata(ps *problems, at loc, k string, v any, acc access) *jsonata.Value {
+	val, err := compileJSONataValue(k, plain(v))
 	if err != nil {
-		ps.schema(at, "The JSONata expression of field '%s' is invalid: %v", field, err)
-		return nil, false
+		reportJSONata(ps, at, err)
+		return nil
 	}
-	return &Expression{Source: body, Expr: e}, true
-}
-
-// compileJSONataValue compiles every "{% ... %}" string inside v, each
-// problem located at the string's own place.
-func compileJSONataValue(ps *problems, at loc, field string, v any) *JSONataValue {
-	out := &JSONataValue{Value: plain(v)}
-	var walk func(at loc, v any)
-	walk = func(at loc, v any) {
-		switch t := v.(type) {
-		case string:
-			body, ok := expressionBody(t)
-			if !ok {
-				return
-			}
-			if _, done := out.exprs[t]; done {
-				return
-			}
-			e, err := compileJSONata(body)
-			if err != nil {
-				ps.schema(at, "The JSONata expression of field '%s' is invalid: %v", field, err)
-				return
-			}
-			if out.exprs == nil {
-				out.exprs = map[string]*jsonata.Expr{}
-			}
-			out.exprs[t] = e
-		case *object:
-			for _, k := range t.keys {
-				walk(at.key(k), t.vals[k])
-			}
-		case []any:
-			for i, e := range t {
-				walk(at.index(i), e)
-			}
+	for _, m := range []struct {
+		member string
+		need   access
+		where  string
+	}{
+		{"result", accessResult, "the Output and Assign of Task, Parallel and Map states"},
+		{"errorOutput", accessErrorOutput, "a catcher's Output and Assign"},
+	} {
+		if acc&m.need == 0 && usesStates(val, m.member) {
+			ps.add(at, CodeUnsupportedJSONata, "$states.%s is only available in %s, not in field '%s'", m.member, m.where, k)
 		}
 	}
-	walk(at, v)
-	return out
+	return val
+}
+
+func reportJSONata(ps *problems, at loc, err error) {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	for _, e := range errs {
+		var ce *jsonata.CompileError
+		if !errors.As(e, &ce) {
+			ps.add(at, CodeInvalidJSONata, "%v", e)
+			continue
+		}
+		ps.add(below(at, ce.Pointer), Code(ce.Kind.String()), "%s", ce.Message)
+	}
+}
+
+// below locates pointer, a JSON pointer whose first step is the field
+// itself, under at, the field's location.
+func below(at loc, pointer string) loc {
+	if len(pointer) > 1 {
+		if i := strings.IndexByte(pointer[1:], '/'); i >= 0 {
+			return loc(string(at) + pointer[1+i:])
+		}
+	}
+	return at
+}
+
+// isTemplate reports whether s is a "{% ... %}" expression string.
+func isTemplate(s string) bool {
+	_, ok := jsonataTemplate(s)
+	return ok
+}
+
+// compileExpression compiles s, which must be a "{% ... %}" string.
+func compileExpression(ps *problems, at loc, k, s string, acc access) (*jsonata.Value, bool) {
+	if !isTemplate(s) {
+		ps.schema(at, "The value of field '%s' must be a JSONata expression enclosed in {%% %%}", k)
+		return nil, false
+	}
+	v := compileJSONata(ps, at, k, s, acc)
+	return v, v != nil
 }

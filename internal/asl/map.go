@@ -1,5 +1,7 @@
 package asl
 
+import "github.com/mie-kafka/mie/internal/asl/jsonata"
+
 import "github.com/mie-kafka/mie/internal/asl/dataflow"
 
 // Map runs ItemProcessor on each item of its input (ItemsPath or Items),
@@ -14,7 +16,7 @@ type Map struct {
 	// JSONPath: ItemsPath (a reference path; absent means "$").
 	ItemsPath PathField
 	// JSONata: Items, an array or a "{% %}" expression (absent: the input).
-	Items *JSONataValue
+	Items *jsonata.Value
 	// ItemSelector (or, legacy, Parameters) builds each item's input.
 	ItemSelector *Payload
 	ItemReader   *ItemReader
@@ -49,7 +51,8 @@ func init() {
 			"ToleratedFailureCount": langBoth, "ToleratedFailureCountPath": langPath,
 			"ToleratedFailurePercentage": langBoth, "ToleratedFailurePercentagePath": langPath, "Label": langBoth,
 		}),
-		parse: parseMap,
+		result: accessResult,
+		parse:  parseMap,
 	})
 }
 
@@ -61,13 +64,16 @@ func parseMap(p *parser, r *reader, b Base) State {
 	}
 	p.parseProcessor(r, s)
 	s.ItemsPath = r.reference("ItemsPath", false, false)
-	if s.Items = r.jsonata("Items"); s.Items != nil {
-		switch v := s.Items.Value.(type) {
+	if raw, ok := r.get("Items"); ok {
+		switch v := raw.(type) {
 		case []any:
+			s.Items = r.jsonata("Items", 0)
 		case string:
-			if _, ok := expressionBody(v); !ok {
+			if !isTemplate(v) {
 				p.ps.schema(r.field("Items"), "Field 'Items' must be an array or a JSONata expression")
+				break
 			}
+			s.Items = r.jsonata("Items", 0)
 		default:
 			p.ps.schema(r.field("Items"), "Field 'Items' must be an array or a JSONata expression, not %s", jsonKind(v))
 		}

@@ -1,5 +1,7 @@
 package asl
 
+import "github.com/mie-kafka/mie/internal/asl/jsonata"
+
 import "github.com/mie-kafka/mie/internal/asl/dataflow"
 
 // Parallel runs its Branches, each a machine of its own, on its input.
@@ -8,7 +10,7 @@ type Parallel struct {
 	Branches []*Machine
 	// JSONPath: Parameters and ResultSelector; JSONata: Arguments.
 	Parameters     *dataflow.Template
-	Arguments      *JSONataValue
+	Arguments      *jsonata.Value
 	ResultSelector *dataflow.Template
 	ResultPath     PathField
 	Retry          []Retrier
@@ -21,6 +23,7 @@ func (*Parallel) Type() StateType { return TypeParallel }
 func init() {
 	register(TypeParallel, &stateKind{
 		fields: ioFields.with(resultFields).with(fieldSet{"Branches": langBoth, "Parameters": langPath, "Arguments": langAta}),
+		result: accessResult,
 		parse:  parseParallel,
 	})
 }
@@ -43,7 +46,7 @@ func parseParallel(p *parser, r *reader, b Base) State {
 		}
 	}
 	s.Parameters = p.template(r, "Parameters")
-	s.Arguments = r.jsonata("Arguments")
+	s.Arguments = r.jsonata("Arguments", 0)
 	s.ResultSelector = p.template(r, "ResultSelector")
 	s.ResultPath = r.reference("ResultPath", true, true)
 	s.Retry = p.parseRetry(r)

@@ -1,6 +1,8 @@
 package asl
 
 import (
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
+
 	"github.com/mie-kafka/mie/internal/asl/dataflow"
 )
 
@@ -31,7 +33,7 @@ type Base struct {
 	InputPath  PathField
 	OutputPath PathField
 	// JSONata: Output (nil when absent: the output is the state's result).
-	Output *JSONataValue
+	Output *jsonata.Value
 	// Assign sets variables after the state (both languages); nil if absent.
 	Assign *Assign
 }
@@ -51,7 +53,7 @@ type Assign struct {
 	// paths or intrinsic calls).
 	Template *dataflow.Template
 	// JSONata: the object, with "{% %}" expressions compiled.
-	JSONata *JSONataValue
+	JSONata *jsonata.Value
 }
 
 // transitions says how a state type leaves.
@@ -68,6 +70,7 @@ const (
 type stateKind struct {
 	fields fieldSet
 	leaves transitions
+	result access // accessResult for the states that have a result
 	parse  func(p *parser, r *reader, b Base) State
 }
 
@@ -124,10 +127,10 @@ func (p *parser) parseState(name string, v any, at loc) State {
 	if _, ok := kind.fields["InputPath"]; ok {
 		b.InputPath = r.path("InputPath", true)
 		b.OutputPath = r.path("OutputPath", true)
-		b.Output = r.jsonata("Output")
+		b.Output = r.jsonata("Output", kind.result)
 	}
 	if _, ok := kind.fields["Assign"]; ok {
-		b.Assign = p.parseAssign(r, "Assign")
+		b.Assign = p.parseAssign(r, "Assign", kind.result)
 	}
 	return kind.parse(p, r, b)
 }

@@ -1,6 +1,8 @@
 package asl
 
 import (
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
+
 	"strings"
 
 	"github.com/mie-kafka/mie/internal/asl/dataflow"
@@ -12,7 +14,7 @@ type Task struct {
 	Resource string
 	// JSONPath: Parameters and ResultSelector; JSONata: Arguments.
 	Parameters     *dataflow.Template
-	Arguments      *JSONataValue
+	Arguments      *jsonata.Value
 	ResultSelector *dataflow.Template
 	ResultPath     PathField
 	// TimeoutSeconds and HeartbeatSeconds: literals, ...Path reference
@@ -35,7 +37,8 @@ func init() {
 			"TimeoutSeconds": langBoth, "TimeoutSecondsPath": langPath,
 			"HeartbeatSeconds": langBoth, "HeartbeatSecondsPath": langPath,
 		}),
-		parse: parseTask,
+		result: accessResult,
+		parse:  parseTask,
 	})
 }
 
@@ -49,7 +52,7 @@ func parseTask(p *parser, r *reader, b Base) State {
 		}
 	}
 	s.Parameters = p.template(r, "Parameters")
-	s.Arguments = r.jsonata("Arguments")
+	s.Arguments = r.jsonata("Arguments", 0)
 	s.ResultSelector = p.template(r, "ResultSelector")
 	s.ResultPath = r.reference("ResultPath", true, true)
 	s.TimeoutSeconds = r.intField("TimeoutSeconds", 1, maxSeconds)

@@ -1,6 +1,8 @@
 package asl
 
 import (
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
+
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,7 +14,7 @@ import (
 // template (JSONPath) or a JSONata value. Exactly one is set.
 type Payload struct {
 	Template *dataflow.Template
-	JSONata  *JSONataValue
+	JSONata  *jsonata.Value
 }
 
 // template reads a JSONPath payload template (Parameters, ResultSelector,
@@ -99,7 +101,7 @@ func (p *parser) warnNoDollar(at loc, k string, v any) {
 }
 
 // parseAssign reads an "Assign" object.
-func (p *parser) parseAssign(r *reader, k string) *Assign {
+func (p *parser) parseAssign(r *reader, k string, acc access) *Assign {
 	o, ok := r.obj(k)
 	if !ok {
 		return nil
@@ -115,7 +117,7 @@ func (p *parser) parseAssign(r *reader, k string) *Assign {
 		a.Names = append(a.Names, name)
 	}
 	if r.ql == JSONata {
-		a.JSONata = compileJSONataValue(&p.ps, at, k, o)
+		a.JSONata = compileJSONata(&p.ps, at, k, o, acc)
 	} else {
 		a.Template = p.compileTemplateAt(at, o)
 	}
@@ -146,7 +148,7 @@ func (p *parser) payload(r *reader, k string) *Payload {
 		return nil
 	}
 	if r.ql == JSONata {
-		return &Payload{JSONata: r.jsonata(k)}
+		return &Payload{JSONata: r.jsonata(k, 0)}
 	}
 	if t := p.template(r, k); t != nil {
 		return &Payload{Template: t}

@@ -1,6 +1,8 @@
 package asl
 
 import (
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
+
 	"time"
 
 	"github.com/mie-kafka/mie/internal/asl/jsonpath"
@@ -21,7 +23,7 @@ type TimeField struct {
 	Value time.Time
 	Set   bool
 	Path  *jsonpath.Path
-	Expr  *Expression
+	Expr  *jsonata.Value
 }
 
 // IsSet reports whether any form is given.
@@ -63,8 +65,8 @@ func parseWait(p *parser, r *reader, b Base) State {
 func (p *parser) timeField(r *reader, k string) TimeField {
 	var f TimeField
 	if v, ok := r.str(k); ok {
-		if _, isExpr := expressionBody(v); isExpr && r.ql == JSONata {
-			f.Expr, _ = compileExpression(&p.ps, r.field(k), k, v)
+		if isTemplate(v) && r.ql == JSONata {
+			f.Expr, _ = compileExpression(&p.ps, r.field(k), k, v, 0)
 			return f
 		}
 		t, ok := ParseTimestamp(v)
