@@ -86,7 +86,7 @@ func (s Scope) pathFailure(subject string, p *jsonpath.Path, err error) error {
 	}
 	var nf *jsonpath.NotFoundError
 	if !errors.As(err, &nf) {
-		return err
+		return failure.As(err) // a failure already, or a LimitError
 	}
 	doc, _ := s.root(p)
 	return failure.New(failure.Runtime, "%s could not be found in the input '%s'", subject, jsonvalue.MustMarshal(doc))
