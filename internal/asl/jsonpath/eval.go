@@ -2,6 +2,7 @@ package jsonpath
 
 import (
 	"sort"
+	"strconv"
 
 	"github.com/mie-kafka/mie/internal/asl/jsonvalue"
 )
@@ -17,14 +18,24 @@ func (p *Path) Get(doc any) (any, error) {
 	if p.simple {
 		return p.getSimple(doc)
 	}
+	var steps int
+	return p.get(doc, doc, &steps)
+}
+
+// get evaluates p at doc; root is the document "$" in filters refers to,
+// steps the budget shared by everything one Get evaluates.
+func (p *Path) get(doc, root any, steps *int) (any, error) {
 	for i := range p.segs {
 		if p.segs[i].kind == selFunc {
 			return nil, &NotFoundError{Path: p.src, Reason: "functions such as " + p.segs[i].name + "() are not supported"}
 		}
 	}
-	e := evaluator{root: doc, path: p}
+	e := evaluator{root: root, path: p, steps: steps}
 	if err := e.walk(doc, 0); err != nil {
 		return nil, err
+	}
+	if *steps > maxSteps {
+		return nil, &LimitError{Path: p.src}
 	}
 	if !p.definite {
 		if e.out == nil {
@@ -153,11 +164,33 @@ func kindOf(v any) string {
 	return "unknown"
 }
 
+// maxSteps bounds the nodes one Get may visit: nested deep scans grow
+// with the power of their number ($..*..*..* on a deep document), and a
+// state must not stall its partition.
+const maxSteps = 1 << 22
+
+// LimitError is a path whose evaluation would visit more than maxSteps
+// nodes.
+type LimitError struct{ Path string }
+
+func (e *LimitError) Error() string {
+	return "Invalid path '" + e.Path + "' : evaluating it visits more than " + strconv.Itoa(maxSteps) + " nodes"
+}
+
 // evaluator collects the matches of one Get.
 type evaluator struct {
-	root any
-	path *Path
-	out  []any
+	root  any
+	path  *Path
+	out   []any
+	steps *int // shared by the evaluators of one Get
+}
+
+func (e *evaluator) step() error {
+	*e.steps++
+	if *e.steps > maxSteps {
+		return &LimitError{Path: e.path.src}
+	}
+	return nil
 }
 
 // strict reports whether a miss at segment i is an error rather than a
@@ -165,6 +198,9 @@ type evaluator struct {
 func (e *evaluator) strict(i int) bool { return i <= e.path.firstIndefinite }
 
 func (e *evaluator) walk(cur any, i int) error {
+	if err := e.step(); err != nil {
+		return err
+	}
 	segs := e.path.segs
 	if i == len(segs) {
 		e.out = append(e.out, cur)
@@ -358,7 +394,7 @@ func (e *evaluator) scan(cur any, i int) error {
 	rest.segs[0].scan = false
 	rest.finish()
 	rest.firstIndefinite = -1
-	sub := &evaluator{root: e.root, path: rest}
+	sub := &evaluator{root: e.root, path: rest, steps: e.steps}
 	if err := sub.scanWalk(cur); err != nil {
 		return err
 	}
@@ -368,6 +404,9 @@ func (e *evaluator) scan(cur any, i int) error {
 
 // scanWalk runs on the evaluator of the path that follows the scan.
 func (e *evaluator) scanWalk(cur any) error {
+	if err := e.step(); err != nil {
+		return err
+	}
 	s := &e.path.segs[0]
 	leaf := len(e.path.segs) == 1
 	switch c := cur.(type) {

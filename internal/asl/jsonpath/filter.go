@@ -29,9 +29,9 @@ func evalPath(e *evaluator, p *Path, current bool, cur any) (any, bool) {
 	if p.simple {
 		return p.lookup(start)
 	}
-	v, err := p.Get(start)
+	v, err := p.get(start, e.root, e.steps)
 	if err != nil {
-		return nil, false
+		return nil, false // a LimitError is seen by the outer get
 	}
 	if !p.definite {
 		if a, _ := v.([]any); len(a) == 0 {

@@ -178,3 +178,21 @@ func TestGetAcceptsGoNumbers(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+// TestGetLimit: nested deep scans on a deep document stop with a
+// *LimitError instead of running for minutes.
+func TestGetLimit(t *testing.T) {
+	doc := any(1)
+	for range 200 {
+		doc = []any{doc, doc}
+	}
+	_, err := jsonpath.MustParse("$..*..*..*").Get(doc)
+	var le *jsonpath.LimitError
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "$..*..*..*") {
+		t.Fatalf("error = %v, want a LimitError naming the path", err)
+	}
+	_, err = jsonpath.MustParse("$[?(@..x)]").Get([]any{map[string]any{"a": doc}})
+	if !errors.As(err, &le) {
+		t.Fatalf("error in a filter = %v, want a LimitError", err)
+	}
+}
