@@ -238,7 +238,7 @@ func skipNumber(b []byte, i int) int {
 func skipName(b []byte, i int) int {
 	for i < len(b) {
 		r, n := utf8.DecodeRune(b[i:])
-		if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '"' || r == '\'' || r == '`' ||
+		if r == ' ' || r == '\t' || r == '\n' || r == '\r' ||
 			(r < utf8.RuneSelf && strings.IndexByte(operatorChars, byte(r)) >= 0) {
 			return i
 		}
