@@ -187,6 +187,10 @@ func guarded(n jparse.Node) bool {
 		if !isGuardedBody(n.Body) {
 			return false
 		}
+	case *jparse.RangeNode:
+		if !isGuardCall(n.LHS, guardLo) || !isGuardCall(n.RHS, guardHi) {
+			return false
+		}
 	case *jparse.BlockNode:
 		for _, e := range n.Exprs {
 			if !isGuardCall(e, guardCheck) && !isGuardCall(e, guardEnter) && !isGuardCall(e, guardLeave) {
