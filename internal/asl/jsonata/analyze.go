@@ -92,81 +92,127 @@ func stepName(n jparse.Node) (string, bool) {
 // children walks every child of n and returns the deepest.
 func (a *analysis) children(n jparse.Node, top bool) int {
 	d := 0
-	walk := func(c jparse.Node, t bool) { d = max(d, a.analyze(c, t)) }
-	switch n := n.(type) {
-	case *jparse.NegationNode:
-		walk(n.RHS, top)
-	case *jparse.RangeNode:
-		walk(n.LHS, top)
-		walk(n.RHS, top)
-	case *jparse.ArrayNode:
-		for _, c := range n.Items {
-			walk(c, top)
+	eachChild(n, func(c jparse.Node, sameContext bool) {
+		d = max(d, a.analyze(c, top && sameContext))
+	})
+	return d
+}
+
+// eachChild calls fn with every child of n; sameContext is false for a
+// child evaluated against another context item than n's (predicates, sort
+// terms, grouping, a transform's clauses).
+func eachChild(n jparse.Node, fn func(c jparse.Node, sameContext bool)) {
+	each := func(cs ...jparse.Node) {
+		for _, c := range cs {
+			fn(c, true)
 		}
+	}
+	switch n := n.(type) {
+	case *jparse.PathNode:
+		for i, c := range n.Steps {
+			fn(c, i == 0)
+		}
+	case *jparse.NegationNode:
+		each(n.RHS)
+	case *jparse.RangeNode:
+		each(n.LHS, n.RHS)
+	case *jparse.ArrayNode:
+		each(n.Items...)
 	case *jparse.ObjectNode:
 		for _, p := range n.Pairs {
-			walk(p[0], top)
-			walk(p[1], top)
+			each(p[0], p[1])
 		}
 	case *jparse.BlockNode:
-		for _, c := range n.Exprs {
-			walk(c, top)
-		}
+		each(n.Exprs...)
 	case *jparse.ConditionalNode:
-		walk(n.If, top)
-		walk(n.Then, top)
-		walk(n.Else, top)
+		each(n.If, n.Then, n.Else)
 	case *jparse.AssignmentNode:
-		walk(n.Value, top)
+		each(n.Value)
 	case *jparse.GroupNode:
-		walk(n.Expr, top)
+		each(n.Expr)
 		for _, p := range n.ObjectNode.Pairs {
-			walk(p[0], false)
-			walk(p[1], false)
+			fn(p[0], false)
+			fn(p[1], false)
 		}
 	case *jparse.PredicateNode:
-		walk(n.Expr, top)
+		each(n.Expr)
 		for _, f := range n.Filters {
-			walk(f, false)
+			fn(f, false)
 		}
 	case *jparse.SortNode:
-		walk(n.Expr, top)
+		each(n.Expr)
 		for _, t := range n.Terms {
-			walk(t.Expr, false)
+			fn(t.Expr, false)
 		}
 	case *jparse.LambdaNode:
-		walk(n.Body, top)
+		each(n.Body)
 	case *jparse.TypedLambdaNode:
-		walk(n.Body, top)
+		each(n.Body)
 	case *jparse.ObjectTransformationNode:
-		walk(n.Pattern, false)
-		walk(n.Updates, false)
-		walk(n.Deletes, false)
+		fn(n.Pattern, false)
+		fn(n.Updates, false)
+		fn(n.Deletes, false)
 	case *jparse.PartialNode:
-		walk(n.Func, top)
-		for _, c := range n.Args {
-			walk(c, top)
-		}
+		each(n.Func)
+		each(n.Args...)
 	case *jparse.FunctionCallNode:
-		walk(n.Func, top)
-		for _, c := range n.Args {
-			walk(c, top)
-		}
+		each(n.Func)
+		each(n.Args...)
 	case *jparse.FunctionApplicationNode:
-		walk(n.LHS, top)
-		walk(n.RHS, top)
+		each(n.LHS, n.RHS)
 	case *jparse.NumericOperatorNode:
-		walk(n.LHS, top)
-		walk(n.RHS, top)
+		each(n.LHS, n.RHS)
 	case *jparse.ComparisonOperatorNode:
-		walk(n.LHS, top)
-		walk(n.RHS, top)
+		each(n.LHS, n.RHS)
 	case *jparse.BooleanOperatorNode:
-		walk(n.LHS, top)
-		walk(n.RHS, top)
+		each(n.LHS, n.RHS)
 	case *jparse.StringConcatenationNode:
-		walk(n.LHS, top)
-		walk(n.RHS, top)
+		each(n.LHS, n.RHS)
 	}
-	return d
+}
+
+// guarded reports whether instrument reached every lambda and block of the
+// parsed instrumented expression. The bounds depend on it, so an
+// expression the scanner read differently from the library's parser is
+// refused rather than run unguarded.
+func guarded(n jparse.Node) bool {
+	switch n := n.(type) {
+	case nil:
+		return true
+	case *jparse.LambdaNode:
+		if !isGuardedBody(n.Body) {
+			return false
+		}
+	case *jparse.TypedLambdaNode:
+		if !isGuardedBody(n.Body) {
+			return false
+		}
+	case *jparse.RangeNode:
+		if !isGuardCall(n.LHS, guardLo) || !isGuardCall(n.RHS, guardHi) {
+			return false
+		}
+	case *jparse.BlockNode:
+		for _, e := range n.Exprs {
+			if !isGuardCall(e, guardCheck) && !isGuardCall(e, guardEnter) && !isGuardCall(e, guardLeave) {
+				return false
+			}
+		}
+	}
+	ok := true
+	eachChild(n, func(c jparse.Node, _ bool) { ok = ok && guarded(c) })
+	return ok
+}
+
+func isGuardedBody(n jparse.Node) bool {
+	b, ok := n.(*jparse.BlockNode)
+	return ok && len(b.Exprs) == 2 && isGuardCall(b.Exprs[0], guardEnter) && isGuardCall(b.Exprs[1], guardLeave)
+}
+
+func isGuardCall(n jparse.Node, name string) bool {
+	c, ok := n.(*jparse.FunctionCallNode)
+	if !ok {
+		return false
+	}
+	v, ok := c.Func.(*jparse.VariableNode)
+	return ok && v.Name == name
 }

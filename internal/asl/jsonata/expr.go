@@ -94,6 +94,9 @@ func compile(expr, field string) (*Expr, *CompileError) {
 		return fail(e.analysis.err)
 	}
 	text := instrument(s)
+	if n, err := parse(text); err != nil || !guarded(n) {
+		return fail(unsupportedErr(-1, "The expression cannot be bounded: its tokens are ambiguous to this implementation"))
+	}
 	if e.lib, err = compileLib(text); err != nil {
 		return fail(syntaxErr(-1, "", "internal error instrumenting the expression: "+err.Error()))
 	}

@@ -1,6 +1,7 @@
 package jsonata
 
 import (
+	"math"
 	"reflect"
 	"time"
 )
@@ -22,6 +23,9 @@ const (
 	MaxNesting = 1000
 	// MaxRangeItems bounds Step Functions' $range (AWS: 360,145 elements).
 	MaxRangeItems = 360145
+	// MaxRangeTotal bounds the elements all [lo..hi] ranges of one
+	// evaluation allocate together.
+	MaxRangeTotal = 10_000_000
 )
 
 // evalState is one evaluation's clock, call depth and bindings; the bridge's
@@ -32,6 +36,8 @@ type evalState struct {
 	depth    int
 	now      time.Time
 	nowSet   bool
+	los      []float64 // lower bounds of the ranges being evaluated
+	ranged   float64   // elements allocated by ranges so far
 }
 
 func newEvalState(b *Bindings) *evalState {
@@ -83,6 +89,8 @@ var guards = map[string]funcSpec{
 	guardEnter: {0, enter},
 	guardLeave: {1, leave},
 	guardCheck: {1, check},
+	guardLo:    {1, rangeLo},
+	guardHi:    {1, rangeHi},
 }
 
 // enter counts a lambda call and checks its arguments' size. AWS nests
@@ -118,6 +126,34 @@ func check(_ *evalState, args []reflect.Value) (reflect.Value, error) {
 		return undefined, errMemory
 	}
 	return args[0], nil
+}
+
+// rangeLo records a range's lower bound and passes it through.
+func rangeLo(st *evalState, args []reflect.Value) (reflect.Value, error) {
+	a := arg(args, 0)
+	lo, ok := number(a)
+	if !ok {
+		lo = math.NaN()
+	}
+	st.los = append(st.los, lo)
+	return a, nil
+}
+
+// rangeHi charges the range whose lower bound rangeLo recorded.
+func rangeHi(st *evalState, args []reflect.Value) (reflect.Value, error) {
+	a := arg(args, 0)
+	if len(st.los) == 0 {
+		return a, nil
+	}
+	lo := st.los[len(st.los)-1]
+	st.los = st.los[:len(st.los)-1]
+	if hi, ok := number(a); ok && hi >= lo {
+		st.ranged += hi - lo + 1
+		if st.ranged > MaxRangeTotal {
+			return undefined, errMemory
+		}
+	}
+	return a, nil
 }
 
 // tooBig is a cheap look at a value's top level against MaxValueBytes.

@@ -14,7 +14,9 @@ import (
 //     recursion depth), checks the clock and the size of the arguments, so
 //     recursion and higher-order loops are bounded;
 //   - every expression e of a block (e1; e2) becomes $__mie_check(e), which
-//     checks the clock and the size of e's value.
+//     checks the clock and the size of e's value;
+//   - every range [lo..hi] becomes [$__mie_lo(lo)..$__mie_hi(hi)], which
+//     charge its length to the evaluation before the library allocates it.
 //
 // Both pass their argument through unchanged and an assignment inside a
 // function's argument binds in the same scope, so no insertion changes a
@@ -28,6 +30,8 @@ const (
 	guardEnter     = "__mie_enter"
 	guardLeave     = "__mie_leave"
 	guardCheck     = "__mie_check"
+	guardLo        = "__mie_lo"
+	guardHi        = "__mie_hi"
 )
 
 type insertion struct {
@@ -50,6 +54,9 @@ func instrument(s *scanned) string {
 		}
 		if t.kind == tokOp && t.text == "(" && t.prefix && !afterSort(toks, i) {
 			ins = append(ins, blockChecks(toks, i)...)
+		}
+		if t.kind == tokOp && t.text == "[" && t.prefix {
+			ins = append(ins, rangeChecks(toks, i)...)
 		}
 	}
 	if len(ins) == 0 {
@@ -111,6 +118,55 @@ func blockChecks(toks []token, i int) []insertion {
 				insertion{toks[j-1].end, ")"})
 		}
 		start = j + 1
+	}
+	return ins
+}
+
+// rangeChecks wraps the bounds of each range lo..hi in the array
+// constructor opened at toks[i] as $__mie_lo(lo)..$__mie_hi(hi), which
+// charge the range's length against the evaluation's budget before the
+// library allocates it.
+func rangeChecks(toks []token, i int) []insertion {
+	end := matching(toks, i)
+	if end < 0 {
+		return nil
+	}
+	var ins []insertion
+	start, dots, depth := i+1, -1, 0
+	for j := i + 1; j <= end; j++ {
+		t := toks[j]
+		if t.kind != tokOp {
+			continue
+		}
+		switch t.text {
+		case "(", "[", "{":
+			depth++
+			continue
+		case ")", "]", "}":
+			if j < end {
+				depth--
+				continue
+			}
+		case "..":
+			if depth == 0 {
+				dots = j
+			}
+			continue
+		case ",":
+			if depth > 0 {
+				continue
+			}
+		default:
+			continue
+		}
+		if dots > start && j > dots+1 {
+			ins = append(ins,
+				insertion{toks[start].start, reservedPrefix + "lo("},
+				insertion{toks[dots-1].end, ")"},
+				insertion{toks[dots+1].start, reservedPrefix + "hi("},
+				insertion{toks[j-1].end, ")"})
+		}
+		start, dots = j+1, -1
 	}
 	return ins
 }

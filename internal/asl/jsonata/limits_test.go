@@ -65,6 +65,7 @@ func TestTimeout(t *testing.T) {
 
 func TestMemory(t *testing.T) {
 	const memory = "threw an error during evaluation: Expression evaluation memory limit exceeded: Check for excessive memory usage"
+	const timeout = "threw an error during evaluation: Expression evaluation timeout: Check for infinite loop"
 	tests := []struct {
 		name, expr string
 		fails      bool
@@ -74,11 +75,15 @@ func TestMemory(t *testing.T) {
 		{"a doubling recursion", `($f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $f("x", 30))`, true},
 		{"doubling assignments", `($s := "xxxxxxxxxxxxxxxx"; ` + strings.Repeat(`$s := $s & $s; `, 25) + `$length($s))`, true},
 		{"a wide $pad", `$pad("x", 1e9)`, true},
+		{"ranges in a cross product", `[1..1000000].[1..1000000]`, true},
+		{"ranges in a loop", `$map([1..100], function($i){ $count([1..200000]) })`, true},
+		{"ranges in a loop without a timeout", `$map([1..11], function($i){ $count([1..1000000]) })`, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := evalExpr(t, tt.expr, Bindings{})
-			if failed := strings.HasSuffix(got, memory); failed != tt.fails {
+			bounded := strings.HasSuffix(got, memory) || (strings.HasPrefix(tt.name, "ranges") && strings.HasSuffix(got, timeout))
+			if bounded != tt.fails {
 				t.Errorf("got %.200s", got)
 			}
 		})

@@ -96,50 +96,11 @@ func scan(src string) (*scanned, *CompileError) {
 			i += 2 + end + 2
 			continue
 		}
-		t := token{start: i, prefix: prefix}
-		switch {
-		case c == '"' || c == '\'' || c == '`':
-			t.kind = tokString
-			if c == '`' {
-				t.kind = tokName
-			}
-			i = skipQuoted(b, i)
-		case c == '/' && prefix:
-			t.kind = tokRegex
-			i = skipRegex(b, i)
-		case c >= '0' && c <= '9' && prefix:
-			t.kind = tokNumber
-			i = skipNumber(b, i)
-		case c == '$':
-			t.kind = tokVar
-			j := i + 1
-			if j < len(b) && b[j] == '$' {
-				j++
-			}
-			i = skipName(b, j)
-			t.text = src[t.start:i]
-			if strings.HasPrefix(t.text, reservedPrefix) {
-				return nil, unsupportedErr(t.start, "Variable names starting with '"+reservedPrefix+"' are reserved")
-			}
-		case strings.IndexByte(operatorChars, c) >= 0:
-			t.kind = tokOp
-			t.text = string(c)
-			for _, op := range multiOps {
-				if strings.HasPrefix(src[i:], op) {
-					t.text = op
-					break
-				}
-			}
-			i += len(t.text)
-			if err := checkOperator(t); err != nil {
-				return nil, err
-			}
-		default:
-			t.kind = tokName
-			i = skipName(b, i)
-			t.text = src[t.start:i]
+		t, next, ce := scanToken(src, b, i, prefix)
+		if ce != nil {
+			return nil, ce
 		}
-		t.end = i
+		i = next
 		depth, run = track(t, depth, run)
 		if depth > s.nesting {
 			s.nesting = depth
@@ -155,6 +116,56 @@ func scan(src string) (*scanned, *CompileError) {
 	}
 	s.clean = string(b)
 	return s, nil
+}
+
+// scanToken reads the token starting at b[i].
+func scanToken(src string, b []byte, i int, prefix bool) (token, int, *CompileError) {
+	t := token{start: i, prefix: prefix}
+	c := b[i]
+	switch {
+	case c == '"' || c == '\'' || c == '`':
+		t.kind = tokString
+		if c == '`' {
+			t.kind = tokName
+		}
+		i = skipQuoted(b, i)
+	case c == '/' && prefix:
+		t.kind = tokRegex
+		i = skipRegex(b, i)
+	case c >= '0' && c <= '9' && prefix:
+		t.kind = tokNumber
+		i = skipNumber(b, i)
+	case c == '$':
+		t.kind = tokVar
+		j := i + 1
+		if j < len(b) && b[j] == '$' {
+			j++
+		}
+		i = skipName(b, j)
+		t.text = src[t.start:i]
+		if strings.HasPrefix(t.text, reservedPrefix) {
+			return t, i, unsupportedErr(t.start, "Variable names starting with '"+reservedPrefix+"' are reserved")
+		}
+	case strings.IndexByte(operatorChars, c) >= 0:
+		t.kind = tokOp
+		t.text = string(c)
+		for _, op := range multiOps {
+			if strings.HasPrefix(src[i:], op) {
+				t.text = op
+				break
+			}
+		}
+		i += len(t.text)
+		if err := checkOperator(t); err != nil {
+			return t, i, err
+		}
+	default:
+		t.kind = tokName
+		i = skipName(b, i)
+		t.text = src[t.start:i]
+	}
+	t.end = i
+	return t, i, nil
 }
 
 // checkOperator refuses the JSONata 2.0 syntax the library lacks.
@@ -238,7 +249,7 @@ func skipNumber(b []byte, i int) int {
 func skipName(b []byte, i int) int {
 	for i < len(b) {
 		r, n := utf8.DecodeRune(b[i:])
-		if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '"' || r == '\'' || r == '`' ||
+		if r == ' ' || r == '\t' || r == '\n' || r == '\r' ||
 			(r < utf8.RuneSelf && strings.IndexByte(operatorChars, byte(r)) >= 0) {
 			return i
 		}
