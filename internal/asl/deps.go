@@ -1,0 +1,61 @@
+package asl
+
+// The parsers this package uses and does not own: internal/asl/jsonpath,
+// intrinsics and dataflow (branch asl-jsonpath) and internal/asl/jsonata
+// (branch asl-jsonata). Every call into them goes through this file, so
+// that a change of their signatures is a change here.
+
+import (
+	"github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/asl/intrinsics"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
+	"github.com/mie-kafka/mie/internal/asl/jsonpath"
+)
+
+func parsePath(s string) (*jsonpath.Path, error) { return jsonpath.Parse(s) }
+
+func parseReference(s string) (*jsonpath.Path, error) { return jsonpath.ParseReference(s) }
+
+// rootedAtInput reports whether p starts from the state's input ($), not
+// the context object ($$) or a variable ($name).
+func rootedAtInput(p *jsonpath.Path) bool { return p.Root() == jsonpath.RootInput }
+
+func looksIntrinsic(s string) bool { return intrinsics.Looks(s) }
+
+func parseIntrinsic(s string) (*intrinsics.Call, error) { return intrinsics.Parse(s) }
+
+func compileTemplate(v any) (*dataflow.Template, error) { return dataflow.CompileTemplate(v) }
+
+// jsonataTemplate returns the expression of a "{% ... %}" string.
+func jsonataTemplate(s string) (string, bool) { return jsonata.Template(s) }
+
+// compileJSONataValue compiles the value of a JSONata-language field:
+// errors are *jsonata.CompileError, joined.
+func compileJSONataValue(field string, v any) (*jsonata.Value, error) {
+	return jsonata.CompileValue(field, v)
+}
+
+// usesStates reports whether v reads $states.<member>.
+func usesStates(v *jsonata.Value, member string) bool { return v.UsesStates(member) }
+
+// lookup resolves p against the document its root names: the input ($),
+// the context object ($$) or a variable ($name, through vars). A path that
+// matches nothing (a *jsonpath.NotFoundError) is not found.
+func lookup(p *jsonpath.Path, input any, vars func(string) (any, bool), ctx any) (any, bool) {
+	doc := input
+	switch p.Root() {
+	case jsonpath.RootContext:
+		doc = ctx
+	case jsonpath.RootVariable:
+		if vars == nil {
+			return nil, false
+		}
+		v, ok := vars(p.Variable())
+		if !ok {
+			return nil, false
+		}
+		doc = v
+	}
+	v, err := p.Get(doc)
+	return v, err == nil
+}

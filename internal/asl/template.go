@@ -1,0 +1,157 @@
+package asl
+
+import (
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
+
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mie-kafka/mie/internal/asl/dataflow"
+)
+
+// Payload is a field computed in the state's language: a payload
+// template (JSONPath) or a JSONata value. Exactly one is set.
+type Payload struct {
+	Template *dataflow.Template
+	JSONata  *jsonata.Value
+}
+
+// template reads a JSONPath payload template (Parameters, ResultSelector,
+// ItemSelector, ...): an object whose "key.$" fields hold paths or
+// intrinsic calls, each checked at its own location.
+func (p *parser) template(r *reader, k string) *dataflow.Template {
+	o, ok := r.obj(k)
+	if !ok {
+		return nil
+	}
+	return p.compileTemplateAt(r.field(k), o)
+}
+
+func (p *parser) compileTemplateAt(at loc, o *object) *dataflow.Template {
+	if !p.checkTemplate(at, o) {
+		return nil
+	}
+	t, err := compileTemplate(plain(o))
+	if err != nil {
+		p.ps.schema(at, "Invalid payload template: %v", err)
+		return nil
+	}
+	return t
+}
+
+// checkTemplate validates the dynamic fields of a payload template.
+func (p *parser) checkTemplate(at loc, v any) bool {
+	ok := true
+	switch t := v.(type) {
+	case *object:
+		for _, k := range t.keys {
+			kat := at.key(k)
+			val := t.vals[k]
+			if !strings.HasSuffix(k, ".$") {
+				p.warnNoDollar(kat, k, val)
+				ok = p.checkTemplate(kat, val) && ok
+				continue
+			}
+			if _, dup := t.vals[strings.TrimSuffix(k, ".$")]; dup {
+				p.ps.schema(kat, "Fields '%s' and '%s' would both set '%s'", strings.TrimSuffix(k, ".$"), k, strings.TrimSuffix(k, ".$"))
+				ok = false
+			}
+			s, isStr := val.(string)
+			if !isStr {
+				p.ps.schema(kat, "The value of field '%s' must be a string holding a JSONPath or an intrinsic function, not %s", k, jsonKind(val))
+				ok = false
+				continue
+			}
+			ok = p.checkDynamic(kat, k, s) && ok
+		}
+	case []any:
+		for i, e := range t {
+			ok = p.checkTemplate(at.index(i), e) && ok
+		}
+	}
+	return ok
+}
+
+// checkDynamic checks the value of a "key.$" field: a path or a call.
+func (p *parser) checkDynamic(at loc, k, s string) bool {
+	if looksIntrinsic(s) {
+		if _, err := parseIntrinsic(s); err != nil {
+			p.ps.schema(at, "The value for the field '%s' must be a valid intrinsic function call: %v", k, err)
+			return false
+		}
+		return true
+	}
+	if _, err := parsePath(s); err != nil {
+		p.ps.schema(at, "The value for the field '%s' must be a valid JSONPath or intrinsic function: %v", k, err)
+		return false
+	}
+	return true
+}
+
+// warnNoDollar warns of a static field whose value looks dynamic.
+func (p *parser) warnNoDollar(at loc, k string, v any) {
+	s, ok := v.(string)
+	if !ok {
+		return
+	}
+	if strings.HasPrefix(s, "$.") || strings.HasPrefix(s, "$$.") || (looksIntrinsic(s) && strings.HasSuffix(s, ")")) {
+		p.ps.warn(at, CodeNoDollar, "The value of field '%s' looks like a JSONPath or intrinsic function, but the field name does not end with '.$'", k)
+	}
+}
+
+// parseAssign reads an "Assign" object.
+func (p *parser) parseAssign(r *reader, k string, acc access) *Assign {
+	o, ok := r.obj(k)
+	if !ok {
+		return nil
+	}
+	at := r.field(k)
+	a := &Assign{}
+	for _, key := range o.keys {
+		name := key
+		if r.ql == JSONPath {
+			name = strings.TrimSuffix(key, ".$")
+		}
+		p.checkVariableName(at.key(key), name)
+		a.Names = append(a.Names, name)
+	}
+	if r.ql == JSONata {
+		a.JSONata = compileJSONata(&p.ps, at, k, o, acc)
+	} else {
+		a.Template = p.compileTemplateAt(at, o)
+	}
+	return a
+}
+
+// MaxVariableNameLength is the longest variable name Assign may set.
+const MaxVariableNameLength = 80
+
+// checkVariableName applies the rules on variable names: a letter or
+// underscore, then letters, digits and underscores; not "states".
+func (p *parser) checkVariableName(at loc, name string) {
+	bad := name == "" || utf8.RuneCountInString(name) > MaxVariableNameLength || name == "states"
+	for i, c := range name {
+		if c == '_' || unicode.IsLetter(c) || (i > 0 && unicode.IsDigit(c)) {
+			continue
+		}
+		bad = true
+	}
+	if bad {
+		p.ps.schema(at, "Invalid variable name '%s': it must start with a letter or '_', contain only letters, digits and '_', be at most %d characters, and not be 'states'", name, MaxVariableNameLength)
+	}
+}
+
+// payload reads k as a template (JSONPath) or a JSONata value.
+func (p *parser) payload(r *reader, k string) *Payload {
+	if !r.has(k) {
+		return nil
+	}
+	if r.ql == JSONata {
+		return &Payload{JSONata: r.jsonata(k, 0)}
+	}
+	if t := p.template(r, k); t != nil {
+		return &Payload{Template: t}
+	}
+	return nil
+}
