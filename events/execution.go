@@ -47,18 +47,72 @@ type Trigger struct {
 
 // Commands on the commands topic, keyed by execution id.
 
-// StartExecution asks the executor to queue a new execution. It carries the
-// compiled machine and the workflow snapshot so that the run never depends on
-// later definition changes.
+// StartExecution asks the executor to queue a new execution. Version 2
+// starts a States Language run: Definition is the machine (an MIE workflow
+// compiled into one, or a state machine's version) and Input its input; the
+// run never depends on later definition changes. Version 1 carried the
+// legacy IR in Machine and the workflow snapshot, which MIE executions
+// still carry for their views.
 type StartExecution struct {
-	ExecutionId   string            `json:"ExecutionId"`
-	Workflow      ExecutionWorkflow `json:"Workflow"`
-	Machine       Machine           `json:"Machine"`
-	AssetId       string            `json:"AssetId"`
-	Input         Globals           `json:"Input"`
-	Configuration Configuration     `json:"Configuration"`
-	Trigger       Trigger           `json:"Trigger"`
-	Created       time.Time         `json:"Created"`
+	ExecutionId string            `json:"ExecutionId"`
+	Workflow    ExecutionWorkflow `json:"Workflow,omitzero"`
+	Machine     Machine           `json:"Machine,omitzero"`
+	AssetId     string            `json:"AssetId"`
+	// Input is the run's input; in version 1, MIE's Globals object.
+	Input         json.RawMessage `json:"Input"`
+	Configuration Configuration   `json:"Configuration"`
+	Trigger       Trigger         `json:"Trigger"`
+	Created       time.Time       `json:"Created"`
+	Run
+}
+
+// Run is what version 2 of StartExecution and ExecutionQueued add: the
+// States Language program an execution runs and how it was started.
+type Run struct {
+	// Name is the execution's name (AWS's); an MIE execution's is its id.
+	Name string `json:"Name,omitempty"`
+	// Arn is the execution's ARN, as $$.Execution.Id shows it.
+	Arn string `json:"Arn,omitempty"`
+	// StateMachine says what was started.
+	StateMachine *StateMachineRef `json:"StateMachine,omitempty"`
+	// Definition is the ASL definition the run follows.
+	Definition json.RawMessage `json:"Definition,omitempty"`
+	// Type is STANDARD or EXPRESS.
+	Type    string `json:"Type,omitempty"`
+	RoleArn string `json:"RoleArn,omitempty"`
+	// Admission: the execution waits for a slot under
+	// MaxConcurrentWorkflows (MIE workflows do; state machines start at
+	// once, as on AWS).
+	Admission bool `json:"Admission,omitempty"`
+	// Parent is the execution and Task run that started this one as a
+	// child (states:startExecution, a distributed Map).
+	Parent *ParentRef `json:"Parent,omitempty"`
+	// RedriveCount counts the redrives of this execution.
+	RedriveCount int `json:"RedriveCount,omitempty"`
+}
+
+// StateMachineRef names what an execution runs: a state machine (Kind
+// "StateMachine"), at a version or through an alias, or an MIE workflow
+// (Kind "Workflow") at its version.
+type StateMachineRef struct {
+	Kind    string `json:"Kind"`
+	Name    string `json:"Name"`
+	Arn     string `json:"Arn,omitempty"`
+	Version string `json:"Version,omitempty"`
+	Alias   string `json:"Alias,omitempty"`
+}
+
+// Kinds of StateMachineRef.
+const (
+	KindStateMachine = "StateMachine"
+	KindWorkflow     = "Workflow"
+)
+
+// ParentRef is the execution and run that started a child execution.
+type ParentRef struct {
+	ExecutionId string `json:"ExecutionId"`
+	Run         int32  `json:"Run"`
+	TaskId      string `json:"TaskId"`
 }
 
 // AdmitExecution is sent by the admission processor when a slot under
@@ -67,10 +121,13 @@ type AdmitExecution struct {
 	ExecutionId string `json:"ExecutionId"`
 }
 
-// CancelExecution stops an execution and frees its slot.
+// CancelExecution stops an execution and frees its slot. Error and Cause
+// are StopExecution's (AWS), recorded with the abort.
 type CancelExecution struct {
 	ExecutionId string `json:"ExecutionId"`
 	Reason      string `json:"Reason"`
+	Error       string `json:"Error,omitempty"`
+	Cause       string `json:"Cause,omitempty"`
 }
 
 // ResumeExecution resumes an execution Waiting at WaitingStageName.
@@ -82,14 +139,19 @@ type ResumeExecution struct {
 // Timer kinds.
 const (
 	TimerOperatorTimeout = "OperatorTimeout"
+	// TimerWake wakes a run waiting on a TimerScheduled (a Wait state).
+	TimerWake = "Wake"
 )
 
-// TimerFired is a delayed command the executor scheduled for itself.
+// TimerFired is a delayed command the executor scheduled for itself,
+// delivered through the retry tiers: TaskId is the timer's id, Run the
+// run it wakes.
 type TimerFired struct {
 	ExecutionId string `json:"ExecutionId"`
 	Kind        string `json:"Kind"`
 	Path        string `json:"Path"`
 	TaskId      string `json:"TaskId"`
+	Run         int32  `json:"Run,omitempty"`
 }
 
 // Events on the executions topic, keyed by execution id. Path is the state's
@@ -98,14 +160,22 @@ type TimerFired struct {
 
 type ExecutionQueued struct {
 	ExecutionId   string            `json:"ExecutionId"`
-	Workflow      ExecutionWorkflow `json:"Workflow"`
-	Machine       Machine           `json:"Machine"`
+	Workflow      ExecutionWorkflow `json:"Workflow,omitzero"`
+	Machine       Machine           `json:"Machine,omitzero"`
 	AssetId       string            `json:"AssetId"`
-	Globals       Globals           `json:"Globals"`
+	Globals       Globals           `json:"Globals,omitzero"`
 	Configuration Configuration     `json:"Configuration"`
 	Trigger       Trigger           `json:"Trigger"`
 	Created       time.Time         `json:"Created"`
+	// Input is a States Language run's input (version 2).
+	Input json.RawMessage `json:"Input,omitempty"`
+	Run
 }
+
+// IsRun reports whether the execution runs a States Language program
+// (version 2); otherwise it is a version 1 MIE execution of the legacy IR.
+func (q *ExecutionQueued) IsRun() bool { return len(q.Definition) > 0 }
+
 type ExecutionStarted struct {
 	ExecutionId string `json:"ExecutionId"`
 }
@@ -224,8 +294,12 @@ type ExecutionWaiting struct {
 type ExecutionResumed struct {
 	Stage string `json:"Stage"`
 }
+
+// ExecutionCompleted: the execution succeeded; Output is a States
+// Language run's output (version 2).
 type ExecutionCompleted struct {
-	ExecutionId string `json:"ExecutionId"`
+	ExecutionId string          `json:"ExecutionId"`
+	Output      json.RawMessage `json:"Output,omitempty"`
 }
 type ExecutionFailed struct {
 	ExecutionId string `json:"ExecutionId"`
@@ -235,6 +309,8 @@ type ExecutionFailed struct {
 type ExecutionCancelled struct {
 	ExecutionId string `json:"ExecutionId"`
 	Reason      string `json:"Reason"`
+	Error       string `json:"Error,omitempty"`
+	Cause       string `json:"Cause,omitempty"`
 }
 
 func (StartExecution) EventType() string     { return "StartExecution" }
@@ -262,12 +338,12 @@ func (ExecutionFailed) EventType() string    { return "ExecutionFailed" }
 func (ExecutionCancelled) EventType() string { return "ExecutionCancelled" }
 
 func init() {
-	register(KindCommand, 1, func() Payload { return &StartExecution{} })
+	register(KindCommand, 2, func() Payload { return &StartExecution{} })
 	register(KindCommand, 1, func() Payload { return &AdmitExecution{} })
 	register(KindCommand, 1, func() Payload { return &CancelExecution{} })
 	register(KindCommand, 1, func() Payload { return &ResumeExecution{} })
 	register(KindCommand, 1, func() Payload { return &TimerFired{} })
-	register(KindEvent, 1, func() Payload { return &ExecutionQueued{} })
+	register(KindEvent, 2, func() Payload { return &ExecutionQueued{} })
 	register(KindEvent, 1, func() Payload { return &ExecutionStarted{} })
 	register(KindEvent, 1, func() Payload { return &StageStarted{} })
 	register(KindEvent, 1, func() Payload { return &OperatorSkipped{} })
@@ -301,3 +377,25 @@ type ExecutorCheckpoint struct {
 func (ExecutorCheckpoint) EventType() string { return "ExecutorCheckpoint" }
 
 func init() { register(KindEvent, 1, func() Payload { return &ExecutorCheckpoint{} }) }
+
+// LegacyGlobals reads a version 1 StartExecution's Input: MIE's Globals.
+func (s *StartExecution) LegacyGlobals() Globals {
+	var g Globals
+	if len(s.Input) > 0 {
+		_ = json.Unmarshal(s.Input, &g) // a malformed Input starts with none
+	}
+	return g
+}
+
+// GlobalsInput encodes MIE's Globals as a StartExecution's Input (the
+// shape of version 1, which an MIE workflow's run input extends).
+func GlobalsInput(g Globals) json.RawMessage {
+	if g.Media == nil {
+		g.Media = map[string]MediaObject{}
+	}
+	if g.MetaData == nil {
+		g.MetaData = map[string]any{}
+	}
+	b, _ := json.Marshal(g) // Globals holds JSON values only
+	return b
+}

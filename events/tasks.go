@@ -48,6 +48,28 @@ type OperatorTaskRequest struct {
 	Delivery            int             `json:"Delivery,omitempty"`
 	Phase               string          `json:"Phase"`
 	MonitorState        json.RawMessage `json:"MonitorState,omitempty"`
+	Invocation
+}
+
+// Invocation is what a task of a States Language run (an MIE workflow's
+// operators included) adds: the run it answers to, and the invocation's
+// JSON payload. A worker that speaks MIE's operator contract reads the
+// operator event out of Payload.
+type Invocation struct {
+	// Run is the run of the Task state that sent the task.
+	Run int32 `json:"Run,omitempty"`
+	// Payload is the task's input: the state's effective parameters.
+	Payload json.RawMessage `json:"Payload,omitempty"`
+	// Resource is the Task state's Resource; Function the function it
+	// resolved to.
+	Resource string `json:"Resource,omitempty"`
+	Function string `json:"Function,omitempty"`
+	// Token is a callback task's token (.waitForTaskToken).
+	Token string `json:"Token,omitempty"`
+	// TimeoutSeconds is the attempt's time limit, HeartbeatSeconds its
+	// heartbeat limit, when the state sets them.
+	TimeoutSeconds   int64 `json:"TimeoutSeconds,omitempty"`
+	HeartbeatSeconds int64 `json:"HeartbeatSeconds,omitempty"`
 }
 
 // OperatorResult is a worker's answer on the results topic, keyed by
@@ -72,6 +94,9 @@ type OperatorResult struct {
 	Delivery            int                    `json:"Delivery,omitempty"`
 	DeferMs             int64                  `json:"DeferMs,omitempty"`
 	Reason              string                 `json:"Reason,omitempty"`
+	// Run echoes the task's; Output is a Complete invocation's result.
+	Run    int32           `json:"Run,omitempty"`
+	Output json.RawMessage `json:"Output,omitempty"`
 }
 
 func (OperatorTaskRequest) EventType() string { return "OperatorTask" }

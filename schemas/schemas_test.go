@@ -145,7 +145,7 @@ func samples() []events.Payload {
 
 		&events.StartExecution{
 			ExecutionId: execID, Workflow: workflowSnapshot(), Machine: machine(), AssetId: "a1",
-			Input: globals, Configuration: configuration(),
+			Input: events.GlobalsInput(globals), Configuration: configuration(),
 			Trigger: events.Trigger{Source: "upload", Rule: "*.mp4"}, Created: created,
 		},
 		&events.AdmitExecution{ExecutionId: execID},

@@ -172,14 +172,8 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (*execution.Execu
 	}
 	cmd := &events.StartExecution{
 		ExecutionId: id, Workflow: compiled.Workflow, Machine: compiled.Machine, AssetId: assetID,
-		Input:         events.Globals{Media: media, MetaData: maps.Clone(req.Input.MetaData)},
+		Input:         events.GlobalsInput(events.Globals{Media: media, MetaData: maps.Clone(req.Input.MetaData)}),
 		Configuration: req.Configuration, Trigger: trigger, Created: time.Now().UTC(),
-	}
-	if cmd.Input.Media == nil {
-		cmd.Input.Media = map[string]events.MediaObject{}
-	}
-	if cmd.Input.MetaData == nil {
-		cmd.Input.MetaData = map[string]any{}
 	}
 
 	// One start per asset at a time in this process, so that the active

@@ -74,7 +74,7 @@ func Start(cmd *events.StartExecution, now time.Time) (*Execution, Output) {
 	d := &decider{x: &Execution{}, now: now}
 	d.emit(&events.ExecutionQueued{
 		ExecutionId: cmd.ExecutionId, Workflow: cmd.Workflow, Machine: cmd.Machine,
-		AssetId: cmd.AssetId, Globals: cloneGlobals(cmd.Input), Configuration: cmd.Configuration,
+		AssetId: cmd.AssetId, Globals: cloneGlobals(cmd.LegacyGlobals()), Configuration: cmd.Configuration,
 		Trigger: cmd.Trigger, Created: cmd.Created,
 	})
 	d.out.Admission = append(d.out.Admission, &events.AdmissionRequested{ExecutionId: cmd.ExecutionId})

@@ -55,7 +55,7 @@ func build(t *testing.T, stages ...[]opSpec) *events.StartExecution {
 		t.Fatal(err)
 	}
 	return &events.StartExecution{ExecutionId: "x1", Workflow: c.Workflow, Machine: c.Machine, AssetId: "a1",
-		Input:   events.Globals{Media: map[string]events.MediaObject{"Video": {S3Bucket: "b", S3Key: "k.mp4"}}, MetaData: map[string]any{}},
+		Input:   events.GlobalsInput(events.Globals{Media: map[string]events.MediaObject{"Video": {S3Bucket: "b", S3Key: "k.mp4"}}, MetaData: map[string]any{}}),
 		Created: t0}
 }
 

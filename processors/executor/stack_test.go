@@ -139,7 +139,7 @@ func (s *stack) command(id string, steps []string, cfg map[string]any) *events.S
 		s.t.Fatal(err)
 	}
 	return &events.StartExecution{ExecutionId: id, Workflow: c.Workflow, Machine: c.Machine, AssetId: "asset-" + id,
-		Input:   events.Globals{Media: map[string]events.MediaObject{}, MetaData: map[string]any{}},
+		Input:   events.GlobalsInput(events.Globals{}),
 		Trigger: events.Trigger{Source: "test"}, Created: time.Now().UTC()}
 }
 

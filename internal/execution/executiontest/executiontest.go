@@ -46,10 +46,10 @@ func Command(id, assetID string, created time.Time, stages, ops int) *events.Sta
 	}
 	return &events.StartExecution{
 		ExecutionId: id, Workflow: c.Workflow, Machine: c.Machine, AssetId: assetID, Created: created,
-		Input: events.Globals{
+		Input: events.GlobalsInput(events.Globals{
 			Media:    map[string]events.MediaObject{"Video": {S3Bucket: "bucket", S3Key: "in/" + id + ".mp4"}},
 			MetaData: map[string]any{},
-		},
+		}),
 	}
 }
 

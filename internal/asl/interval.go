@@ -1,0 +1,6 @@
+package asl
+
+import "time"
+
+// Interval is the retrier's wait before its first retry.
+func (r *Retrier) Interval() time.Duration { return time.Duration(r.IntervalSeconds) * time.Second }
