@@ -71,7 +71,7 @@ func benchmarkBatch(b *testing.B, validate bool) {
 		p := newPartition()
 		p.ready = true
 		for id, ex := range template {
-			p.execs[id] = projections.Clone(ex)
+			p.execs[id] = &held{legacy: projections.Clone(ex)}
 		}
 		x.part = map[int32]*partition{0: p}
 		produced := 0

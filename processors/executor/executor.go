@@ -18,6 +18,7 @@ import (
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/delay"
+	"github.com/mie-kafka/mie/internal/engine"
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/transact"
 	"github.com/mie-kafka/mie/schemas"
@@ -34,7 +35,11 @@ type Config struct {
 	transact.Config
 	// SweepInterval is how often operator timeouts are checked; default 1s.
 	SweepInterval time.Duration
-	Options       execution.Options
+	// Options are the legacy deciders' (version-1 MIE executions).
+	Options execution.Options
+	// Engine tunes the States Language interpreter: its Resolver sends
+	// Task resources to functions and task topics.
+	Engine engine.Options
 	// ValidateInputs checks every input record that decodes against its
 	// JSON Schema, and dead-letters a mismatch (schema-invalid).
 	// Off by default: it costs 20-300 µs a record, more than decoding
@@ -85,7 +90,7 @@ func (c Config) Validate() error {
 // partition is the state of one owned partition.
 type partition struct {
 	ready bool
-	execs map[string]*execution.Execution
+	execs map[string]*held
 	// ended remembers executions that ended within EndedRetention, when
 	// they ended; their state is dropped, their ids kept so that late
 	// inputs for them are recognized.
@@ -99,7 +104,7 @@ type partition struct {
 }
 
 func newPartition() *partition {
-	return &partition{execs: map[string]*execution.Execution{}, ended: map[string]time.Time{}, queued: map[string]int64{}}
+	return &partition{execs: map[string]*held{}, ended: map[string]time.Time{}, queued: map[string]int64{}}
 }
 
 // Executor runs the stage processor.
@@ -223,9 +228,10 @@ func (x *Executor) handle(b *transact.Batch, r *kgo.Record, now time.Time) {
 			b.DeadLetter(r, deadletter.ReasonKeyMismatch, fmt.Errorf("key %q, ExecutionId %q", id, start.ExecutionId))
 			return
 		}
-		ex, o := execution.Start(start, now)
+		ex, o := x.start(start, now)
 		p.execs[id] = ex
-		x.emit(out, ex, o, cause, now)
+		x.emit(out, id, o, cause, now)
+		x.retire(p, ex)
 		return
 	}
 	ex := p.execs[id]
@@ -238,7 +244,7 @@ func (x *Executor) handle(b *transact.Batch, r *kgo.Record, now time.Time) {
 			if !done {
 				reason = "unknown execution"
 			}
-			x.emit(out, &execution.Execution{Id: id}, execution.Output{Admission: []events.Payload{
+			x.emit(out, id, decided{admission: []events.Payload{
 				&events.SlotReleased{ExecutionId: id, Reason: reason}}}, cause, now)
 		}
 		if done {
@@ -248,10 +254,12 @@ func (x *Executor) handle(b *transact.Batch, r *kgo.Record, now time.Time) {
 			fmt.Errorf("no execution %q (or it ended more than %s ago)", id, x.cfg.EndedRetention))
 		return
 	}
-	o := execution.Handle(ex, payload, now, x.cfg.Options)
-	x.emit(out, ex, o, cause, now)
+	x.emit(out, id, ex.handle(x, payload, now), cause, now)
 	x.retire(p, ex)
 }
+
+// opts are the interpreter's options.
+func (x *Executor) opts() *engine.Options { return &x.cfg.Engine }
 
 // sweep fails the operator attempts of owned executions that ran past
 // their timeout. A sweep that panics fails the batch and counts against
@@ -263,11 +271,11 @@ func (x *Executor) sweep(b *transact.Batch, now time.Time) {
 		if !p.ready {
 			continue
 		}
-		for _, ex := range p.execs {
-			if d := execution.Deadline(ex, x.cfg.Options); d.IsZero() || now.Before(d) {
+		for id, ex := range p.execs {
+			if d := ex.deadline(x); d.IsZero() || now.Before(d) {
 				continue
 			}
-			b.Guard("sweep/"+ex.Id, "sweeping execution "+ex.Id, func() { x.sweepOne(b.Out, p, ex, now) })
+			b.Guard("sweep/"+id, "sweeping execution "+id, func() { x.sweepOne(b.Out, p, ex, now) })
 			if b.Broken() {
 				return
 			}
@@ -283,7 +291,7 @@ func (x *Executor) sweepDue(now time.Time) bool {
 			continue
 		}
 		for _, ex := range p.execs {
-			if d := execution.Deadline(ex, x.cfg.Options); !d.IsZero() && !now.Before(d) {
+			if d := ex.deadline(x); !d.IsZero() && !now.Before(d) {
 				return true
 			}
 		}
@@ -291,9 +299,8 @@ func (x *Executor) sweepDue(now time.Time) bool {
 	return false
 }
 
-func (x *Executor) sweepOne(out *transact.Producer, p *partition, ex *execution.Execution, now time.Time) {
-	o := execution.Sweep(ex, now, x.cfg.Options)
-	x.emit(out, ex, o, &inputRef{}, now)
+func (x *Executor) sweepOne(out *transact.Producer, p *partition, ex *held, now time.Time) {
+	x.emit(out, ex.id(), ex.sweep(x, now), &inputRef{}, now)
 	x.retire(p, ex)
 }
 
@@ -307,14 +314,15 @@ func (x *Executor) explain(r *kgo.Record, err error) error {
 }
 
 // retire drops an ended execution's state, remembering its id.
-func (x *Executor) retire(p *partition, ex *execution.Execution) {
-	if ex.Terminal() {
-		delete(p.execs, ex.Id)
-		at := ex.Ended
+func (x *Executor) retire(p *partition, ex *held) {
+	if ex.terminal() {
+		id := ex.id()
+		delete(p.execs, id)
+		at := ex.ended()
 		if at.IsZero() {
 			at = x.cfg.Clock()
 		}
-		p.ended[ex.Id] = at
+		p.ended[id] = at
 	}
 }
 
@@ -323,12 +331,14 @@ type inputRef struct {
 	pos *events.Position
 }
 
-// emit produces what deciding at now yielded; delayed tasks go to the retry
-// tiers, due at now plus their delay, which is the Due their events record.
-func (x *Executor) emit(out *transact.Producer, ex *execution.Execution, o execution.Output, cause *inputRef, now time.Time) {
+// emit produces what deciding at now yielded for execution id: events on
+// executions, tasks on their topics (delayed ones through the retry tiers,
+// due at now plus their delay, which is what their events record), timers
+// on commands (through the retry tiers too), admission records.
+func (x *Executor) emit(out *transact.Producer, id string, o decided, cause *inputRef, now time.Time) {
 	cat := x.cfg.Catalog
 	send := func(topic string, p events.Payload, after time.Duration) {
-		env, err := events.New(ex.Id, x.cfg.Producer, p)
+		env, err := events.New(id, x.cfg.Producer, p)
 		if err != nil {
 			out.Fail(err)
 			return
@@ -337,7 +347,7 @@ func (x *Executor) emit(out *transact.Producer, ex *execution.Execution, o execu
 			env.CausedBy(cause.env, cause.pos)
 		}
 		if env.CorrelationID == "" {
-			env.CorrelationID = ex.Id
+			env.CorrelationID = id
 		}
 		rec, err := env.Record(topic)
 		if err != nil {
@@ -350,20 +360,21 @@ func (x *Executor) emit(out *transact.Producer, ex *execution.Execution, o execu
 		if topic == cat.Executions() {
 			// Where the events land feeds the checkpoints.
 			_, queued := p.(*events.ExecutionQueued)
-			id := ex.Id
 			out.ProduceThen(rec, func(r *kgo.Record) { x.ck.wrote(r.Partition, r.Offset, id, queued) })
 			return
 		}
 		out.Produce(rec)
 	}
-	for _, e := range o.Events {
+	for _, e := range o.events {
 		send(cat.Executions(), e, 0)
 	}
-	for i := range o.Tasks {
-		t := &o.Tasks[i]
-		send(t.Topic, &t.Task, t.Delay)
+	for _, t := range o.tasks {
+		send(t.topic, t.task, t.delay)
 	}
-	for _, a := range o.Admission {
+	for i := range o.timers {
+		send(cat.Commands(), &o.timers[i].Fired, max(o.timers[i].Delay, time.Millisecond))
+	}
+	for _, a := range o.admission {
 		send(cat.Admission(), a, 0)
 	}
 }

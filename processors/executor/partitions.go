@@ -11,7 +11,6 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
-	"github.com/mie-kafka/mie/internal/execution"
 )
 
 // assigned and revoked run on the consumer group's goroutine. They only
@@ -135,9 +134,9 @@ func (x *Executor) rebuildPending(ctx context.Context) error {
 	forget := now.Add(-x.cfg.EndedRetention)
 	for p, st := range fresh {
 		for id, ex := range st.execs {
-			if ex.Terminal() {
+			if ex.terminal() {
 				delete(st.execs, id)
-				st.ended[id] = cmp.Or(ex.Ended, now)
+				st.ended[id] = cmp.Or(ex.ended(), now)
 			}
 		}
 		st.forget(forget)
@@ -160,12 +159,13 @@ func foldRecord(st *partition, r *kgo.Record) (folded bool, err error) {
 	}
 	ex := st.execs[env.Key]
 	if ex == nil {
-		if _, ok := p.(*events.ExecutionQueued); !ok {
+		q, ok := p.(*events.ExecutionQueued)
+		if !ok {
 			return false, nil
 		}
-		ex = &execution.Execution{}
+		ex = foldQueued(q)
 		st.execs[env.Key] = ex
 		st.queued[env.Key] = r.Offset
 	}
-	return true, ex.Apply(env.Time, p)
+	return true, ex.apply(env.Time, p)
 }
