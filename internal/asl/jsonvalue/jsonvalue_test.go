@@ -16,7 +16,7 @@ func TestCompareNumbers(t *testing.T) {
 	}{
 		{json.Number("1"), json.Number("1.0"), 0, true},
 		{json.Number("9007199254740993"), json.Number("9007199254740992"), 1, true}, // beyond float64
-		{json.Number("0.1"), 0.1, -1, true}, // the float64 nearest 0.1 is a little above it
+		{json.Number("0.1"), 0.1, -1, true},                                         // the float64 nearest 0.1 is a little above it
 		{json.Number("1e2"), 100, 0, true},
 		{int64(-3), json.Number("-2.5"), -1, true},
 		{json.Number("1"), "1", 0, false},
