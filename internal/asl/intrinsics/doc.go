@@ -30,6 +30,11 @@
 //     "9007199254740991". AWS also tells objects with their members in a
 //     different order apart; here they are equal, since a Go map has no
 //     order.
+//   - ArrayUnique returns the distinct values in the order of Java's
+//     HashSet ([true, false] gives [false, true]); this package computes
+//     Java's hash codes to reproduce it (checked against Java). Values are
+//     equal as Java objects are: 1 and 1.0 differ, member order does not
+//     matter.
 //   - StringSplit drops empty pieces (Java's StringTokenizer): "a,,b" gives
 //     ["a","b"] and "" gives [].
 //   - StringToJson("") is null.
@@ -52,8 +57,6 @@
 //   - MathRandom with a seed returns what Java's new
 //     Random(seed).nextInt(end-start) + start returns (checked with Java);
 //     whether AWS draws its numbers that way is not known.
-//   - ArrayUnique treats values as equal when their JSON texts are (1 and
-//     1.0 differ, "1" and 1 differ).
 //   - Numbers keep the text they had in the input (json.Number), where AWS
 //     may normalise them (1.50 printed as 1.5) in Format and JsonToString;
 //     JsonToString sorts object members.
