@@ -28,6 +28,9 @@ func TestDepth(t *testing.T) {
 		{"$f(31)", fact(31), false},
 		{"$f(32)", fact(32), true},
 		{"no base case", "($f := function(){ $f() }; $f())", true},
+		// Found by FuzzEval: before names were read as the library reads
+		// them, this lambda went unguarded and overflowed the Go stack.
+		{"a parameter named by a quote", `($f:=function($"){$n<=1?1:$n*$f($n-1)};$f(19))`, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
