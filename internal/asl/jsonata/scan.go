@@ -207,9 +207,12 @@ func scanToken(src string, b []byte, i int, prefix bool) (token, int, *CompileEr
 	return t, i, nil
 }
 
-// checkOperator refuses the JSONata 2.0 syntax the library lacks.
+// checkOperator refuses the JSONata 2.0 syntax the library lacks, and a
+// lone ! or ~, on which the library's lexer stops advancing.
 func checkOperator(t token) *CompileError {
 	switch {
+	case t.text == "!" || t.text == "~":
+		return syntaxErr(t.start, "S0201", `Syntax error: "`+t.text+`"`)
 	case t.text == "@":
 		return unsupportedErr(t.start, "The context variable binding operator @ is not supported")
 	case t.text == "#":
