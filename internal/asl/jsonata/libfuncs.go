@@ -73,7 +73,7 @@ var libFuncs = map[string]jsonatalib.Extension{
 	"each":               ext(jlib.Each, undefinedFirst, noArgs),
 	"sift":               ext(jlib.Sift, undefinedFirst, oneArg),
 	"keys":               ext(jlib.Keys, undefinedFirst, noArgs),
-	"lookup":             ext(lookup, undefinedFirst, noArgs),
+	"lookup":             ext(lookup, undefinedFirst, oneString),
 	"spread":             ext(jlib.Spread, undefinedFirst, noArgs),
 	"merge":              ext(jlib.Merge, undefinedFirst, nil),
 	"fromMillis":         ext(jlib.FromMillis, undefinedFirst, noArgs),
