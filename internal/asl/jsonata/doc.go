@@ -144,7 +144,12 @@
 //     (Bindings.Random), $single (optional function), $assert, $error (code
 //     D3137), $encodeUrl and $encodeUrlComponent (JavaScript's encodeURI
 //     and encodeURIComponent), $pad (bounded width), $power and $sqrt
-//     (codes D3061, D3060), $lookup, and the six Step Functions functions.
+//     (codes D3061, D3060), $formatNumber (the library loops for ever on a
+//     zero or non-finite value with an exponent picture), $lookup, and the
+//     six Step Functions functions.
+//   - Refused before the library sees them, because its parser never
+//     returns on them: a lone ! or ~, and a lambda signature with
+//     characters no signature has (function()<!).
 //   - JSON null is converted to the library's null (its $type panics on a
 //     bare nil); json.Number to float64.
 //   - The parser's errors and the evaluator's typed errors carry
@@ -175,8 +180,9 @@
 //   - MaxValueBytes (6,990,256, 8 per number and 1 per string byte): the
 //     result, and every lambda argument and result and block value
 //     (checked at its top level), so doubling a string by recursion or
-//     assignment stops near the bound; MaxRangeTotal (10,000,000) elements
-//     for all [lo..hi] of an evaluation; $pad's width.
+//     assignment stops near the bound; one [lo..hi] may hold as many
+//     numbers as a value (so [1..900000] ~> $count() fails, as on AWS), all
+//     of an evaluation's ranges MaxRangeTotal (10,000,000); $pad's width.
 //   - MaxNesting 1000: deeper bracket nesting or prefix-minus runs are
 //     refused at compile time, before the parser could exhaust the stack.
 //
@@ -184,8 +190,8 @@
 // except through nested predicates and path steps over the input, which
 // multiply (a.b[$states.input.c[...]] over large arrays); the size of an
 // intermediate value that is not a lambda argument, a block value or a
-// range ([1..873782] ~> $count() runs here, fails on AWS). A bounded
-// evaluation is stopped at the next guard, not preemptively.
+// range. A bounded evaluation is stopped at the next guard, not
+// preemptively.
 //
 // # Differences from AWS
 //
@@ -199,6 +205,9 @@
 //     "NaN" or "Infinity" as AWS writes it.
 //   - The library's own function errors ($sum(['a']), $toMillis('x'), ...)
 //     keep the library's message, without JSONata's code.
+//   - The bridge's own functions do not take their first argument from the
+//     context: names.$formatNumber("0.0") or items.$pad(5) are undefined
+//     or fail where JSONata would use each name or item.
 //   - $random() without a seed is not AWS's sequence (it is Bindings.Random).
 //   - Static checks: AWS's top-level reference rule is applied as measured
 //     (first path step, lambda bodies keep the context); AWS's exact
