@@ -13,17 +13,16 @@ import (
 
 	"github.com/mie-kafka/mie/api/commands"
 	"github.com/mie-kafka/mie/events"
-	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/problem"
 )
 
 // Executions is what the execution routes need.
 type Executions interface {
-	Start(ctx context.Context, req commands.StartRequest) (*execution.Execution, error)
-	Cancel(ctx context.Context, id, reason string) (*execution.Execution, error)
-	Resume(ctx context.Context, id, stage string) (*execution.Execution, error)
-	Execution(ctx context.Context, id string) (*execution.Execution, error)
-	Executions(ctx context.Context, f view.Filter) ([]*execution.Execution, error)
+	Start(ctx context.Context, req commands.StartRequest) (*view.Execution, error)
+	Cancel(ctx context.Context, id, reason string) (*view.Execution, error)
+	Resume(ctx context.Context, id, stage string) (*view.Execution, error)
+	Execution(ctx context.Context, id string) (*view.Execution, error)
+	Executions(ctx context.Context, f view.Filter) ([]*view.Execution, error)
 	History(ctx context.Context, id string) ([]events.Envelope, error)
 }
 
@@ -44,8 +43,8 @@ func routeExecutions(e *echo.Echo, x Executions) {
 	})
 	e.GET("/workflow/execution/status/:Status", func(c echo.Context) error {
 		st := c.Param("Status")
-		if !contains(execution.Statuses, st) {
-			return problem.Invalid("Status", "%q is not a workflow status; want one of %s", st, strings.Join(execution.Statuses, ", "))
+		if !contains(view.Statuses, st) {
+			return problem.Invalid("Status", "%q is not a workflow status; want one of %s", st, strings.Join(view.Statuses, ", "))
 		}
 		return list(c, x, view.Filter{Status: st})
 	})
@@ -172,7 +171,7 @@ func tp(t time.Time) *time.Time {
 }
 
 // View renders an execution as MIE's record.
-func View(x *execution.Execution) ExecutionView {
+func View(x *view.Execution) ExecutionView {
 	v := ExecutionView{
 		Id: x.Id, AssetId: x.AssetId, Status: x.Status, CurrentStage: x.CurrentStage,
 		Globals: x.Globals, Configuration: x.Configuration, Trigger: x.Trigger,
@@ -186,12 +185,12 @@ func View(x *execution.Execution) ExecutionView {
 	}
 	for name, st := range x.Workflow.Stages {
 		sv := StageRunView{Name: name, Operations: st.Operations, Configuration: st.Configuration,
-			Next: st.Next, End: st.End, Status: execution.NodeNotStarted, Outputs: []OperatorRunView{}}
+			Next: st.Next, End: st.End, Status: view.NodeNotStarted, Outputs: []OperatorRunView{}}
 		if n, ok := x.Node(name); ok {
 			sv.Status, sv.StartTime, sv.EndTime, sv.Message = n.Status, tp(n.Started), tp(n.Ended), n.Error
 		}
 		for i, op := range st.Operations {
-			ov := OperatorRunView{Name: op, Status: execution.NodeNotStarted, AssetId: x.AssetId, WorkflowExecutionId: x.Id,
+			ov := OperatorRunView{Name: op, Status: view.NodeNotStarted, AssetId: x.AssetId, WorkflowExecutionId: x.Id,
 				Media: map[string]events.MediaObject{}, MetaData: map[string]any{}}
 			if n, ok := x.Node(name + "/" + strconv.Itoa(i) + "/" + op); ok {
 				ov.Status, ov.Attempt, ov.StartTime, ov.EndTime = n.Status, n.Attempt, tp(n.Started), tp(n.Ended)

@@ -1,6 +1,10 @@
 package events
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
 
 // Task phases.
 const (
@@ -105,4 +109,44 @@ func (OperatorResult) EventType() string      { return "OperatorResult" }
 func init() {
 	register(KindCommand, 1, func() Payload { return &OperatorTaskRequest{} })
 	register(KindEvent, 1, func() Payload { return &OperatorResult{} })
+}
+
+// OperatorPrefix starts the Resource of an MIE operator's Task (its
+// implementation follows).
+const OperatorPrefix = "arn:mie:operator:::"
+
+// IsFunctionCall reports whether the task invokes a function with its
+// JSON Payload (a Task naming a function or a service), rather than an
+// MIE operator with MIE's operator event.
+func (t *OperatorTaskRequest) IsFunctionCall() bool {
+	return t.Run > 0 && !strings.HasPrefix(t.Resource, OperatorPrefix)
+}
+
+// LoadOperatorEvent fills an MIE operator task's operator fields (Name,
+// AssetId, WorkflowExecutionId, Input, Configuration, StageName, Type,
+// Implementation) from its Payload, the operator event its Parameters
+// made. A task of the legacy IR carries them already.
+func (t *OperatorTaskRequest) LoadOperatorEvent() error {
+	if t.Run == 0 || len(t.Payload) == 0 || t.IsFunctionCall() {
+		return nil
+	}
+	var ev struct {
+		Name                string         `json:"Name"`
+		AssetId             string         `json:"AssetId"`
+		WorkflowExecutionId string         `json:"WorkflowExecutionId"`
+		Input               OperatorInput  `json:"Input"`
+		Configuration       map[string]any `json:"Configuration"`
+		StageName           string         `json:"StageName"`
+		Type                string         `json:"Type"`
+		Implementation      string         `json:"Implementation"`
+	}
+	if err := json.Unmarshal(t.Payload, &ev); err != nil {
+		return fmt.Errorf("%w: the operator event in the task's Payload: %v", ErrMalformed, err)
+	}
+	t.Name, t.AssetId, t.WorkflowExecutionId = ev.Name, ev.AssetId, ev.WorkflowExecutionId
+	t.Input, t.Configuration, t.StageName, t.Type = ev.Input, ev.Configuration, ev.StageName, ev.Type
+	if ev.Implementation != "" {
+		t.Implementation = ev.Implementation
+	}
+	return nil
 }

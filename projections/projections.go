@@ -6,10 +6,8 @@ package projections
 
 import (
 	"context"
-	"maps"
 
 	"github.com/mie-kafka/mie/events"
-	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/view"
 )
 
@@ -17,9 +15,9 @@ import (
 type Executions interface {
 	// Execution returns one execution, or an error wrapping
 	// problem.ErrNotFound.
-	Execution(ctx context.Context, id string) (*execution.Execution, error)
+	Execution(ctx context.Context, id string) (*view.Execution, error)
 	// Executions lists executions, newest first.
-	Executions(ctx context.Context, f view.Filter) ([]*execution.Execution, error)
+	Executions(ctx context.Context, f view.Filter) ([]*view.Execution, error)
 	// History returns the ordered events of one execution.
 	History(ctx context.Context, id string) ([]events.Envelope, error)
 	// WaitExecution blocks until the projection has seen the execution.
@@ -27,20 +25,6 @@ type Executions interface {
 	// ActiveExecution returns an active (not Complete or Error) execution
 	// of the asset, if there is one.
 	ActiveExecution(ctx context.Context, assetId string) (string, bool, error)
-}
-
-// Clone deep-copies an execution so that readers never share the
-// projection's mutable state.
-func Clone(x *execution.Execution) *execution.Execution {
-	c := *x
-	c.Nodes = make(map[string]*execution.Node, len(x.Nodes))
-	for k, n := range x.Nodes {
-		nn := *n
-		c.Nodes[k] = &nn
-	}
-	c.Globals.Media = maps.Clone(x.Globals.Media)
-	c.Globals.MetaData = maps.Clone(x.Globals.MetaData)
-	return &c
 }
 
 // Assets reads the data plane projection. Listings are ordered by a stable

@@ -5,6 +5,7 @@ package commands
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -20,7 +21,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
-	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/problem"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/internal/workflow"
@@ -48,6 +48,9 @@ type Config struct {
 	// VisibleTimeout bounds how long Start waits for the projection to
 	// show the new execution; default 30s.
 	VisibleTimeout time.Duration
+	// OperatorTimeout bounds an operator attempt whose Configuration sets
+	// no TimeoutSeconds (the compiled Task's TimeoutSeconds); 0: none.
+	OperatorTimeout time.Duration
 }
 
 // Validate joins every problem.
@@ -153,7 +156,7 @@ func (r StartRequest) Validate() error {
 
 // Start queues a new execution and returns it as soon as the projection
 // shows it, so that a read right after never misses it.
-func (s *Service) Start(ctx context.Context, req StartRequest) (*execution.Execution, error) {
+func (s *Service) Start(ctx context.Context, req StartRequest) (*view.Execution, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
@@ -170,10 +173,21 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (*execution.Execu
 	if req.Trigger != nil {
 		trigger = *req.Trigger
 	}
+	def, err := compiled.Definition(s.cfg.OperatorTimeout)
+	if err != nil {
+		return nil, problem.Invalid("Configuration", "%v", err)
+	}
+	input, err := json.Marshal(map[string]any{"AssetId": assetID, "WorkflowExecutionId": id,
+		"Media": nonNil(media), "MetaData": nonNilMap(maps.Clone(req.Input.MetaData))})
+	if err != nil {
+		return nil, problem.Invalid("Input.MetaData", "cannot be encoded as JSON: %v", err)
+	}
 	cmd := &events.StartExecution{
-		ExecutionId: id, Workflow: compiled.Workflow, Machine: compiled.Machine, AssetId: assetID,
-		Input:         events.GlobalsInput(events.Globals{Media: media, MetaData: maps.Clone(req.Input.MetaData)}),
+		ExecutionId: id, Workflow: compiled.Workflow, AssetId: assetID, Input: input,
 		Configuration: req.Configuration, Trigger: trigger, Created: time.Now().UTC(),
+		Run: events.Run{Name: id, Definition: def, Type: "STANDARD", Admission: true,
+			StateMachine: &events.StateMachineRef{Kind: events.KindWorkflow, Name: compiled.Workflow.Name,
+				Version: compiled.Workflow.Version}},
 	}
 
 	// One start per asset at a time in this process, so that the active
@@ -195,8 +209,7 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (*execution.Execu
 		// The command is in the log and will run: answer with the record
 		// it will have, never with an error that invites a duplicate retry.
 		s.cfg.Logger.Warn("execution accepted but not projected yet; is an executor running?", "execution", id, "err", err)
-		x, _ := execution.Start(cmd, cmd.Created)
-		return x, nil
+		return view.QueuedOf(cmd), nil
 	}
 	return s.cfg.Projection.Execution(ctx, id)
 }
@@ -222,12 +235,12 @@ func (s *Service) asset(ctx context.Context, in *StartInput) (string, map[string
 }
 
 // Execution reads one execution from the projection.
-func (s *Service) Execution(ctx context.Context, id string) (*execution.Execution, error) {
+func (s *Service) Execution(ctx context.Context, id string) (*view.Execution, error) {
 	return s.cfg.Projection.Execution(ctx, id)
 }
 
 // Executions lists executions from the projection, newest first.
-func (s *Service) Executions(ctx context.Context, f view.Filter) ([]*execution.Execution, error) {
+func (s *Service) Executions(ctx context.Context, f view.Filter) ([]*view.Execution, error) {
 	return s.cfg.Projection.Executions(ctx, f)
 }
 
@@ -237,7 +250,7 @@ func (s *Service) History(ctx context.Context, id string) ([]events.Envelope, er
 }
 
 // Cancel stops an active execution and frees its slot.
-func (s *Service) Cancel(ctx context.Context, id, reason string) (*execution.Execution, error) {
+func (s *Service) Cancel(ctx context.Context, id, reason string) (*view.Execution, error) {
 	x, err := s.cfg.Projection.Execution(ctx, id)
 	if err != nil {
 		return nil, err
@@ -255,7 +268,7 @@ func (s *Service) Cancel(ctx context.Context, id, reason string) (*execution.Exe
 }
 
 // Resume resumes an execution Waiting at stage.
-func (s *Service) Resume(ctx context.Context, id, stage string) (*execution.Execution, error) {
+func (s *Service) Resume(ctx context.Context, id, stage string) (*view.Execution, error) {
 	if stage == "" {
 		return nil, problem.Invalid("WaitingStageName", "is required")
 	}
@@ -263,21 +276,69 @@ func (s *Service) Resume(ctx context.Context, id, stage string) (*execution.Exec
 	if err != nil {
 		return nil, err
 	}
-	if x.Status != execution.StatusWaiting {
+	if x.Status != view.StatusWaiting {
 		return nil, problem.Conflict("execution %s is %s, not Waiting", id, x.Status)
 	}
 	if x.WaitingStage != stage {
 		return nil, problem.Conflict("execution %s is waiting at stage %q, not %q", id, x.WaitingStage, stage)
 	}
-	if err := s.send(ctx, id, &events.ResumeExecution{ExecutionId: id, WaitingStageName: stage}); err != nil {
+	if x.Run == nil {
+		if err := s.send(ctx, id, &events.ResumeExecution{ExecutionId: id, WaitingStageName: stage}); err != nil {
+			return nil, err
+		}
+		return s.awaitChange(ctx, id, x.Version)
+	}
+	if err := s.answerWaits(ctx, id, stage); err != nil {
 		return nil, err
 	}
 	return s.awaitChange(ctx, id, x.Version)
 }
 
+// answerWaits resumes the Wait operators of stage: their tasks wait for
+// their tokens, which the execution's history holds (TaskScheduled).
+func (s *Service) answerWaits(ctx context.Context, id, stage string) error {
+	h, err := s.cfg.Projection.History(ctx, id)
+	if err != nil {
+		return err
+	}
+	waiting := map[int32]*events.TaskScheduled{}
+	for i := range h {
+		p, err := h[i].Decode()
+		if err != nil {
+			continue
+		}
+		switch e := p.(type) {
+		case *events.TaskScheduled:
+			if e.Token != "" && strings.HasPrefix(e.Resource, workflow.OperatorResource+workflow.WaitImplementation) &&
+				strings.HasPrefix(e.State, stage+":") {
+				waiting[e.Run] = e
+			}
+		case *events.StateExited:
+			delete(waiting, e.Run)
+		case *events.StateFailed:
+			delete(waiting, e.Run)
+		case *events.StateCaught:
+			delete(waiting, e.Run)
+		}
+	}
+	if len(waiting) == 0 {
+		return problem.Conflict("execution %s has no operator waiting at stage %q", id, stage)
+	}
+	for _, t := range waiting {
+		op := strings.TrimPrefix(t.State, stage+":")
+		out, _ := json.Marshal(map[string]any{"Name": op, "Status": events.ResultComplete,
+			"Media": map[string]any{}, "MetaData": map[string]any{}})
+		if err := s.send(ctx, id, &events.TaskTokenAnswered{ExecutionId: id, Token: t.Token,
+			Outcome: events.TokenSuccess, Output: out}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // awaitChange returns the execution once the projection shows an event
 // after version (bounded wait; the command is accepted either way).
-func (s *Service) awaitChange(ctx context.Context, id string, version int64) (*execution.Execution, error) {
+func (s *Service) awaitChange(ctx context.Context, id string, version int64) (*view.Execution, error) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		x, err := s.cfg.Projection.Execution(ctx, id)
@@ -321,4 +382,18 @@ func contains(xs []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func nonNil(m map[string]events.MediaObject) map[string]events.MediaObject {
+	if m == nil {
+		return map[string]events.MediaObject{}
+	}
+	return m
+}
+
+func nonNilMap(m map[string]any) map[string]any {
+	if m == nil {
+		return map[string]any{}
+	}
+	return m
 }

@@ -31,7 +31,11 @@ type ExecutionRow struct {
 	Cause         string     `json:"cause"`
 	Cancelled     bool       `json:"cancelled"`
 	EventCount    uint32     `json:"event_count"`
-	// State is the execution.Execution as JSON.
+	// StateMachine and RunStatus are a States Language run's (empty for
+	// an execution of the first engine).
+	StateMachine string `json:"state_machine"`
+	RunStatus    string `json:"run_status"`
+	// State is the execution's view (internal/view.Execution) as JSON.
 	State json.RawMessage `json:"state"`
 	// Runs are the open operator attempts as JSON (a map keyed by
 	// path#attempt), so that a restarted projector resumes them.
@@ -158,6 +162,32 @@ type SegmentRow struct {
 	Version             uint64    `json:"_version"`
 }
 
+// StateRunRow is a row of state_runs: one run of one state of a States
+// Language execution, rewritten as it moves and final when it ends.
+type StateRunRow struct {
+	ExecutionId  string     `json:"execution_id"`
+	Run          int32      `json:"run"`
+	Parent       int32      `json:"parent"`
+	Slot         int32      `json:"slot"`
+	StateMachine string     `json:"state_machine"`
+	State        string     `json:"state"`
+	Type         string     `json:"type"`
+	Visit        int32      `json:"visit"`
+	Status       string     `json:"status"`
+	Attempt      int32      `json:"attempt"`
+	Retries      int32      `json:"retries"`
+	Error        string     `json:"error"`
+	Cause        string     `json:"cause"`
+	Resource     string     `json:"resource"`
+	InputBytes   int64      `json:"input_bytes"`
+	OutputBytes  int64      `json:"output_bytes"`
+	Entered      time.Time  `json:"entered"`
+	Ended        *time.Time `json:"ended"`
+	Partition    int32      `json:"partition"`
+	Offset       int64      `json:"offset"`
+	Version      uint64     `json:"_version"`
+}
+
 // Rows is what one batch of records becomes, per table. Within a batch
 // the current-state tables keep only the last row per key (earlier ones
 // would be replaced anyway).
@@ -165,6 +195,7 @@ type Rows struct {
 	Executions   []ExecutionRow   `json:"executions,omitempty"`
 	Events       []EventRow       `json:"execution_events,omitempty"`
 	OperatorRuns []OperatorRunRow `json:"operator_runs,omitempty"`
+	StateRuns    []StateRunRow    `json:"state_runs,omitempty"`
 	Assets       []AssetRow       `json:"assets,omitempty"`
 	Media        []MediaRow       `json:"asset_media,omitempty"`
 	Metadata     []MetadataRow    `json:"asset_metadata,omitempty"`
@@ -173,7 +204,7 @@ type Rows struct {
 
 // Len is the number of rows.
 func (r *Rows) Len() int {
-	return len(r.Executions) + len(r.Events) + len(r.OperatorRuns) + len(r.Assets) +
+	return len(r.Executions) + len(r.Events) + len(r.OperatorRuns) + len(r.StateRuns) + len(r.Assets) +
 		len(r.Media) + len(r.Metadata) + len(r.Segments)
 }
 
@@ -215,10 +246,12 @@ func (x SegmentRow) Segment() view.Segment {
 // The columns each table is written with, in Append order.
 const (
 	ColsExecutions = "execution_id, asset_id, workflow, status, current_stage, trigger_source, created, started, ended, updated, " +
-		"error, cause, cancelled, event_count, state, runs, partition, offset, _version"
+		"error, cause, cancelled, event_count, state_machine, run_status, state, runs, partition, offset, _version"
 	ColsEvents       = "execution_id, partition, offset, event_id, type, time, path, stage, operator, data, envelope, _version"
 	ColsOperatorRuns = "operator, execution_id, path, attempt, workflow, stage, task_id, status, dispatched, ended, deliveries, deferrals, " +
 		"backoff_ms, deferred_ms, queue_wait_ms, run_ms, retried, error, cause, partition, offset, _version"
+	ColsStateRuns = "execution_id, run, parent, slot, state_machine, state, type, visit, status, attempt, retries, error, cause, " +
+		"resource, input_bytes, output_bytes, entered, ended, partition, offset, _version"
 	ColsAssets   = "asset_id, media_type, s3_bucket, s3_key, created, deleted, partition, offset, _version"
 	ColsMedia    = "asset_id, offset, partition, media_type, s3_bucket, s3_key, operator, workflow_execution_id, added, _version"
 	ColsMetadata = "asset_id, operator, page, workflow_id, final, results, ref_bucket, ref_key, ref_size, ref_sha256, stored, " +

@@ -26,6 +26,7 @@ type state struct {
 	stages    map[string]events.Stage
 	workflows map[string]events.Workflow
 	triggers  map[string]events.UploadTrigger
+	functions map[string]events.Function
 	system    events.SystemConfigured
 }
 
@@ -36,6 +37,7 @@ func newState() state {
 		stages:    map[string]events.Stage{},
 		workflows: map[string]events.Workflow{},
 		triggers:  map[string]events.UploadTrigger{},
+		functions: map[string]events.Function{},
 		system:    events.SystemConfigured{MaxConcurrentWorkflows: DefaultMaxConcurrentWorkflows},
 	}
 }
@@ -77,6 +79,13 @@ func apply(s state, env events.Envelope) (state, error) {
 		s.triggers = with(s.triggers, p.Trigger.Name, p.Trigger)
 	case *events.UploadTriggerDeleted:
 		s.triggers = without(s.triggers, p.Name)
+	case *events.FunctionDefined:
+		if p.Function.Name == "" {
+			return s, fmt.Errorf("%w: %s without a name", errUnexpected, env.Type)
+		}
+		s.functions = with(s.functions, p.Function.Name, p.Function)
+	case *events.FunctionDeleted:
+		s.functions = without(s.functions, p.Name)
 	case *events.SystemConfigured:
 		if p.MaxConcurrentWorkflows < 1 {
 			return s, fmt.Errorf("%w: MaxConcurrentWorkflows %d", errUnexpected, p.MaxConcurrentWorkflows)
@@ -100,6 +109,8 @@ func applyTombstone(s state, key string) (state, error) {
 		s.workflows = without(s.workflows, strings.TrimPrefix(key, "workflow/"))
 	case strings.HasPrefix(key, "trigger/"):
 		s.triggers = without(s.triggers, strings.TrimPrefix(key, "trigger/"))
+	case strings.HasPrefix(key, "function/"):
+		s.functions = without(s.functions, strings.TrimPrefix(key, "function/"))
 	case key == events.SystemConfigKey:
 		s.system = newState().system
 	default:

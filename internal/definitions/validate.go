@@ -157,42 +157,49 @@ func (r rules) operator(op events.Operator, st state) (kind, workerTopic string,
 // of the operator's Type, an http(s) URL, or worker:<topic> naming a topic
 // that is not one of the engine's own.
 func (r rules) implementation(op events.Operator, p *problems) (kind, workerTopic string) {
-	ref := op.StartLambdaArn
+	kind, workerTopic, typ := r.implementationRef("StartLambdaArn", op.StartLambdaArn, p)
+	if kind == implBuiltin && (op.Type == TypeSync || op.Type == TypeAsync) && op.Type != typ {
+		p.add("Type", "builtin %s is %s, not %s", strings.TrimPrefix(op.StartLambdaArn, "builtin:"), typ, op.Type)
+	}
+	return kind, workerTopic
+}
+
+// implementationRef checks an implementation reference in field: builtin:
+// <Name> of a known builtin (whose Type it returns), an http(s) URL, or
+// worker:<topic> naming a topic that is not one of the engine's own.
+func (r rules) implementationRef(field, ref string, p *problems) (kind, workerTopic, builtinType string) {
 	switch {
 	case ref == "":
-		p.add("StartLambdaArn", "required: builtin:<Name>, an http(s) URL or worker:<topic>")
+		p.add(field, "required: builtin:<Name>, an http(s) URL or worker:<topic>")
 	case strings.HasPrefix(ref, "builtin:"):
 		n := strings.TrimPrefix(ref, "builtin:")
 		typ, ok := r.builtins[n]
 		if !ok {
-			p.add("StartLambdaArn", "unknown builtin %q; known: %s", n, strings.Join(slices.Sorted(maps.Keys(r.builtins)), ", "))
-			return "", ""
+			p.add(field, "unknown builtin %q; known: %s", n, strings.Join(slices.Sorted(maps.Keys(r.builtins)), ", "))
+			return "", "", ""
 		}
-		if (op.Type == TypeSync || op.Type == TypeAsync) && op.Type != typ {
-			p.add("Type", "builtin %s is %s, not %s", n, typ, op.Type)
-		}
-		return implBuiltin, ""
+		return implBuiltin, "", typ
 	case strings.HasPrefix(ref, "http://"), strings.HasPrefix(ref, "https://"):
 		if !httpURL(ref) {
-			p.add("StartLambdaArn", "want an http(s) URL with a host, got %q", ref)
-			return "", ""
+			p.add(field, "want an http(s) URL with a host, got %q", ref)
+			return "", "", ""
 		}
-		return implHTTP, ""
+		return implHTTP, "", ""
 	case strings.HasPrefix(ref, "worker:"):
 		topic, err := r.catalog.Task(ref)
 		if err != nil {
-			p.add("StartLambdaArn", "%v", err)
-			return "", ""
+			p.add(field, "%v", err)
+			return "", "", ""
 		}
 		if r.reserved(topic) {
-			p.add("StartLambdaArn", "topic %s is one of the engine's own; pick another worker topic", topic)
-			return "", ""
+			p.add(field, "topic %s is one of the engine's own; pick another worker topic", topic)
+			return "", "", ""
 		}
-		return implWorker, topic
+		return implWorker, topic, ""
 	default:
-		p.add("StartLambdaArn", "want builtin:<Name>, an http(s) URL or worker:<topic>, got %q", ref)
+		p.add(field, "want builtin:<Name>, an http(s) URL or worker:<topic>, got %q", ref)
 	}
-	return "", ""
+	return "", "", ""
 }
 
 // reserved reports whether topic is one of the engine's own topics, which

@@ -65,23 +65,27 @@ func (d *step) schedule(r *Run, delay time.Duration) {
 		d.attemptFailed(r, ferr)
 		return
 	}
+	if target.Pattern == WaitForTaskToken && token == "" {
+		token = newToken(d.x.ID, r.ID, r.Attempt, d.uuid())
+	}
 	payload, err := encode(target.Payload)
 	if err != nil {
 		d.attemptFailed(r, failure.New(failure.Runtime, "the parameters of state %q cannot be encoded: %v", r.Name(), err))
 		return
 	}
-	if target.Pattern == WaitForTaskToken && token == "" {
-		token = newToken(d.x.ID, r.ID, r.Attempt, d.uuid())
-	}
 	id := d.uuid()
 	d.emit(&events.TaskScheduled{RunRef: ref(r), TaskId: id, Attempt: r.Attempt, Resource: st.Resource,
 		Function: target.Function, Topic: target.Topic, Payload: payload, TimeoutSeconds: timeout,
 		HeartbeatSeconds: heartbeat, Token: token, DelayMs: delay.Milliseconds()})
-	if target.Inline != nil {
+	switch {
+	case target.Inline != nil:
 		d.inline(r, target, params)
-		return
+	case target.Topic != "":
+		d.dispatch(r, events.PhaseStart, delay)
+	case target.Pattern != WaitForTaskToken:
+		d.attemptFailed(r, failure.New(failure.Runtime, "state %q: the resource %s has no worker", r.Name(), st.Resource))
 	}
-	d.dispatch(r, events.PhaseStart, delay)
+	// A callback task without a worker waits for its token alone.
 }
 
 // taskParameters are the effective parameters of an attempt.

@@ -3,7 +3,9 @@ package workflow
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
+	"time"
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/retry"
@@ -52,8 +54,11 @@ func MediaState(stage, op string) string    { return stage + ":" + op + ":media"
 func MergeState(stage string) string        { return stage + ":merge" }
 
 // Definition is the compiled workflow as an ASL definition. Every
-// operator's Configuration is the effective one recorded in c.Workflow.
-func (c Compiled) Definition(ops map[string]events.Operator) (json.RawMessage, error) {
+// operator's Configuration is the effective one recorded in c.Workflow; an
+// operator whose Configuration sets no TimeoutSeconds gets defaultTimeout
+// (0: none).
+func (c Compiled) Definition(defaultTimeout time.Duration) (json.RawMessage, error) {
+	ops := c.Operators
 	states := map[string]any{}
 	names := make([]string, 0, len(c.Workflow.Stages))
 	for n := range c.Workflow.Stages {
@@ -65,7 +70,7 @@ func (c Compiled) Definition(ops map[string]events.Operator) (json.RawMessage, e
 		par := map[string]any{"Type": "Parallel", "ResultPath": "$.Outputs", "Next": MergeState(sname)}
 		var branches []any
 		for _, oname := range st.Operations {
-			b, err := operatorBranch(sname, ops[oname], st.Configuration[oname])
+			b, err := operatorBranch(sname, ops[oname], st.Configuration[oname], defaultTimeout)
 			if err != nil {
 				return nil, err
 			}
@@ -91,7 +96,7 @@ func (c Compiled) Definition(ops map[string]events.Operator) (json.RawMessage, e
 
 // operatorBranch is the branch that runs operator op of stage with its
 // effective configuration cfg.
-func operatorBranch(stage string, op events.Operator, cfg map[string]any) (map[string]any, error) {
+func operatorBranch(stage string, op events.Operator, cfg map[string]any, timeout time.Duration) (map[string]any, error) {
 	name := OperatorState(stage, op.Name)
 	skip := func(reason string) map[string]any {
 		return map[string]any{"Type": "Pass", "End": true,
@@ -101,7 +106,7 @@ func operatorBranch(stage string, op events.Operator, cfg map[string]any) (map[s
 		return map[string]any{"StartAt": SkipState(stage, op.Name),
 			"States": map[string]any{SkipState(stage, op.Name): skip("Enabled is false")}}, nil
 	}
-	task, err := operatorTask(stage, op, cfg)
+	task, err := operatorTask(stage, op, cfg, timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +122,7 @@ func operatorBranch(stage string, op events.Operator, cfg map[string]any) (map[s
 }
 
 // operatorTask is the Task state of one operator.
-func operatorTask(stage string, op events.Operator, cfg map[string]any) (map[string]any, error) {
+func operatorTask(stage string, op events.Operator, cfg map[string]any, timeout time.Duration) (map[string]any, error) {
 	resource := OperatorResource + op.StartLambdaArn
 	if op.StartLambdaArn == WaitImplementation {
 		resource += ".waitForTaskToken"
@@ -129,7 +134,9 @@ func operatorTask(stage string, op events.Operator, cfg map[string]any) (map[str
 			"Configuration": cfg, "StageName": stage, "Type": op.Type, "Implementation": op.StartLambdaArn,
 		}}
 	if n, ok := number(cfg["TimeoutSeconds"]); ok && n > 0 {
-		task["TimeoutSeconds"] = int64(n)
+		task["TimeoutSeconds"] = max(int64(math.Ceil(n)), 1)
+	} else if timeout >= time.Second && op.StartLambdaArn != WaitImplementation {
+		task["TimeoutSeconds"] = int64(timeout / time.Second)
 	}
 	if op.StartLambdaArn == WaitImplementation {
 		return task, nil // a Wait operator waits without a timeout and never fails

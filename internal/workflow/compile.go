@@ -26,6 +26,8 @@ type Definitions interface {
 type Compiled struct {
 	Workflow events.ExecutionWorkflow
 	Machine  events.Machine
+	// Operators are the workflow's operators, by name.
+	Operators map[string]events.Operator
 }
 
 // Compile resolves workflow name against defs, applies the per-run
@@ -73,6 +75,7 @@ func Build(wf events.Workflow, stages map[string]events.Stage, ops map[string]ev
 			Name: wf.Name, StartAt: wf.StartAt, Version: wf.Version, Id: wf.Id,
 			Stages: map[string]events.ExecutionStage{},
 		},
+		Operators: ops,
 		Machine: events.Machine{
 			Comment: "MIE workflow " + wf.Name,
 			StartAt: wf.StartAt,

@@ -2,6 +2,7 @@ package projector
 
 import (
 	chconn "github.com/mie-kafka/mie/internal/clickhouse"
+	"github.com/mie-kafka/mie/internal/view"
 
 	"context"
 	"encoding/json"
@@ -18,20 +19,20 @@ import (
 )
 
 // Executions is the projection of the executions topic into executions,
-// execution_events and operator_runs.
+// execution_events, operator_runs and state_runs.
 var Executions = Definition{
 	Name:   chconn.ProjectionExecutions,
 	Topic:  topics.Catalog.Executions,
-	Tables: []string{"executions", "execution_events", "operator_runs"},
+	Tables: []string{"executions", "execution_events", "operator_runs", "state_runs"},
 	New:    func() Folder { return newExecutionFolder() },
 }
 
 // execState is what the projector keeps per execution: the state folded
-// with execution.Apply (the same function the executor and the memory
-// projection use), the operator attempts still open, and the position of
+// with view.Folder (the engines' Apply, as the executor and the memory
+// projection fold), the operator attempts still open, and the position of
 // the last event applied.
 type execState struct {
-	x         *execution.Execution
+	fold      view.Folder
 	runs      map[string]*chconn.OperatorRunRow
 	partition int32
 	offset    int64
@@ -72,7 +73,7 @@ func (f *executionFolder) Load(ctx context.Context, s StateSource, recs []Record
 		return err
 	}
 	for id, row := range rows {
-		st, err := stateFromRow(row)
+		st, err := stateFromRow(ctx, s, row)
 		if err != nil {
 			return fmt.Errorf("load execution %s: %w", id, err)
 		}
@@ -81,18 +82,45 @@ func (f *executionFolder) Load(ctx context.Context, s StateSource, recs []Record
 	return nil
 }
 
-func stateFromRow(row chconn.ExecutionRow) (*execState, error) {
-	st := &execState{x: &execution.Execution{}, runs: map[string]*chconn.OperatorRunRow{}, partition: row.Partition, offset: row.Offset}
-	if err := json.Unmarshal(row.State, st.x); err != nil {
-		return nil, err
-	}
+// stateFromRow restores an execution's state from its last row: a
+// version-1 execution from the stored state itself, a States Language run
+// by folding its events again (execution_events holds every one).
+func stateFromRow(ctx context.Context, s StateSource, row chconn.ExecutionRow) (*execState, error) {
+	st := &execState{runs: map[string]*chconn.OperatorRunRow{}, partition: row.Partition, offset: row.Offset}
 	if len(row.Runs) > 0 {
 		if err := json.Unmarshal(row.Runs, &st.runs); err != nil {
 			return nil, err
 		}
 	}
-	if st.x.Nodes == nil {
-		st.x.Nodes = map[string]*execution.Node{}
+	var probe struct {
+		Run json.RawMessage `json:"Run"`
+	}
+	if err := json.Unmarshal(row.State, &probe); err != nil {
+		return nil, err
+	}
+	if len(probe.Run) == 0 || string(probe.Run) == "null" {
+		x := &execution.Execution{}
+		if err := json.Unmarshal(row.State, x); err != nil {
+			return nil, err
+		}
+		if x.Nodes == nil {
+			x.Nodes = map[string]*execution.Node{}
+		}
+		st.fold.ResumeLegacy(x)
+		return st, nil
+	}
+	envs, err := s.ExecutionEvents(ctx, row.ExecutionId, row.Partition, row.Offset)
+	if err != nil {
+		return nil, err
+	}
+	for i := range envs {
+		p, err := envs[i].Decode()
+		if err != nil {
+			return nil, err
+		}
+		if err := st.fold.Apply(envs[i].Time, p); err != nil {
+			return nil, err
+		}
 	}
 	return st, nil
 }
@@ -108,7 +136,7 @@ func (f *executionFolder) Fold(recs []Record, gen uint32, out *chconn.Rows) []Ba
 		}
 	}
 	for id, st := range f.states {
-		if st.x.Terminal() || len(f.states) > maxCachedExecutions {
+		if st.fold.Terminal() || len(f.states) > maxCachedExecutions {
 			delete(f.states, id)
 		}
 	}
@@ -135,10 +163,10 @@ func (f *executionFolder) fold(r Record, gen uint32, out *chconn.Rows, execIdx, 
 		if !queued {
 			return fmt.Errorf("%w: %s %s", errBeforeQueued, r.Env.Type, id)
 		}
-		st = &execState{x: &execution.Execution{}}
+		st = &execState{}
 	}
 	// Apply rejects a type it does not fold before changing anything.
-	if err := st.x.Apply(r.Env.Time, r.Payload); err != nil {
+	if err := st.fold.Apply(r.Env.Time, r.Payload); err != nil {
 		return fmt.Errorf("%w: %v", errNotExecutionEvent, err)
 	}
 	if queued {
@@ -147,6 +175,9 @@ func (f *executionFolder) fold(r Record, gen uint32, out *chconn.Rows, execIdx, 
 	st.partition, st.offset = r.Partition, r.Offset
 	f.states[id] = st
 	out.Events = append(out.Events, eventRow(r, gen))
+	if st.fold.Run() != nil {
+		f.stateRuns(st, r, gen, out)
+	}
 	for _, run := range st.trackRun(r) {
 		run.Partition, run.Offset, run.Version = r.Partition, r.Offset, chconn.Version(gen, r.Offset)
 		k := id + "\x00" + runKey(run.Path, int(run.Attempt))
@@ -193,14 +224,17 @@ func runKey(path string, attempt int) string { return path + "#" + strconv.Itoa(
 // their rows. Attempts end (and leave the open set) on Completed, Failed,
 // Retrying, Skipped, or when the execution ends.
 func (st *execState) trackRun(r Record) []*chconn.OperatorRunRow {
+	if st.fold.Run() != nil {
+		return st.trackTask(r)
+	}
 	at := r.Env.Time
-	x := st.x
+	x := st.fold.Legacy()
 	open := func(path, stage, operator string, attempt int) *chconn.OperatorRunRow {
 		k := runKey(path, attempt)
 		run, ok := st.runs[k]
 		if !ok {
 			run = &chconn.OperatorRunRow{Operator: operator, ExecutionId: x.Id, Path: path, Attempt: uint16(attempt),
-				Workflow: x.Workflow.Name, Stage: stage, Status: execution.NodeStarted, Dispatched: at, StartDue: at}
+				Workflow: x.Workflow.Name, Stage: stage, Status: view.NodeStarted, Dispatched: at, StartDue: at}
 			st.runs[k] = run
 		}
 		return run
@@ -220,7 +254,7 @@ func (st *execState) trackRun(r Record) []*chconn.OperatorRunRow {
 	switch e := r.Payload.(type) {
 	case *events.OperatorSkipped:
 		run := open(e.Path, e.Stage, e.Operator, 0)
-		return []*chconn.OperatorRunRow{end(run, execution.NodeSkipped, "", e.Reason)}
+		return []*chconn.OperatorRunRow{end(run, view.NodeSkipped, "", e.Reason)}
 	case *events.OperatorWaiting:
 		run := open(e.Path, e.Stage, e.Operator, 0)
 		run.Status = "Waiting"
@@ -249,14 +283,14 @@ func (st *execState) trackRun(r Record) []*chconn.OperatorRunRow {
 		return []*chconn.OperatorRunRow{run}
 	case *events.OperatorExecuting:
 		run := open(e.Path, e.Stage, e.Operator, e.Attempt)
-		run.Status = execution.NodeExecuting
+		run.Status = view.NodeExecuting
 		return []*chconn.OperatorRunRow{run}
 	case *events.OperatorCompleted:
-		return []*chconn.OperatorRunRow{end(open(e.Path, e.Stage, e.Operator, e.Attempt), execution.NodeComplete, "", "")}
+		return []*chconn.OperatorRunRow{end(open(e.Path, e.Stage, e.Operator, e.Attempt), view.NodeComplete, "", "")}
 	case *events.OperatorFailed:
-		return []*chconn.OperatorRunRow{end(open(e.Path, e.Stage, e.Operator, e.Attempt), execution.NodeError, e.Error, e.Cause)}
+		return []*chconn.OperatorRunRow{end(open(e.Path, e.Stage, e.Operator, e.Attempt), view.NodeError, e.Error, e.Cause)}
 	case *events.OperatorRetrying:
-		run := end(open(e.Path, e.Stage, e.Operator, e.Attempt), execution.NodeError, e.Error, e.Cause)
+		run := end(open(e.Path, e.Stage, e.Operator, e.Attempt), view.NodeError, e.Error, e.Cause)
 		run.Retried = true
 		return []*chconn.OperatorRunRow{run}
 	case *events.ExecutionFailed, *events.ExecutionCancelled:
@@ -273,7 +307,7 @@ func (st *execState) trackRun(r Record) []*chconn.OperatorRunRow {
 			if n, ok := x.Node(run.Path); ok && n.Error != "" {
 				msg = n.Error
 			}
-			out = append(out, end(run, execution.NodeError, msg, x.Cause))
+			out = append(out, end(run, view.NodeError, msg, x.Cause))
 		}
 		return out
 	}
@@ -282,7 +316,7 @@ func (st *execState) trackRun(r Record) []*chconn.OperatorRunRow {
 
 // row renders the state as an executions row.
 func (st *execState) row(gen uint32) (chconn.ExecutionRow, error) {
-	x := st.x
+	x := st.fold.View()
 	state, err := json.Marshal(x)
 	if err != nil {
 		return chconn.ExecutionRow{}, fmt.Errorf("encode execution %s: %w", x.Id, err)
@@ -304,6 +338,7 @@ func (st *execState) row(gen uint32) (chconn.ExecutionRow, error) {
 		CurrentStage: x.CurrentStage, TriggerSource: x.Trigger.Source,
 		Created: x.Created, Started: timePtr(x.Started), Ended: timePtr(x.Ended), Updated: x.Updated,
 		Error: x.Error, Cause: x.Cause, Cancelled: x.Cancelled, EventCount: uint32(x.Version),
+		StateMachine: machineName(x), RunStatus: runStatus(x),
 		State: state, Runs: runs, Partition: st.partition, Offset: st.offset, Version: chconn.Version(gen, st.offset),
 	}, nil
 }

@@ -76,6 +76,10 @@ type Bad struct {
 // state a key had before this process saw it.
 type StateSource interface {
 	LatestExecutions(ctx context.Context, ids []string) (map[string]chconn.ExecutionRow, error)
+	// ExecutionEvents returns an execution's events up to (partition,
+	// offset), in log order: a States Language run's state is folded from
+	// them again.
+	ExecutionEvents(ctx context.Context, id string, partition int32, offset int64) ([]events.Envelope, error)
 	LatestSegments(ctx context.Context, ids []string) (map[string]chconn.SegmentRow, error)
 }
 

@@ -78,7 +78,11 @@ func (h *HTTP) call(ctx context.Context, target string, t *Task) (Result, error)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return Failed(fmt.Sprintf("operator %s: %q is not an http(s) URL", t.Name, target), ""), nil
 	}
-	body, err := json.Marshal(t)
+	// MIE's operator event, without the States Language invocation's
+	// fields (its Payload holds the same event).
+	ev := *t
+	ev.Invocation = events.Invocation{}
+	body, err := json.Marshal(&ev)
 	if err != nil {
 		return Result{}, fmt.Errorf("encode task for %s: %w", target, err)
 	}

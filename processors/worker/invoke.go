@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime/debug"
 
@@ -18,10 +19,13 @@ func invoke(ctx context.Context, h Handler, t *Task) (res Result) {
 		}
 	}()
 	var err error
-	switch t.Phase {
-	case events.PhaseStart:
+	fn, isFunction := h.(Function)
+	switch {
+	case isFunction && t.IsFunctionCall() && t.Phase == events.PhaseStart:
+		res, err = fn.Invoke(ctx, t)
+	case t.Phase == events.PhaseStart:
 		res, err = h.Start(ctx, t)
-	case events.PhaseMonitor:
+	case t.Phase == events.PhaseMonitor:
 		m, ok := h.(Monitor)
 		if !ok {
 			return Failed(fmt.Sprintf("operator %s has no Monitor step: it cannot run as Async", t.Name), "")
@@ -65,8 +69,13 @@ func resultOf(t *Task, res Result) *events.OperatorResult {
 		Error:               res.Error,
 		Cause:               res.Cause,
 		Delivery:            t.Delivery,
+		Run:                 t.Run,
 	}
 	switch res.Status {
+	case events.ResultComplete:
+		if t.Run > 0 {
+			out.Output = outputOf(t, res)
+		}
 	case events.ResultExecuting:
 		out.MonitorState = res.MonitorState
 		out.CheckAfterMs = res.CheckAfter.Milliseconds()
@@ -74,4 +83,25 @@ func resultOf(t *Task, res Result) *events.OperatorResult {
 		out.DeferMs, out.Reason = max(res.DeferAfter, 0).Milliseconds(), res.Reason
 	}
 	return out
+}
+
+// outputOf is the JSON result of a States Language task: a function's
+// Output, or an MIE operator's {Name, Status, Media, MetaData}.
+func outputOf(t *Task, res Result) json.RawMessage {
+	var v any = res.Output
+	if v == nil {
+		media, meta := res.Media, res.MetaData
+		if media == nil {
+			media = map[string]events.MediaObject{}
+		}
+		if meta == nil {
+			meta = map[string]any{}
+		}
+		v = map[string]any{"Name": t.Name, "Status": events.ResultComplete, "Media": media, "MetaData": meta}
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		raw, _ = json.Marshal(map[string]string{"Error": "the result cannot be encoded: " + err.Error()})
+	}
+	return raw
 }

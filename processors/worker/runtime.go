@@ -183,6 +183,9 @@ func (r *Runtime) handle(ctx context.Context, rec *kgo.Record) []*kgo.Record {
 	if !ok {
 		return one(r.deadLetter(rec, deadletter.ReasonUnexpectedType, fmt.Errorf("%w: record type %s is not an OperatorTask", events.ErrMalformed, env.Type)))
 	}
+	if err := t.LoadOperatorEvent(); err != nil {
+		return one(r.deadLetter(rec, deadletter.ReasonInvalid, err))
+	}
 	if t.WorkflowExecutionId == "" {
 		return one(r.deadLetter(rec, deadletter.ReasonInvalid, fmt.Errorf("%w: task has no WorkflowExecutionId", events.ErrMalformed)))
 	}

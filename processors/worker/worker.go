@@ -67,7 +67,13 @@ type Result struct {
 	// see Defer).
 	DeferAfter time.Duration
 	Reason     string
+	// Output is a function's result (Status Complete), any JSON value; an
+	// MIE operator's is made of its Media and MetaData.
+	Output any
 }
+
+// Returned reports a function's success with its result.
+func Returned(v any) Result { return Result{Status: events.ResultComplete, Output: v} }
 
 // Complete reports success with the derived media and metadata.
 func Complete(media map[string]events.MediaObject, metadata map[string]any) Result {
@@ -103,6 +109,13 @@ type Handler interface {
 // t.MonitorState is the state that step returned.
 type Monitor interface {
 	Monitor(ctx context.Context, t *Task) (Result, error)
+}
+
+// Function is implemented by handlers that also run as functions: a Task
+// that names a function (not an MIE operator) invokes it with the task's
+// JSON Payload, and the Result's Output is the Task's result.
+type Function interface {
+	Invoke(ctx context.Context, t *Task) (Result, error)
 }
 
 // StartFunc adapts a function to a Handler for Sync operators.

@@ -14,7 +14,6 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	chconn "github.com/mie-kafka/mie/internal/clickhouse"
-	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/problem"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/projections"
@@ -69,7 +68,7 @@ func (r *Reader) unavailable(what string, err error) error {
 }
 
 // Execution implements projections.Executions.
-func (r *Reader) Execution(ctx context.Context, id string) (*execution.Execution, error) {
+func (r *Reader) Execution(ctx context.Context, id string) (*view.Execution, error) {
 	xs, err := r.executions(ctx, "WHERE execution_id = ? LIMIT 1", id)
 	if err != nil {
 		return nil, err
@@ -81,7 +80,7 @@ func (r *Reader) Execution(ctx context.Context, id string) (*execution.Execution
 }
 
 // Executions implements projections.Executions.
-func (r *Reader) Executions(ctx context.Context, f view.Filter) ([]*execution.Execution, error) {
+func (r *Reader) Executions(ctx context.Context, f view.Filter) ([]*view.Execution, error) {
 	var where []string
 	var args []any
 	if f.Status != "" {
@@ -101,19 +100,19 @@ func (r *Reader) Executions(ctx context.Context, f view.Filter) ([]*execution.Ex
 	return r.executions(ctx, q, args...)
 }
 
-func (r *Reader) executions(ctx context.Context, tail string, args ...any) ([]*execution.Execution, error) {
-	var out []*execution.Execution
+func (r *Reader) executions(ctx context.Context, tail string, args ...any) ([]*view.Execution, error) {
+	var out []*view.Execution
 	err := r.query(ctx, "executions", "SELECT state FROM executions FINAL "+tail, args, func(s chconn.Scanner) error {
 		var state string
 		if err := s.Scan(&state); err != nil {
 			return err
 		}
-		x := &execution.Execution{}
+		x := &view.Execution{}
 		if err := json.Unmarshal([]byte(state), x); err != nil {
 			return err
 		}
 		if x.Nodes == nil {
-			x.Nodes = map[string]*execution.Node{}
+			x.Nodes = map[string]*view.Node{}
 		}
 		out = append(out, x)
 		return nil

@@ -1,6 +1,6 @@
 // Package memory is the in-memory projection of executions: it reads every
 // partition of the executions topic from the start (read committed) and
-// folds each event with execution.Apply. It has no consumer group and no
+// folds each event with view.Folder (the engines' own Apply). It has no consumer group and no
 // checkpoint: every start rebuilds it by replaying the topic from offset 0,
 // the way `mie projections rebuild` rebuilds a ClickHouse projection, and
 // the API serves only once the replay reached the log's end as of start.
@@ -11,6 +11,7 @@
 package memory
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -27,7 +28,6 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
-	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/projections"
 )
@@ -48,7 +48,7 @@ type Projection struct {
 	log *slog.Logger
 
 	mu    sync.RWMutex
-	execs map[string]*execution.Execution
+	execs map[string]*entry
 	// history is where each execution's events sit in the log.
 	history map[string]*positions
 	reader  *logReader
@@ -74,7 +74,7 @@ func New(cfg Config) (*Projection, error) {
 	}
 	return &Projection{
 		cfg: cfg, log: cfg.Logger.With("projection", Name),
-		execs: map[string]*execution.Execution{}, history: map[string]*positions{},
+		execs: map[string]*entry{}, history: map[string]*positions{},
 		reader: newLogReader(cfg.Kafka, cfg.Catalog.Executions()), shapes: map[string]shape{},
 		waiters: map[string][]chan struct{}{}, active: map[string]map[string]struct{}{},
 		tracker: newTracker(cfg.Catalog.Executions()),
@@ -98,22 +98,24 @@ func (p *Projection) applyRecord(r *kgo.Record) {
 		return // a record read before (a redelivery) changes nothing
 	}
 	x := p.execs[env.Key]
+	q, queued := pl.(*events.ExecutionQueued)
 	if x == nil {
-		if _, ok := pl.(*events.ExecutionQueued); !ok {
+		if !queued {
 			p.log.Error("skipping event before its execution's ExecutionQueued", "type", env.Type, "key", env.Key, "offset", r.Offset)
 			return
 		}
-		x = &execution.Execution{}
+		x = &entry{}
 	}
-	if err := x.Apply(env.Time, pl); err != nil {
+	if queued {
+		p.share(q)
+	}
+	if err := x.fold.Apply(env.Time, pl); err != nil {
 		p.log.Error("skipping event", "type", env.Type, "err", err)
 		return
 	}
-	if _, ok := pl.(*events.ExecutionQueued); ok {
-		p.share(x)
-	}
+	x.view = nil
 	p.execs[env.Key] = x
-	p.index(x)
+	p.index(env.Key, x)
 	h := p.history[env.Key]
 	if h == nil {
 		h = &positions{partition: r.Partition}
@@ -134,22 +136,39 @@ func (p *Projection) Applied() int64 {
 	return p.applied
 }
 
+// entry is one execution: its fold, and its view once rendered (until
+// the next event).
+type entry struct {
+	fold view.Folder
+	view *view.Execution
+}
+
+// rendered returns the entry's view; the caller holds p.mu.
+func (e *entry) rendered() *view.Execution {
+	if e.view == nil {
+		e.view = e.fold.View()
+	}
+	return e.view
+}
+
 // Execution implements projections.Executions.
-func (p *Projection) Execution(_ context.Context, id string) (*execution.Execution, error) {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
+func (p *Projection) Execution(_ context.Context, id string) (*view.Execution, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	x, ok := p.execs[id]
 	if !ok {
 		return nil, view.NotFound(id)
 	}
-	return projections.Clone(x), nil
+	return x.rendered().Clone(), nil
 }
 
 // Executions implements projections.Executions.
-func (p *Projection) Executions(_ context.Context, f view.Filter) ([]*execution.Execution, error) {
-	p.mu.RLock()
-	var out []*execution.Execution
-	for _, x := range p.execs {
+func (p *Projection) Executions(_ context.Context, f view.Filter) ([]*view.Execution, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []*view.Execution
+	for _, e := range p.execs {
+		x := e.rendered()
 		if (f.Status == "" || x.Status == f.Status) && (f.AssetId == "" || x.AssetId == f.AssetId) {
 			out = append(out, x)
 		}
@@ -164,9 +183,8 @@ func (p *Projection) Executions(_ context.Context, f view.Filter) ([]*execution.
 		out = out[:f.Limit]
 	}
 	for i := range out {
-		out[i] = projections.Clone(out[i])
+		out[i] = out[i].Clone()
 	}
-	p.mu.RUnlock()
 	return out, nil
 }
 
@@ -213,20 +231,26 @@ type positions struct {
 
 // shape is what every execution of one workflow version shares.
 type shape struct {
-	workflow events.ExecutionWorkflow
-	machine  events.Machine
+	workflow   events.ExecutionWorkflow
+	machine    events.Machine
+	definition []byte
 }
 
-// share points a newly queued execution's workflow and machine at those of
-// an earlier execution of the same workflow version when they are equal,
-// so that thousands of executions hold one copy.
-func (p *Projection) share(x *execution.Execution) {
-	k := x.Workflow.Id + "\x00" + x.Workflow.Name + "\x00" + x.Workflow.Version
-	if s, ok := p.shapes[k]; ok && reflect.DeepEqual(s.workflow, x.Workflow) && reflect.DeepEqual(s.machine, x.Machine) {
-		x.Workflow, x.Machine = s.workflow, s.machine
+// share points a newly queued execution's workflow, legacy machine and
+// definition at those of an earlier execution of the same workflow or
+// state machine version when they are equal, so that thousands of
+// executions hold one copy.
+func (p *Projection) share(q *events.ExecutionQueued) {
+	k := q.Workflow.Id + "\x00" + q.Workflow.Name + "\x00" + q.Workflow.Version
+	if q.StateMachine != nil {
+		k += "\x00" + q.StateMachine.Name + "\x00" + q.StateMachine.Version
+	}
+	if s, ok := p.shapes[k]; ok && reflect.DeepEqual(s.workflow, q.Workflow) && reflect.DeepEqual(s.machine, q.Machine) &&
+		bytes.Equal(s.definition, q.Definition) {
+		q.Workflow, q.Machine, q.Definition = s.workflow, s.machine, s.definition
 		return
 	}
-	p.shapes[k] = shape{workflow: x.Workflow, machine: x.Machine}
+	p.shapes[k] = shape{workflow: q.Workflow, machine: q.Machine, definition: q.Definition}
 }
 
 // WaitExecution implements projections.Executions.
@@ -269,21 +293,22 @@ func (p *Projection) ActiveExecution(_ context.Context, assetId string) (string,
 	return "", false, nil
 }
 
-func (p *Projection) index(x *execution.Execution) {
-	if x.AssetId == "" {
+func (p *Projection) index(id string, e *entry) {
+	asset, active := e.fold.AssetID(), e.fold.Active()
+	if asset == "" {
 		return
 	}
-	ids := p.active[x.AssetId]
-	if x.Active() {
+	ids := p.active[asset]
+	if active {
 		if ids == nil {
 			ids = map[string]struct{}{}
-			p.active[x.AssetId] = ids
+			p.active[asset] = ids
 		}
-		ids[x.Id] = struct{}{}
+		ids[id] = struct{}{}
 		return
 	}
-	delete(ids, x.Id)
+	delete(ids, id)
 	if len(ids) == 0 {
-		delete(p.active, x.AssetId)
+		delete(p.active, asset)
 	}
 }

@@ -12,16 +12,15 @@ import (
 	"github.com/mie-kafka/mie/internal/view"
 
 	"github.com/mie-kafka/mie/events"
-	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/problem"
 	"github.com/mie-kafka/mie/projections"
 )
 
 // expected folds the events of each execution of s (as the envelopes the
-// backend read) with execution.Fold: what every backend must show.
-func expected(t *testing.T, s Stream, extra ...Stream) map[string]*execution.Execution {
+// backend read) with view.Folder: what every backend must show.
+func expected(t *testing.T, s Stream, extra ...Stream) map[string]*view.Execution {
 	t.Helper()
-	out := map[string]*execution.Execution{}
+	out := map[string]*view.Execution{}
 	var ids []string
 	for _, st := range append([]Stream{s}, extra...) {
 		for _, e := range st.Events {
@@ -35,7 +34,7 @@ func expected(t *testing.T, s Stream, extra ...Stream) map[string]*execution.Exe
 		for _, x := range extra {
 			envs = append(envs, roundTrip(t, byKey(x, len(s.Events), id))...)
 		}
-		x, err := execution.Fold(envs)
+		x, err := Fold(envs)
 		if err != nil {
 			t.Fatalf("fold %s: %v", id, err)
 		}
@@ -67,7 +66,7 @@ func asJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
-func ids(xs []*execution.Execution) []string {
+func ids(xs []*view.Execution) []string {
 	out := []string{}
 	for _, x := range xs {
 		out = append(out, x.Id)
@@ -77,8 +76,8 @@ func ids(xs []*execution.Execution) []string {
 
 // newestFirst lists the expected executions that f selects, as the
 // backends must: newest Created first, then id descending.
-func newestFirst(want map[string]*execution.Execution, f view.Filter) []string {
-	var xs []*execution.Execution
+func newestFirst(want map[string]*view.Execution, f view.Filter) []string {
+	var xs []*view.Execution
 	for _, x := range want {
 		if (f.Status == "" || x.Status == f.Status) && (f.AssetId == "" || x.AssetId == f.AssetId) {
 			xs = append(xs, x)
@@ -99,8 +98,8 @@ func newestFirst(want map[string]*execution.Execution, f view.Filter) []string {
 func executionsSuite(t *testing.T, p projections.Executions, s Stream) {
 	ctx := t.Context()
 	want := expected(t, s)
-	statuses := map[string]string{"x1": execution.StatusComplete, "x2": execution.StatusError, "x3": execution.StatusComplete,
-		"x4": execution.StatusError, "x5": execution.StatusQueued, "x6": execution.StatusStarted}
+	statuses := map[string]string{"x1": view.StatusComplete, "x2": view.StatusError, "x3": view.StatusComplete,
+		"x4": view.StatusError, "x5": view.StatusQueued, "x6": view.StatusStarted}
 	for id, st := range statuses {
 		if want[id].Status != st {
 			t.Fatalf("fixture: %s is %s, want %s", id, want[id].Status, st)
@@ -129,16 +128,16 @@ func executionsSuite(t *testing.T, p projections.Executions, s Stream) {
 		}
 		got.Status, got.Nodes["A"].Status = "Mutated", "Mutated"
 		again, _ := p.Execution(ctx, "x1")
-		if again.Status != execution.StatusComplete || again.Nodes["A"].Status != execution.NodeComplete {
+		if again.Status != view.StatusComplete || again.Nodes["A"].Status != view.NodeComplete {
 			t.Errorf("a reader's change leaked into the projection: %s %s", again.Status, again.Nodes["A"].Status)
 		}
 	})
 
 	t.Run("Executions", func(t *testing.T) {
 		for _, f := range []view.Filter{
-			{}, {Status: execution.StatusComplete}, {Status: execution.StatusError}, {AssetId: "a1"},
-			{Status: execution.StatusQueued, AssetId: "a1"}, {Status: execution.StatusWaiting}, {Limit: 2},
-			{AssetId: "a1", Limit: 1}, {Limit: 100}, {Status: execution.StatusError, Limit: 1},
+			{}, {Status: view.StatusComplete}, {Status: view.StatusError}, {AssetId: "a1"},
+			{Status: view.StatusQueued, AssetId: "a1"}, {Status: view.StatusWaiting}, {Limit: 2},
+			{AssetId: "a1", Limit: 1}, {Limit: 100}, {Status: view.StatusError, Limit: 1},
 		} {
 			got, err := p.Executions(ctx, f)
 			if err != nil {
@@ -217,7 +216,7 @@ func followExecutions(t *testing.T, p projections.Executions, s, more Stream) {
 			t.Errorf("History(%s) after more events:\n got %s\nwant %s", id, g, w)
 		}
 	}
-	if want["x6"].Status != execution.StatusComplete {
+	if want["x6"].Status != view.StatusComplete {
 		t.Fatalf("fixture: x6 is %s after its follow-up", want["x6"].Status)
 	}
 	if id, ok, err := p.ActiveExecution(ctx, "a6"); ok || err != nil {
@@ -227,4 +226,19 @@ func followExecutions(t *testing.T, p projections.Executions, s, more Stream) {
 	if err != nil || !slices.Equal(ids(got), []string{"x7"}) {
 		t.Errorf("Executions(Limit 1) = %v %v, want the newest, x7", ids(got), err)
 	}
+}
+
+// Fold folds an execution's envelopes into its view.
+func Fold(envs []events.Envelope) (*view.Execution, error) {
+	var f view.Folder
+	for i := range envs {
+		p, err := envs[i].Decode()
+		if err != nil {
+			return nil, err
+		}
+		if err := f.Apply(envs[i].Time, p); err != nil {
+			return nil, err
+		}
+	}
+	return f.View(), nil
 }

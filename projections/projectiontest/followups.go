@@ -17,7 +17,7 @@ func FollowUps(t testing.TB, ex, dp, sg Stream) (Stream, Stream, Stream) {
 	t.Helper()
 	last := func(s Stream) time.Time { return s.Events[len(s.Events)-1].Time }
 
-	x6, err := execution.Fold(roundTrip(t, byKey(ex, 0, "x6")))
+	x6, err := Fold(roundTrip(t, byKey(ex, 0, "x6")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mie-kafka/mie/events"
 	chconn "github.com/mie-kafka/mie/internal/clickhouse"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 
@@ -63,6 +65,12 @@ func (s *Sink) Write(ctx context.Context, r *chconn.Rows) error {
 				x.Ended, x.Deliveries, x.Deferrals, x.BackoffMs, x.DeferredMs, x.QueueWaitMs, x.RunMs, x.Retried, x.Error, x.Cause,
 				x.Partition, x.Offset, x.Version}
 		}},
+		{"state_runs", chconn.ColsStateRuns, len(r.StateRuns), func(i int) []any {
+			x := r.StateRuns[i]
+			return []any{x.ExecutionId, x.Run, x.Parent, x.Slot, x.StateMachine, x.State, x.Type, x.Visit, x.Status,
+				x.Attempt, x.Retries, x.Error, x.Cause, x.Resource, x.InputBytes, x.OutputBytes, x.Entered, x.Ended,
+				x.Partition, x.Offset, x.Version}
+		}},
 		{"asset_media", chconn.ColsMedia, len(r.Media), func(i int) []any {
 			x := r.Media[i]
 			return []any{x.AssetId, x.Offset, x.Partition, x.MediaType, x.S3Bucket, x.S3Key, x.Operator, x.WorkflowExecutionId,
@@ -86,7 +94,8 @@ func (s *Sink) Write(ctx context.Context, r *chconn.Rows) error {
 		{"executions", chconn.ColsExecutions, len(r.Executions), func(i int) []any {
 			x := r.Executions[i]
 			return []any{x.ExecutionId, x.AssetId, x.Workflow, x.Status, x.CurrentStage, x.TriggerSource, x.Created,
-				x.Started, x.Ended, x.Updated, x.Error, x.Cause, x.Cancelled, x.EventCount, string(x.State), string(x.Runs),
+				x.Started, x.Ended, x.Updated, x.Error, x.Cause, x.Cancelled, x.EventCount, x.StateMachine, x.RunStatus,
+				string(x.State), string(x.Runs),
 				x.Partition, x.Offset, x.Version}
 		}},
 	}
@@ -159,6 +168,31 @@ func (s *Sink) LatestExecutions(ctx context.Context, ids []string) (map[string]c
 		return clickhouse.Classify(rows.Err())
 	})
 	return out, err
+}
+
+// ExecutionEvents implements projector.StateSource: the envelopes of an
+// execution's events in execution_events up to (partition, offset), in
+// log order.
+func (s *Sink) ExecutionEvents(ctx context.Context, id string, partition int32, offset int64) ([]events.Envelope, error) {
+	rows, err := s.conn.Query(ctx, "SELECT envelope FROM "+s.table("execution_events")+
+		" FINAL WHERE execution_id = ? AND partition = ? AND offset <= ? ORDER BY offset", id, partition, offset)
+	if err != nil {
+		return nil, clickhouse.Classify(fmt.Errorf("read execution_events of %s: %w", id, err))
+	}
+	defer rows.Close()
+	var out []events.Envelope
+	for rows.Next() {
+		var raw string
+		if err := rows.Scan(&raw); err != nil {
+			return nil, fmt.Errorf("read execution_events of %s: %w", id, err)
+		}
+		env, err := events.FromRecord(&kgo.Record{Value: []byte(raw)})
+		if err != nil {
+			return nil, fmt.Errorf("execution_events of %s: %w", id, err)
+		}
+		out = append(out, env)
+	}
+	return out, clickhouse.Classify(rows.Err())
 }
 
 // LatestSegments implements projector.StateSource.
