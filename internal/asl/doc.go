@@ -10,9 +10,11 @@
 // *Task, *Choice, *Wait, *Succeed, *Fail, *Parallel and *Map, behind the
 // State interface; the fields they share are in Base (Common()). Parallel
 // branches and a Map's ItemProcessor (or legacy Iterator) are nested
-// *Machines. Every path is held compiled (*jsonpath.Path), every payload
-// template (Parameters, ResultSelector, ItemSelector, JSONPath Assign) as a
-// *dataflow.Template, every JSONata-language field (Arguments, Output,
+// *Machines. Every path is held compiled: InputPath, OutputPath and
+// ItemsPath as dataflow.Path, ResultPath as dataflow.ResultPath, the others
+// as *jsonpath.Path; every payload template (Parameters, ResultSelector,
+// ItemSelector, JSONPath Assign) as a *dataflow.Template, and a JSONPath
+// state's whole input and output processing as a *dataflow.IO (Base.IO); every JSONata-language field (Arguments, Output,
 // Assign, Items, Condition, and "{% %}" in Seconds, Timestamp,
 // TimeoutSeconds, HeartbeatSeconds, MaxConcurrency, ToleratedFailure*,
 // Error, Cause, MaxItems, ...) as a *jsonata.Value, so nothing is parsed at

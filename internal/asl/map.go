@@ -14,7 +14,7 @@ type Map struct {
 	Legacy          bool
 	ProcessorConfig ProcessorConfig
 	// JSONPath: ItemsPath (a reference path; absent means "$").
-	ItemsPath PathField
+	ItemsPath dataflow.Path
 	// JSONata: Items, an array or a "{% %}" expression (absent: the input).
 	Items *jsonata.Value
 	// ItemSelector (or, legacy, Parameters) builds each item's input.
@@ -27,8 +27,8 @@ type Map struct {
 	ToleratedFailureCount      IntField
 	ToleratedFailurePercentage FloatField
 	Label                      string
-	ResultSelector             *dataflow.Template // JSONPath
-	ResultPath                 PathField          // JSONPath
+	ResultSelector             *dataflow.Template  // JSONPath
+	ResultPath                 dataflow.ResultPath // JSONPath
 	Retry                      []Retrier
 	Catch                      []Catcher
 }
@@ -91,7 +91,7 @@ func parseMap(p *parser, r *reader, b Base) State {
 	s.ToleratedFailureCount = r.intField("ToleratedFailureCount", 0, 1<<62)
 	s.ToleratedFailurePercentage = r.floatField("ToleratedFailurePercentage", 0, 100)
 	s.ResultSelector = p.template(r, "ResultSelector")
-	s.ResultPath = r.reference("ResultPath", true, true)
+	s.ResultPath = r.resultPath("ResultPath")
 	s.Retry = p.parseRetry(r)
 	s.Catch = p.parseCatch(r)
 	return s

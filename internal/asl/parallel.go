@@ -12,7 +12,7 @@ type Parallel struct {
 	Parameters     *dataflow.Template
 	Arguments      *jsonata.Value
 	ResultSelector *dataflow.Template
-	ResultPath     PathField
+	ResultPath     dataflow.ResultPath
 	Retry          []Retrier
 	Catch          []Catcher
 }
@@ -48,7 +48,7 @@ func parseParallel(p *parser, r *reader, b Base) State {
 	s.Parameters = p.template(r, "Parameters")
 	s.Arguments = r.jsonata("Arguments", 0)
 	s.ResultSelector = p.template(r, "ResultSelector")
-	s.ResultPath = r.reference("ResultPath", true, true)
+	s.ResultPath = r.resultPath("ResultPath")
 	s.Retry = p.parseRetry(r)
 	s.Catch = p.parseCatch(r)
 	return s

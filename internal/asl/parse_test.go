@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mie-kafka/mie/internal/asl/dataflow"
 )
 
 // machine wraps states (the inside of "States") with StartAt A.
@@ -139,5 +141,32 @@ func TestWarnings(t *testing.T) {
 	want := []string{"WARNING NO_DOLLAR /States/A/Parameters/a", "WARNING PASS_RESULT_IS_STATIC /States/A/Result/b.$", "WARNING NO_PATH /States/F/Error"}
 	if !slices.Equal(got, want) {
 		t.Errorf("warnings = %q, want %q", got, want)
+	}
+}
+
+func TestJSONPathIO(t *testing.T) {
+	m, err := Parse([]byte(machine(`"A":{"Type":"Pass","InputPath":"$.in","Parameters":{"v.$":"$.x","k":1},"ResultPath":"$.out","OutputPath":"$.out","End":true}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	io := m.State("A").Common().IO()
+	scope := dataflow.Scope{Input: doc(t, `{"in":{"x":"hello"}}`)}
+	in, err := io.Input(scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.Output(scope, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(out); got != "map[k:1 v:hello]" {
+		t.Errorf("output = %s", got)
+	}
+	jm, err := Parse([]byte(jsonataMachine(`"A":{"Type":"Pass","End":true}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jm.State("A").Common().IO() != nil {
+		t.Error("a JSONata state has a JSONPath IO")
 	}
 }
