@@ -121,7 +121,7 @@
 // operand that selects nothing (a definite path with no match, in
 // jsonpath's Jayway semantics) is a *failure.Error named States.Runtime
 // whose cause names the path; IsPresent is then false instead. Numbers
-// compare exactly as integers when both are, else as float64. Strings
+// compare exactly, as decimals (jsonvalue.CompareNumbers). Strings
 // compare by UTF-16 code units, as Java's String.compareTo. StringMatches
 // takes "*" as any run of characters, "\*" as a literal "*" and "\\" as a
 // literal backslash. Timestamps compare as instants, any offset.

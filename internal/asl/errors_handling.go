@@ -2,10 +2,8 @@ package asl
 
 import (
 	"github.com/mie-kafka/mie/internal/asl/dataflow"
-
-	"github.com/mie-kafka/mie/internal/asl/jsonata"
-
 	"github.com/mie-kafka/mie/internal/asl/failure"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
 )
 
 // Retrier is one element of a state's "Retry".

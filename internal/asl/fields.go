@@ -1,15 +1,13 @@
 package asl
 
 import (
-	"github.com/mie-kafka/mie/internal/asl/dataflow"
-
-	"github.com/mie-kafka/mie/internal/asl/jsonata"
-
 	"encoding/json"
 	"strconv"
 	"strings"
 
+	"github.com/mie-kafka/mie/internal/asl/dataflow"
 	"github.com/mie-kafka/mie/internal/asl/intrinsics"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
 	"github.com/mie-kafka/mie/internal/asl/jsonpath"
 )
 

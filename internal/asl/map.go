@@ -1,8 +1,11 @@
 package asl
 
-import "github.com/mie-kafka/mie/internal/asl/jsonata"
+import (
+	"math"
 
-import "github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
+)
 
 // Map runs ItemProcessor on each item of its input (ItemsPath or Items),
 // or of what its ItemReader reads.
@@ -87,8 +90,8 @@ func parseMap(p *parser, r *reader, b Base) State {
 	s.ItemReader = p.parseItemReader(r)
 	s.ItemBatcher = p.parseItemBatcher(r)
 	s.ResultWriter = p.parseResultWriter(r)
-	s.MaxConcurrency = r.intField("MaxConcurrency", 0, 1<<62)
-	s.ToleratedFailureCount = r.intField("ToleratedFailureCount", 0, 1<<62)
+	s.MaxConcurrency = r.intField("MaxConcurrency", 0, math.MaxInt64)
+	s.ToleratedFailureCount = r.intField("ToleratedFailureCount", 0, math.MaxInt64)
 	s.ToleratedFailurePercentage = r.floatField("ToleratedFailurePercentage", 0, 100)
 	s.ResultSelector = p.template(r, "ResultSelector")
 	s.ResultPath = r.resultPath("ResultPath")

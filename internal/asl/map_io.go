@@ -1,5 +1,7 @@
 package asl
 
+import "math"
+
 // ItemReader is a distributed Map's source of items.
 type ItemReader struct {
 	Resource     string
@@ -105,7 +107,7 @@ func (p *parser) parseItemBatcher(r *reader) *ItemBatcher {
 	br.check(fieldSet{"MaxItemsPerBatch": langBoth, "MaxItemsPerBatchPath": langPath, "MaxInputBytesPerBatch": langBoth,
 		"MaxInputBytesPerBatchPath": langPath, "BatchInput": langBoth})
 	out := &ItemBatcher{}
-	out.MaxItemsPerBatch = br.intField("MaxItemsPerBatch", 0, 1<<62)
+	out.MaxItemsPerBatch = br.intField("MaxItemsPerBatch", 0, math.MaxInt64)
 	out.MaxInputBytesPerBatch = br.intField("MaxInputBytesPerBatch", 0, 256*1024)
 	out.BatchInput = p.payload(br, "BatchInput")
 	return out

@@ -1,8 +1,9 @@
 package asl
 
-import "github.com/mie-kafka/mie/internal/asl/jsonata"
-
-import "github.com/mie-kafka/mie/internal/asl/dataflow"
+import (
+	"github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
+)
 
 // Parallel runs its Branches, each a machine of its own, on its input.
 type Parallel struct {

@@ -1,9 +1,8 @@
 package asl
 
 import (
-	"github.com/mie-kafka/mie/internal/asl/jsonata"
-
 	"github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
 )
 
 // State is one state of a machine: *Pass, *Task, *Choice, *Wait,

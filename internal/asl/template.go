@@ -1,13 +1,12 @@
 package asl
 
 import (
-	"github.com/mie-kafka/mie/internal/asl/jsonata"
-
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
 )
 
 // Payload is a field computed in the state's language: a payload
