@@ -46,7 +46,7 @@ type FloatField struct {
 func (f FloatField) IsSet() bool { return f.Set || f.Path != nil || f.Expr != nil }
 
 // StringField is a string field with the same three forms (Fail's Error
-// and Cause, Wait's Timestamp); Selector may also be an intrinsic call.
+// and Cause); its "...Path" Selector may also be an intrinsic call.
 type StringField struct {
 	Value    string
 	Set      bool
