@@ -227,6 +227,13 @@ func TestParseTimestamp(t *testing.T) {
 		"x2016-03-14T01:59:00Z":          false,
 		"2016-03-14T01:59:60Z":           false,
 		"2016-03-14T01:59:00.000000001Z": true,
+		"2016-03-14T01:59:00,5Z":         false,
+		"2016-03-14T01:59:00+24:00":      false,
+		"2016-03-14T01:59:00+23:59":      true,
+		"2016-03-14T01:59:00.5+05:30":    true,
+		"2016-03-14T1:59:00Z":            false,
+		"2016-03-14T01:59:00Z ":          false,
+		"2016-03-14T01:59:00+05:3":       false,
 	} {
 		if _, got := ParseTimestamp(s); got != want {
 			t.Errorf("ParseTimestamp(%q) = %v, want %v", s, got, want)
