@@ -95,6 +95,10 @@ func TestIOExamples(t *testing.T) {
 			`{"n": 3}`, "", `{"execution":"arn:aws:states:us-east-1:123456789012:execution:m:e","id":"S-3","max":5,"who":"ada"}`,
 			`{"execution":"arn:aws:states:us-east-1:123456789012:execution:m:e","id":"S-3","max":5,"who":"ada"}`},
 		{"OutputPath indefinite", `{"OutputPath": "$.items[*].id"}`, `{}`, `{"items": [{"id": 1}, {"id": 2}]}`, `{}`, `[1,2]`},
+		// AWS takes an array (or a plain value) as Parameters, though the
+		// spec asks for an object.
+		{"array Parameters", `{"Parameters": [{"foo": "bar"}, {"v.$": "$.a"}]}`, `{"a": 1}`, "", `[{"foo":"bar"},{"v":1}]`, `[{"foo":"bar"},{"v":1}]`},
+		{"plain Parameters", `{"Parameters": "x"}`, `{"a": 1}`, "", `"x"`, `"x"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,8 +216,7 @@ func TestCompileErrors(t *testing.T) {
 		{`{"Parameters": {"x.$": "States.Nope()"}}`, "Parameters: ['x.$']: the value for the field 'x.$' must be a valid intrinsic function call"},
 		{`{"Parameters": {"x.$": "nope"}}`, "must be a valid JSONPath or a valid intrinsic function call"},
 		{`{"Parameters": {"x": 1, "x.$": "$.a"}}`, `Parameters: ['x.$']: the field "x.$" is also given as "x"`},
-		{`{"Parameters": "x"}`, "Parameters must be an object"},
-		{`{"ResultSelector": [1]}`, "ResultSelector must be an object"},
+		{`{"ResultSelector": [{"a.$": 1}]}`, "ResultSelector: [0]['a.$']: the value for the field 'a.$' must be a string"},
 		{`{"InputPath": 1}`, "InputPath must be a string or null"},
 		{`{"OutputPath": "$["}`, "OutputPath: invalid JSONPath"},
 		{`{"ResultPath": "$.a[*]"}`, "ResultPath: invalid JSONPath"},
@@ -230,7 +233,7 @@ func TestCompileErrors(t *testing.T) {
 		})
 	}
 	// Every problem is reported, not just the first.
-	_, err := dataflow.CompileIO(decode(t, `{"InputPath": 1, "OutputPath": 2, "Parameters": 3}`).(map[string]any))
+	_, err := dataflow.CompileIO(decode(t, `{"InputPath": 1, "OutputPath": 2, "Parameters": {"x.$": 3}}`).(map[string]any))
 	for _, f := range []string{"InputPath", "OutputPath", "Parameters"} {
 		if err == nil || !strings.Contains(err.Error(), f) {
 			t.Errorf("error %v does not mention %s", err, f)

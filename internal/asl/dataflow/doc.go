@@ -15,11 +15,12 @@
 //	Task      in := io.Input(s); result := the task's result
 //	          out := io.Output(s, result)     ResultSelector, ResultPath, OutputPath
 //	Parallel  as Task; each branch gets in
-//	Map       in := io.Input(s)               InputPath, then (legacy) Parameters
+//	Map       in := io.InputPath.Select(s)    InputPath only: not io.Input, since a
+//	                                          Map's (legacy) Parameters is per item
 //	          items := ItemsPath.Select(s with Input=in)   a Reference Path, default "$"
-//	          each item's input := ItemSelector (or legacy Parameters)
-//	              evaluated with Input=in and $$.Map.Item.{Index,Value} in Context;
-//	              without one, the item itself
+//	          each item's input := ItemSelector, or io.Parameters in older
+//	              definitions, evaluated with Input=in and $$.Map.Item.{Index,Value}
+//	              in Context; without either, the item itself
 //	          out := io.Output(s, results)    ResultSelector, ResultPath, OutputPath
 //	Choice    in := io.Input(s) (InputPath only); the rules read in
 //	          out := io.OutputPath.Select(s with Input=in)

@@ -153,12 +153,11 @@ func CompileIO(state map[string]any) (*IO, error) {
 	return io, nil
 }
 
-// CompilePayload compiles a field that holds a payload template, which
-// must be an object (Parameters, ResultSelector, ItemSelector).
+// CompilePayload compiles a field that holds a payload template
+// (Parameters, ResultSelector, ItemSelector). The States Language spec
+// asks for an object, but Step Functions also takes an array or a plain
+// value there, so any JSON value compiles.
 func CompilePayload(field string, v any) (*Template, error) {
-	if _, ok := v.(map[string]any); !ok {
-		return nil, fmt.Errorf("%s must be an object", field)
-	}
 	t, err := CompileTemplate(v)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", field, err)

@@ -118,21 +118,14 @@ func evalArrayLength(c *Call, _ Env, args []any) (any, error) {
 	return jsonvalue.Int64(int64(len(a))), nil
 }
 
-// States.ArrayUnique(array): the first occurrence of each value, in
-// order. Values are equal when their JSON texts are (1 and 1.0 differ).
+// States.ArrayUnique(array): the distinct values, in the order of Java's
+// HashSet, which is what AWS returns (see javaHashSetOrder). Values are
+// equal as Java objects are: 1 and 1.0 differ, object member order does
+// not matter.
 func evalArrayUnique(c *Call, _ Env, args []any) (any, error) {
 	a, err := c.array(args, 0)
 	if err != nil {
 		return nil, err
 	}
-	seen := make(map[string]bool, len(a))
-	out := make([]any, 0, len(a))
-	for _, v := range a {
-		k := jsonvalue.MustMarshal(v)
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, v)
-		}
-	}
-	return out, nil
+	return javaHashSetOrder(a), nil
 }

@@ -144,7 +144,7 @@ func TestEval(t *testing.T) {
 		{"States.ArrayGetItem($.a, 999)", `{"a": []}`, `null`},         // AWS
 		// ArrayLength / ArrayUnique
 		{"States.ArrayLength($.a)", `{"a": []}`, `0`},
-		{"States.ArrayUnique($.a)", `{"a": [null, null, true, 1, 1, 1.0, "1", [], [], {"a": 1}, {"a": 1}]}`, `[null,true,1,1.0,"1",[],{"a":1}]`},
+		{"States.ArrayUnique($.a)", `{"a": [{"a": 1, "b": 2}, {"b": 2, "a": 1}]}`, `[{"a":1,"b":2}]`},
 		// Base64
 		{"States.Base64Encode('')", `{}`, `""`},
 		{"States.Base64Encode($.s)", `{"s": "こんにちは"}`, `"44GT44KT44Gr44Gh44Gv"`},
@@ -193,6 +193,36 @@ func TestEval(t *testing.T) {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestArrayUniqueOrder: AWS returns the values in Java HashSet order
+// ([true, false] gives [false, true]); the expected results were printed
+// by Java 21's new ArrayList<>(new HashSet<>(list)) over json-smart's
+// objects.
+func TestArrayUniqueOrder(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`[null, null, true, true, false, false, 1, 1, 1.1, 0, -0, "HelloWorld", "HelloWorld", [], [], [null], [null], {"a":1,"b":2}, {"a":1,"b":2}, {"a":1,"b":1}]`,
+			`[null,0,{"a":1,"b":2},1,[],{"a":1,"b":1},1.1,true,"HelloWorld",false,[null]]`},
+		{`[true, false, true, false]`, `[false,true]`},
+		{`[[1,2],[1,2],[2,1]]`, `[[2,1],[1,2]]`},
+		{`[null, null, 1, null]`, `[null,1]`},
+		{`["a","b","a","c","b"]`, `["a","b","c"]`},
+		{`[1,2,3,3,3,3,3,3,4]`, `[1,2,3,4]`},
+		{`["k0","k1","k2","k3","k4","k5","k6","k7","k8","k9","k10","k11","k12","k13","k14","k15","k16","k17","k18","k19","k0"]`,
+			`["k0","k1","k2","k3","k4","k5","k11","k6","k10","k7","k13","k8","k12","k9","k15","k14","k17","k16","k19","k18"]`},
+		{`[3000000000, 9007199254740993, 1e2, 100, 100.0, -5, 123456789012345678901234567890, -123456789012345678901234567890, 0.5, "é🚀"]`,
+			`[3000000000,0.5,9007199254740993,"é🚀",100,-5,-123456789012345678901234567890,123456789012345678901234567890,100.0]`},
+		{`[{"x":[1,{"y":null}]}, {"b":true,"a":"s"}, [[]], {}, [{}]]`, `[[[]],{},{"x":[1,{"y":null}]},{"a":"s","b":true},[{}]]`},
+	}
+	for _, tt := range tests {
+		v, err := eval(t, "States.ArrayUnique($.a)", `{"a": `+tt.in+`}`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !jsonvalue.Equal(v, decode(t, tt.want)) {
+			t.Errorf("ArrayUnique(%s) = %s, Java gives %s", tt.in, jsonvalue.MustMarshal(v), tt.want)
+		}
 	}
 }
 

@@ -13,7 +13,8 @@ import (
 // there is none. An indefinite path returns a []any of every match, in
 // document order, possibly empty; it still fails with a *NotFoundError
 // when its definite head does (Jayway: "$.a[*]" on a document without "a"
-// is an error, on {"a": []} it is []).
+// is an error, on {"a": []} it is []). A path whose evaluation would
+// visit more than 4M nodes (nested deep scans) fails with a *LimitError.
 func (p *Path) Get(doc any) (any, error) {
 	if p.simple {
 		return p.getSimple(doc)

@@ -143,9 +143,12 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseReferenceRejects(t *testing.T) {
-	for _, s := range []string{"$.a[*]", "$..a", "$.a[0:1]", "$.a[0,1]", "$['a','b']", "$.a[?(@.b)]", "$.a.length()", "$.*"} {
-		if _, err := jsonpath.ParseReference(s); err == nil {
-			t.Errorf("ParseReference(%q) accepted a non-reference path", s)
+	for s, pos := range map[string]int{"$.a[*]": 3, "$..a": 1, "$.a[0:1]": 3, "$.a[0,1]": 3, "$['a','b']": 1,
+		"$.a[?(@.b)]": 3, "$.a.length()": 3, "$.*": 1, "$$.x.*": 4} {
+		_, err := jsonpath.ParseReference(s)
+		var se *jsonpath.SyntaxError
+		if !errors.As(err, &se) || se.Pos != pos {
+			t.Errorf("ParseReference(%q) error = %v, want a SyntaxError at %d", s, err, pos)
 		}
 	}
 }

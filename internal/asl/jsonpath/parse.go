@@ -93,6 +93,7 @@ func (p *parser) parseSegments(inFilter bool) ([]segment, error) {
 	var segs []segment
 	for !p.eof() {
 		var scan bool
+		start := p.pos
 		switch p.peek() {
 		case '.':
 			if strings.HasPrefix(p.src[p.pos:], "..") {
@@ -116,6 +117,7 @@ func (p *parser) parseSegments(inFilter bool) ([]segment, error) {
 			return nil, err
 		}
 		seg.scan = scan
+		seg.pos = start
 		segs = append(segs, seg)
 		if seg.kind == selFunc && !inFilter && !p.eof() {
 			return nil, p.fail(p.pos, "a function must end the path")

@@ -65,6 +65,7 @@ const (
 )
 
 type segment struct {
+	pos     int // offset of the segment in the path, for messages
 	kind    selKind
 	scan    bool // reached through "..", the deep scan
 	name    string
@@ -132,14 +133,12 @@ func (p *Path) Reference() bool { return p.reference }
 func (p *Path) IsRoot() bool { return len(p.segs) == 0 }
 
 func (p *Path) firstNonReference() int {
-	// Positions are not kept per segment; point after the root.
-	switch p.root {
-	case RootContext:
-		return 2
-	case RootVariable:
-		return 1 + len(p.variable)
+	for _, s := range p.segs {
+		if s.scan || (s.kind != selName && s.kind != selIndex) {
+			return s.pos
+		}
 	}
-	return 1
+	return 0
 }
 
 // SyntaxError is a path that does not parse. Pos is the 0-based byte
