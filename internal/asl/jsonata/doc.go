@@ -175,8 +175,9 @@
 //   - MaxValueBytes (6,990,256, 8 per number and 1 per string byte): the
 //     result, and every lambda argument and result and block value
 //     (checked at its top level), so doubling a string by recursion or
-//     assignment stops near the bound; MaxRangeTotal (10,000,000) elements
-//     for all [lo..hi] of an evaluation; $pad's width.
+//     assignment stops near the bound; one [lo..hi] may hold as many
+//     numbers as a value (so [1..900000] ~> $count() fails, as on AWS), all
+//     of an evaluation's ranges MaxRangeTotal (10,000,000); $pad's width.
 //   - MaxNesting 1000: deeper bracket nesting or prefix-minus runs are
 //     refused at compile time, before the parser could exhaust the stack.
 //
@@ -184,8 +185,8 @@
 // except through nested predicates and path steps over the input, which
 // multiply (a.b[$states.input.c[...]] over large arrays); the size of an
 // intermediate value that is not a lambda argument, a block value or a
-// range ([1..873782] ~> $count() runs here, fails on AWS). A bounded
-// evaluation is stopped at the next guard, not preemptively.
+// range. A bounded evaluation is stopped at the next guard, not
+// preemptively.
 //
 // # Differences from AWS
 //

@@ -158,7 +158,10 @@ func TestCompileErrors(t *testing.T) {
 		{`$states.input.p#$i`, Unsupported, "", 15},
 		{`$states.input.p@$x`, Unsupported, "", 15},
 		{`$states.input.a.%.b`, Unsupported, "", 16},
-		{`$__mie_tick()`, Unsupported, "", 0},
+		{`$__mie_check(1)`, Unsupported, "", 0},
+		{`1 ! 2`, Invalid, "S0201", 2},
+		{`1 ~ $f`, Invalid, "S0201", 2},
+		{`function( )<!<<<`, Invalid, "S0201", 12}, // the library's parser loops for ever on it
 		{`$states.input.a ?: 1`, Invalid, "", -2},
 		{`$states.input.a ?? 1`, Invalid, "", -2},
 	}

@@ -139,7 +139,9 @@ func rangeLo(st *evalState, args []reflect.Value) (reflect.Value, error) {
 	return a, nil
 }
 
-// rangeHi charges the range whose lower bound rangeLo recorded.
+// rangeHi charges the range whose lower bound rangeLo recorded. One range
+// may hold as many numbers as one value (AWS refuses [1..900000] ~>
+// $count()); all ranges of an evaluation, MaxRangeTotal.
 func rangeHi(st *evalState, args []reflect.Value) (reflect.Value, error) {
 	a := arg(args, 0)
 	if len(st.los) == 0 {
@@ -148,8 +150,9 @@ func rangeHi(st *evalState, args []reflect.Value) (reflect.Value, error) {
 	lo := st.los[len(st.los)-1]
 	st.los = st.los[:len(st.los)-1]
 	if hi, ok := number(a); ok && hi >= lo {
-		st.ranged += hi - lo + 1
-		if st.ranged > MaxRangeTotal {
+		n := hi - lo + 1
+		st.ranged += n
+		if n > MaxValueBytes/8 || st.ranged > MaxRangeTotal {
 			return undefined, errMemory
 		}
 	}

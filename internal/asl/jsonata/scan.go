@@ -115,7 +115,46 @@ func scan(src string) (*scanned, *CompileError) {
 		prefix = !t.endsOperand()
 	}
 	s.clean = string(b)
+	if ce := checkSignatures(s); ce != nil {
+		return nil, ce
+	}
 	return s, nil
+}
+
+// signatureChars are the characters of a lambda's type signature,
+// function($x)<n-s?:a<n>>. The library's parser loops for ever on a
+// signature its lexer cannot tokenise ("<!"), so anything else is refused
+// before it is parsed.
+const signatureChars = "bnsloaufjx<>()-?+:| \t\r\n"
+
+func checkSignatures(s *scanned) *CompileError {
+	for i, t := range s.toks {
+		if t.kind != tokName || (t.text != "function" && t.text != "λ") || i+1 >= len(s.toks) || !isOp(s.toks[i+1], "(") {
+			continue
+		}
+		j := matching(s.toks, i+1)
+		if j < 0 || j+1 >= len(s.toks) || !isOp(s.toks[j+1], "<") {
+			continue
+		}
+		depth := 0
+		for k := s.toks[j+1].start; k < len(s.clean); k++ {
+			c := s.clean[k]
+			if c == '{' {
+				break
+			}
+			if strings.IndexByte(signatureChars, c) < 0 {
+				return syntaxErr(k, "S0201", "Syntax error in function signature")
+			}
+			if c == '<' {
+				depth++
+			} else if c == '>' {
+				if depth--; depth == 0 {
+					break
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // scanToken reads the token starting at b[i].
@@ -168,9 +207,12 @@ func scanToken(src string, b []byte, i int, prefix bool) (token, int, *CompileEr
 	return t, i, nil
 }
 
-// checkOperator refuses the JSONata 2.0 syntax the library lacks.
+// checkOperator refuses the JSONata 2.0 syntax the library lacks, and a
+// lone ! or ~, on which the library's lexer stops advancing.
 func checkOperator(t token) *CompileError {
 	switch {
+	case t.text == "!" || t.text == "~":
+		return syntaxErr(t.start, "S0201", `Syntax error: "`+t.text+`"`)
 	case t.text == "@":
 		return unsupportedErr(t.start, "The context variable binding operator @ is not supported")
 	case t.text == "#":
