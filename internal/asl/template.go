@@ -16,10 +16,22 @@ type Payload struct {
 	JSONata  *jsonata.Value
 }
 
-// template reads a JSONPath payload template (Parameters, ResultSelector,
-// ItemSelector, ...): an object whose "key.$" fields hold paths or
-// intrinsic calls, each checked at its own location.
+// template reads the JSONPath payload template of Parameters or
+// ResultSelector: any JSON value (AWS accepts arrays and plain values
+// there, though the specification asks for an object) whose objects'
+// "key.$" fields hold paths or intrinsic calls, each checked at its own
+// location.
 func (p *parser) template(r *reader, k string) *dataflow.Template {
+	v, ok := r.get(k)
+	if !ok {
+		return nil
+	}
+	return p.compileTemplateAt(r.field(k), v)
+}
+
+// objectTemplate reads a payload template that must be an object
+// (ItemSelector, Credentials, an ItemReader's Parameters, ...).
+func (p *parser) objectTemplate(r *reader, k string) *dataflow.Template {
 	o, ok := r.obj(k)
 	if !ok {
 		return nil
@@ -27,11 +39,11 @@ func (p *parser) template(r *reader, k string) *dataflow.Template {
 	return p.compileTemplateAt(r.field(k), o)
 }
 
-func (p *parser) compileTemplateAt(at loc, o *object) *dataflow.Template {
-	if !p.checkTemplate(at, o) {
+func (p *parser) compileTemplateAt(at loc, v any) *dataflow.Template {
+	if !p.checkTemplate(at, v) {
 		return nil
 	}
-	t, err := compileTemplate(plain(o))
+	t, err := compileTemplate(plain(v))
 	if err != nil {
 		p.ps.schema(at, "Invalid payload template: %v", err)
 		return nil
@@ -149,7 +161,7 @@ func (p *parser) payload(r *reader, k string) *Payload {
 	if r.ql == JSONata {
 		return &Payload{JSONata: r.jsonata(k, 0)}
 	}
-	if t := p.template(r, k); t != nil {
+	if t := p.objectTemplate(r, k); t != nil {
 		return &Payload{Template: t}
 	}
 	return nil
