@@ -61,7 +61,10 @@
 //     a ResultPath that is not a Reference Path on "$" (ResultPath in
 //     states and catchers), an ItemsPath or "...Path" field that is not a
 //     Reference Path, a malformed intrinsic call, a "key.$" whose value is
-//     not a string, both "key" and "key.$"; a retrier with IntervalSeconds
+//     not a string, both "key" and "key.$" (Parameters and ResultSelector
+//     may be any JSON value, as AWS accepts; ItemSelector, Credentials and
+//     an ItemReader's or ResultWriter's Parameters must be objects); a
+//     retrier with IntervalSeconds
 //     outside 1..99999999, MaxAttempts outside 0..99999999, BackoffRate
 //     below 1.0, MaxDelaySeconds outside 1..31622400, a JitterStrategy other
 //     than FULL or NONE; States.ALL not alone in its ErrorEquals, and a
