@@ -100,7 +100,7 @@ func TestParseInvalid(t *testing.T) {
 		{"dynamic value bad path", machine(`"A":{"Type":"Task",` + lambda + `,"Parameters":{"l":[{"x.$":"nope"}]},"End":true}`), []string{"SCHEMA_VALIDATION_FAILED /States/A/Parameters/l/0/x.$"}},
 		{"bad intrinsic", machine(`"A":{"Type":"Pass","Parameters":{"f.$":"States.Format('x'"},"End":true}`), []string{"SCHEMA_VALIDATION_FAILED /States/A/Parameters/f.$"}},
 		{"ItemSelector not an object", machine(`"A":{"Type":"Map","ItemSelector":[],"ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Succeed"}}},"End":true}`), []string{"SCHEMA_VALIDATION_FAILED /States/A/ItemSelector"}},
-		{"Credentials not an object", machine(`"A":{"Type":"Task",`+lambda+`,"Credentials":"role","End":true}`), []string{"SCHEMA_VALIDATION_FAILED /States/A/Credentials"}},
+		{"Credentials not an object", machine(`"A":{"Type":"Task",` + lambda + `,"Credentials":"role","End":true}`), []string{"SCHEMA_VALIDATION_FAILED /States/A/Credentials"}},
 		{"key and key.$", machine(`"A":{"Type":"Pass","Parameters":{"a":1,"a.$":"$.a"},"End":true}`), []string{"SCHEMA_VALIDATION_FAILED /States/A/Parameters/a.$"}},
 		{"bad ErrorPath", machine(`"A":{"Type":"Fail","ErrorPath":"$.a[*]"}`), []string{"SCHEMA_VALIDATION_FAILED /States/A/ErrorPath"}},
 		{"Error and ErrorPath", machine(`"A":{"Type":"Fail","Error":"E","ErrorPath":"$.e"}`), []string{"SCHEMA_VALIDATION_FAILED /States/A/Error"}},
