@@ -40,19 +40,26 @@ func (p *parser) objectTemplate(r *reader, k string) *dataflow.Template {
 }
 
 func (p *parser) compileTemplateAt(at loc, v any) *dataflow.Template {
-	if !p.checkTemplate(at, v) {
+	if !p.checkTemplate(at, v, false) {
 		return nil
 	}
 	t, err := compileTemplate(plain(v))
 	if err != nil {
-		p.ps.schema(at, "Invalid payload template: %v", err)
+		// Find the value at fault, to report it where it is; dataflow's
+		// error says where only in its own notation.
+		if p.checkTemplate(at, v, true) {
+			p.ps.schema(at, "Invalid payload template: %v", err)
+		}
 		return nil
 	}
 	return t
 }
 
-// checkTemplate validates the dynamic fields of a payload template.
-func (p *parser) checkTemplate(at loc, v any) bool {
+// checkTemplate validates the dynamic fields of a payload template and
+// warns of static ones that look dynamic; with parse, it also parses each
+// path and intrinsic call (compileTemplate does that too, so only a
+// template that fails to compile needs it).
+func (p *parser) checkTemplate(at loc, v any, parse bool) bool {
 	ok := true
 	switch t := v.(type) {
 	case *object:
@@ -60,32 +67,36 @@ func (p *parser) checkTemplate(at loc, v any) bool {
 			kat := at.key(k)
 			val := t.vals[k]
 			if !strings.HasSuffix(k, ".$") {
-				p.warnNoDollar(kat, k, val)
-				ok = p.checkTemplate(kat, val) && ok
+				if !parse {
+					p.warnNoDollar(kat, k, val)
+				}
+				ok = p.checkTemplate(kat, val, parse) && ok
+				continue
+			}
+			if parse {
+				ok = p.checkDynamic(kat, k, val) && ok
 				continue
 			}
 			if _, dup := t.vals[strings.TrimSuffix(k, ".$")]; dup {
 				p.ps.schema(kat, "Fields '%s' and '%s' would both set '%s'", strings.TrimSuffix(k, ".$"), k, strings.TrimSuffix(k, ".$"))
 				ok = false
 			}
-			s, isStr := val.(string)
-			if !isStr {
+			if _, isStr := val.(string); !isStr {
 				p.ps.schema(kat, "The value of field '%s' must be a string holding a JSONPath or an intrinsic function, not %s", k, jsonKind(val))
 				ok = false
-				continue
 			}
-			ok = p.checkDynamic(kat, k, s) && ok
 		}
 	case []any:
 		for i, e := range t {
-			ok = p.checkTemplate(at.index(i), e) && ok
+			ok = p.checkTemplate(at.index(i), e, parse) && ok
 		}
 	}
 	return ok
 }
 
 // checkDynamic checks the value of a "key.$" field: a path or a call.
-func (p *parser) checkDynamic(at loc, k, s string) bool {
+func (p *parser) checkDynamic(at loc, k string, v any) bool {
+	s, _ := v.(string)
 	if looksIntrinsic(s) {
 		if _, err := parseIntrinsic(s); err != nil {
 			p.ps.schema(at, "The value for the field '%s' must be a valid intrinsic function call: %v", k, err)
