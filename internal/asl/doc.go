@@ -80,7 +80,9 @@
 //     ExecutionType not AWS's (ExecutionType required when DISTRIBUTED), an
 //     ItemReader resource other than s3:getObject and s3:listObjectsV2, an
 //     InputType other than JSON, JSONL, CSV, MANIFEST, PARQUET, GIVEN CSV
-//     headers missing, a ResultWriter resource other than s3:putObject;
+//     headers missing, a CSVDelimiter, ManifestType, WriterConfig
+//     OutputType or Transformation not AWS's, a ResultWriter resource other
+//     than s3:putObject;
 //     an Assign variable name that is not a letter or "_" followed by
 //     letters, digits and "_", longer than 80 characters, or "states"; an
 //     invalid "QueryLanguage" value (the state then counts as JSONata, as on
