@@ -134,14 +134,16 @@
 // # Known differences from AWS's validator
 //
 //   - Locations are JSON pointers (/States/C/Choices/0/Next); AWS writes
-//     array indexes in brackets (/States/C/Choices[0]/Next).
+//     array indexes in brackets (/States/C/Choices[0]/Next). A nested
+//     machine's MISSING_END_STATE is located at that machine
+//     (/States/P/Branches/0); AWS gives the top-level one no location.
 //   - Messages follow AWS's wording where it is documented or has been
 //     observed ("Field 'X' is not supported", "Missing 'Next' target: X",
-//     "State \"X\" is not reachable.", "Workflow has no terminal state");
-//     the others are ours. Problems are reported in the order found, which
-//     may differ from AWS's.
+//     "State \"X\" is not reachable.", "Workflow has no terminal state",
+//     the QueryLanguage messages); the others are ours. Problems are
+//     reported in the order found, which may differ from AWS's.
 //   - AWS rejects definitions over 1 MB with a ValidationException, not a
-//     diagnostic; Parse reports SCHEMA_VALIDATION_FAILED.
+//     diagnostic; Parse reports SCHEMA_VALIDATION_FAILED, counting bytes.
 //   - A key repeated in an object other than States is accepted, the last
 //     value winning (as encoding/json); AWS's parser may refuse it.
 //   - Not checked: the nesting depth AWS limits (TOO_DEEPLY_NESTED; its
@@ -149,14 +151,21 @@
 //     ErrorEquals (any string is taken), service integration resources
 //     beyond the shape of an ARN, and Credentials beyond being a template.
 //   - Assumed, not verified against AWS: state names unique across nested
-//     machines; the character rules of variable names (Unicode letters and
-//     digits accepted); control characters refused in state names; Fail
-//     and Succeed without Assign; a JSONata Condition must be a "{% %}"
-//     string (a boolean literal is refused); a "\" before any other
-//     character in StringMatches is literal; IsNull, IsString and the other
-//     type tests on a missing Variable are States.Runtime errors like the
-//     comparisons; the code of the $states.result and $states.errorOutput
-//     placement errors.
+//     machines (the specification says so, and AWS's CDK documentation
+//     has fragments in Parallel branches prefix their state names for it;
+//     Map ItemProcessors are taken to share the scope too); the numeric
+//     limits above (99999999 seconds and attempts, 31622400 for
+//     MaxDelaySeconds), as recalled from AWS's documentation; variable
+//     names (a letter or "_", then letters, digits and "_", Unicode
+//     letters and digits included: AWS documents Unicode identifiers);
+//     control characters refused in state names; Fail and Succeed without
+//     Assign; a JSONata Condition must be a "{% %}" string (a boolean
+//     literal is refused); a "\" before any other character in
+//     StringMatches is literal; IsNull, IsString and the other type tests
+//     on a missing Variable are States.Runtime errors like the
+//     comparisons; string comparisons by UTF-16 code units (Step Functions
+//     runs on Java); UNSUPPORTED_JSONATA_EXPRESSION as the code of the
+//     $states.result and $states.errorOutput placement errors.
 //   - Integers must be written as integers: 5.0 for TimeoutSeconds is
-//     refused.
+//     refused. Timestamps with a leap second (":60") are refused.
 package asl
