@@ -144,7 +144,12 @@
 //     (Bindings.Random), $single (optional function), $assert, $error (code
 //     D3137), $encodeUrl and $encodeUrlComponent (JavaScript's encodeURI
 //     and encodeURIComponent), $pad (bounded width), $power and $sqrt
-//     (codes D3061, D3060), $lookup, and the six Step Functions functions.
+//     (codes D3061, D3060), $formatNumber (the library loops for ever on a
+//     zero or non-finite value with an exponent picture), $lookup, and the
+//     six Step Functions functions.
+//   - Refused before the library sees them, because its parser never
+//     returns on them: a lone ! or ~, and a lambda signature with
+//     characters no signature has (function()<!).
 //   - JSON null is converted to the library's null (its $type panics on a
 //     bare nil); json.Number to float64.
 //   - The parser's errors and the evaluator's typed errors carry
@@ -200,6 +205,9 @@
 //     "NaN" or "Infinity" as AWS writes it.
 //   - The library's own function errors ($sum(['a']), $toMillis('x'), ...)
 //     keep the library's message, without JSONata's code.
+//   - The bridge's own functions do not take their first argument from the
+//     context: names.$formatNumber("0.0") or items.$pad(5) are undefined
+//     or fail where JSONata would use each name or item.
 //   - $random() without a seed is not AWS's sequence (it is Bindings.Random).
 //   - Static checks: AWS's top-level reference rule is applied as measured
 //     (first path step, lambda bodies keep the context); AWS's exact

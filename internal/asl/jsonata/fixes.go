@@ -29,6 +29,7 @@ var fixes = map[string]funcSpec{
 	"encodeUrlComponent": {1, encodeURLComponent},
 	"pad":                {3, pad},
 	"power":              {2, power},
+	"formatNumber":       {3, formatNumber},
 	"sqrt":               {1, sqrt},
 }
 
@@ -300,4 +301,41 @@ func sqrt(_ *evalState, args []reflect.Value) (reflect.Value, error) {
 		return undefined, coded("D3060", "The sqrt function cannot be applied to a negative number: %s", formatJS(x))
 	}
 	return reflect.ValueOf(math.Sqrt(x)), nil
+}
+
+// formatNumber is the library's $formatNumber, kept from its two infinite
+// loops: scaling a zero or a non-finite value into an exponent picture's
+// mantissa range never ends. A zero is formatted as a one whose first 1 is
+// written 0 (the exponent of both is 0).
+func formatNumber(_ *evalState, args []reflect.Value) (reflect.Value, error) {
+	if isUndefined(arg(args, 0)) {
+		return undefined, nil
+	}
+	x, ok := number(arg(args, 0))
+	if !ok {
+		return undefined, signatureErr("formatNumber", 1)
+	}
+	picture, ok := str(arg(args, 1))
+	if !ok {
+		return undefined, signatureErr("formatNumber", 2)
+	}
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return undefined, coded("D1001", "Number out of range: %s", formatJS(x))
+	}
+	var opts jtypes.OptionalValue
+	if o := arg(args, 2); o.IsValid() {
+		opts.Set(o)
+	}
+	zero := x == 0 && (strings.ContainsAny(picture, "eE") || opts.IsSet())
+	if zero {
+		x = 1
+	}
+	out, err := jlib.FormatNumber(x, picture, opts)
+	if err != nil {
+		return undefined, err
+	}
+	if zero {
+		out = strings.Replace(out, "1", "0", 1)
+	}
+	return reflect.ValueOf(out), nil
 }

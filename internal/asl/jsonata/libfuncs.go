@@ -44,7 +44,6 @@ var libFuncs = map[string]jsonatalib.Extension{
 	"join":               ext(jlib.Join, undefinedFirst, nil),
 	"match":              ext(jlib.Match, undefinedFirst, regexThenNumber),
 	"replace":            ext(jlib.Replace, undefinedFirst, patternThenNumber(2)),
-	"formatNumber":       ext(jlib.FormatNumber, undefinedFirst, stringFirst),
 	"formatBase":         ext(jlib.FormatBase, undefinedFirst, noArgs),
 	"base64encode":       ext(jlib.Base64Encode, undefinedFirst, noArgs),
 	"base64decode":       ext(jlib.Base64Decode, undefinedFirst, noArgs),
@@ -74,7 +73,7 @@ var libFuncs = map[string]jsonatalib.Extension{
 	"each":               ext(jlib.Each, undefinedFirst, noArgs),
 	"sift":               ext(jlib.Sift, undefinedFirst, oneArg),
 	"keys":               ext(jlib.Keys, undefinedFirst, noArgs),
-	"lookup":             ext(lookup, undefinedFirst, noArgs),
+	"lookup":             ext(lookup, undefinedFirst, oneString),
 	"spread":             ext(jlib.Spread, undefinedFirst, noArgs),
 	"merge":              ext(jlib.Merge, undefinedFirst, nil),
 	"fromMillis":         ext(jlib.FromMillis, undefinedFirst, noArgs),
@@ -102,10 +101,6 @@ func numbersOnly(counts ...int) jtypes.ArgHandler {
 }
 
 func oneString(argv []reflect.Value) bool { return len(argv) == 1 && jtypes.IsString(argv[0]) }
-
-func stringFirst(argv []reflect.Value) bool {
-	return (len(argv) == 1 || len(argv) == 2) && jtypes.IsString(argv[0])
-}
 
 func isPattern(v reflect.Value) bool { return jtypes.IsString(v) || jtypes.IsCallable(v) }
 
