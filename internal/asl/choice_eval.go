@@ -1,9 +1,6 @@
 package asl
 
 import (
-	"encoding/json"
-	"math"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -68,8 +65,7 @@ func (c *Condition) test(v any) bool {
 	case OpIsNull:
 		return v == nil
 	case OpIsNumeric:
-		_, ok := toNumber(v)
-		return ok
+		return isNumber(v)
 	case OpIsString:
 		_, ok := v.(string)
 		return ok
@@ -97,8 +93,8 @@ func (c *Condition) compareLiteral(v any) bool {
 		s, ok := v.(string)
 		return ok && matchPattern(c.pattern, s)
 	case operandNumber:
-		n, ok := toNumber(v)
-		return ok && c.holds(n.compare(c.num))
+		cmp, ok := compareNumbers(v, c.Number)
+		return ok && c.holds(cmp)
 	case operandBool:
 		b, ok := v.(bool)
 		return ok && b == c.Bool
@@ -122,9 +118,8 @@ func (c *Condition) compareValues(v, w any) bool {
 		t, ok2 := w.(string)
 		return ok1 && ok2 && c.holds(compareUTF16(s, t))
 	case operandNumber:
-		a, ok1 := toNumber(v)
-		b, ok2 := toNumber(w)
-		return ok1 && ok2 && c.holds(a.compare(b))
+		cmp, ok := compareNumbers(v, w)
+		return ok && c.holds(cmp)
 	case operandBool:
 		a, ok1 := v.(bool)
 		b, ok2 := w.(bool)
@@ -157,62 +152,6 @@ func (c *Condition) holds(cmp int) bool {
 		return cmp >= 0
 	}
 	return false
-}
-
-// number is a JSON number compared exactly when both sides are integers.
-type number struct {
-	i     int64
-	f     float64
-	isInt bool
-}
-
-func parseNumber(n json.Number) (number, bool) {
-	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
-		return number{i: i, f: float64(i), isInt: true}, true
-	}
-	f, err := strconv.ParseFloat(string(n), 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		return number{}, false
-	}
-	return number{f: f}, true
-}
-
-// toNumber accepts the value model's json.Number and Go's numeric types.
-func toNumber(v any) (number, bool) {
-	switch t := v.(type) {
-	case json.Number:
-		return parseNumber(t)
-	case float64:
-		return number{f: t}, !math.IsInf(t, 0) && !math.IsNaN(t)
-	case float32:
-		return number{f: float64(t)}, true
-	case int:
-		return number{i: int64(t), f: float64(t), isInt: true}, true
-	case int64:
-		return number{i: t, f: float64(t), isInt: true}, true
-	case int32:
-		return number{i: int64(t), f: float64(t), isInt: true}, true
-	}
-	return number{}, false
-}
-
-func (a number) compare(b number) int {
-	if a.isInt && b.isInt {
-		switch {
-		case a.i < b.i:
-			return -1
-		case a.i > b.i:
-			return 1
-		}
-		return 0
-	}
-	switch {
-	case a.f < b.f:
-		return -1
-	case a.f > b.f:
-		return 1
-	}
-	return 0
 }
 
 // compareUTF16 orders strings by their UTF-16 code units, as Java's

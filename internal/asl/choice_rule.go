@@ -3,6 +3,8 @@ package asl
 import (
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -129,8 +131,7 @@ type Condition struct {
 	Number  json.Number // Numeric*
 	Bool    bool        // BooleanEquals, Is*
 	Time    time.Time   // Timestamp*
-	num     number
-	pattern []string // StringMatches: literal pieces between wildcards
+	pattern []string    // StringMatches: literal pieces between wildcards
 	// Children are the rules of And and Or, or the one rule of Not.
 	Children []*Condition
 }
@@ -243,8 +244,8 @@ func (p *parser) parseOperand(r *reader, c *Condition, k string) bool {
 			r.typeErr(k, "a number", v)
 			return false
 		}
-		c.Number, ok = n, true
-		if c.num, ok = parseNumber(n); !ok {
+		c.Number = n
+		if f, err := strconv.ParseFloat(string(n), 64); err != nil || math.IsInf(f, 0) {
 			r.ps.schema(r.field(k), "Field '%s' must be a finite number, not %s", k, n)
 			return false
 		}

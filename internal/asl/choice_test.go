@@ -34,7 +34,7 @@ func doc(t testing.TB, s string) any {
 
 const input = `{"s":"banana","n":10,"f":1.5,"big":9007199254740993,"b":true,"nul":null,"t":"2016-03-14T01:59:00Z",
 	"t2":"2016-03-14T02:59:00+01:00","tfrac":"2016-03-14T01:59:00.5Z","arr":[1,2],"obj":{"k":"v"},"star":"a*b","bs":"a\\b",
-	"other":"banana","ten":10,"yes":true,"later":"2020-01-01T00:00:00Z","astral":"\ud83d\ude00","bmp":"\uffff","notts":"yesterday"}`
+	"other":"banana","ten":10,"yes":true,"later":"2020-01-01T00:00:00Z","astral":"\ud83d\ude00","bmp":"\uffff","notts":"yesterday","exact":1.00000000000000000001}`
 
 func TestChoiceOperators(t *testing.T) {
 	in := doc(t, input)
@@ -87,6 +87,8 @@ func TestChoiceOperators(t *testing.T) {
 		{`{"Variable":"$.s","NumericEquals":10}`, false},
 		{`{"Variable":"$.big","NumericEquals":9007199254740992}`, false}, // exact for integers
 		{`{"Variable":"$.f","NumericLessThan":2}`, true},
+		{`{"Variable":"$.exact","NumericGreaterThan":1}`, true}, // exact as decimals: float64 would round to 1
+		{`{"Variable":"$.exact","NumericEquals":1.00000000000000000001}`, true},
 		{`{"Variable":"$.f","NumericLessThan":1.5}`, false},
 		{`{"Variable":"$.n","NumericGreaterThan":9.99}`, true},
 		{`{"Variable":"$.n","NumericGreaterThan":10}`, false},
@@ -225,6 +227,13 @@ func TestParseTimestamp(t *testing.T) {
 		"x2016-03-14T01:59:00Z":          false,
 		"2016-03-14T01:59:60Z":           false,
 		"2016-03-14T01:59:00.000000001Z": true,
+		"2016-03-14T01:59:00,5Z":         false,
+		"2016-03-14T01:59:00+24:00":      false,
+		"2016-03-14T01:59:00+23:59":      true,
+		"2016-03-14T01:59:00.5+05:30":    true,
+		"2016-03-14T1:59:00Z":            false,
+		"2016-03-14T01:59:00Z ":          false,
+		"2016-03-14T01:59:00+05:3":       false,
 	} {
 		if _, got := ParseTimestamp(s); got != want {
 			t.Errorf("ParseTimestamp(%q) = %v, want %v", s, got, want)

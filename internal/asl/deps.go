@@ -10,6 +10,7 @@ import (
 	"github.com/mie-kafka/mie/internal/asl/intrinsics"
 	"github.com/mie-kafka/mie/internal/asl/jsonata"
 	"github.com/mie-kafka/mie/internal/asl/jsonpath"
+	"github.com/mie-kafka/mie/internal/asl/jsonvalue"
 )
 
 func parsePath(s string) (*jsonpath.Path, error) { return jsonpath.Parse(s) }
@@ -39,23 +40,15 @@ func compileJSONataValue(field string, v any) (*jsonata.Value, error) {
 func usesStates(v *jsonata.Value, member string) bool { return v.UsesStates(member) }
 
 // lookup resolves p against the document its root names: the input ($),
-// the context object ($$) or a variable ($name, through vars). A path that
-// matches nothing (a *jsonpath.NotFoundError) is not found.
+// the context object ($$) or a variable ($name, through vars). A path
+// that matches nothing, or an undefined variable, is not found.
 func lookup(p *jsonpath.Path, input any, vars func(string) (any, bool), ctx any) (any, bool) {
-	doc := input
-	switch p.Root() {
-	case jsonpath.RootContext:
-		doc = ctx
-	case jsonpath.RootVariable:
-		if vars == nil {
-			return nil, false
-		}
-		v, ok := vars(p.Variable())
-		if !ok {
-			return nil, false
-		}
-		doc = v
-	}
-	v, err := p.Get(doc)
+	v, err := dataflow.Scope{Input: input, Context: ctx, Var: vars}.Resolve(p)
 	return v, err == nil
 }
+
+// compareNumbers compares two JSON numbers exactly, as decimals; false
+// when either is not a number.
+func compareNumbers(a, b any) (int, bool) { return jsonvalue.CompareNumbers(a, b) }
+
+func isNumber(v any) bool { return jsonvalue.IsNumber(v) }

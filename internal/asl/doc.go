@@ -10,9 +10,11 @@
 // *Task, *Choice, *Wait, *Succeed, *Fail, *Parallel and *Map, behind the
 // State interface; the fields they share are in Base (Common()). Parallel
 // branches and a Map's ItemProcessor (or legacy Iterator) are nested
-// *Machines. Every path is held compiled (*jsonpath.Path), every payload
-// template (Parameters, ResultSelector, ItemSelector, JSONPath Assign) as a
-// *dataflow.Template, every JSONata-language field (Arguments, Output,
+// *Machines. Every path is held compiled: InputPath, OutputPath and
+// ItemsPath as dataflow.Path, ResultPath as dataflow.ResultPath, the others
+// as *jsonpath.Path; every payload template (Parameters, ResultSelector,
+// ItemSelector, JSONPath Assign) as a *dataflow.Template, and a JSONPath
+// state's whole input and output processing as a *dataflow.IO (Base.IO); every JSONata-language field (Arguments, Output,
 // Assign, Items, Condition, and "{% %}" in Seconds, Timestamp,
 // TimeoutSeconds, HeartbeatSeconds, MaxConcurrency, ToleratedFailure*,
 // Error, Cause, MaxItems, ...) as a *jsonata.Value, so nothing is parsed at
@@ -59,7 +61,10 @@
 //     a ResultPath that is not a Reference Path on "$" (ResultPath in
 //     states and catchers), an ItemsPath or "...Path" field that is not a
 //     Reference Path, a malformed intrinsic call, a "key.$" whose value is
-//     not a string, both "key" and "key.$"; a retrier with IntervalSeconds
+//     not a string, both "key" and "key.$" (Parameters and ResultSelector
+//     may be any JSON value, as AWS accepts; ItemSelector, Credentials and
+//     an ItemReader's or ResultWriter's Parameters must be objects); a
+//     retrier with IntervalSeconds
 //     outside 1..99999999, MaxAttempts outside 0..99999999, BackoffRate
 //     below 1.0, MaxDelaySeconds outside 1..31622400, a JitterStrategy other
 //     than FULL or NONE; States.ALL not alone in its ErrorEquals, and a
@@ -75,7 +80,9 @@
 //     ExecutionType not AWS's (ExecutionType required when DISTRIBUTED), an
 //     ItemReader resource other than s3:getObject and s3:listObjectsV2, an
 //     InputType other than JSON, JSONL, CSV, MANIFEST, PARQUET, GIVEN CSV
-//     headers missing, a ResultWriter resource other than s3:putObject;
+//     headers missing, a CSVDelimiter, ManifestType, WriterConfig
+//     OutputType or Transformation not AWS's, a ResultWriter resource other
+//     than s3:putObject;
 //     an Assign variable name that is not a letter or "_" followed by
 //     letters, digits and "_", longer than 80 characters, or "states"; an
 //     invalid "QueryLanguage" value (the state then counts as JSONata, as on
@@ -119,7 +126,7 @@
 // operand that selects nothing (a definite path with no match, in
 // jsonpath's Jayway semantics) is a *failure.Error named States.Runtime
 // whose cause names the path; IsPresent is then false instead. Numbers
-// compare exactly as integers when both are, else as float64. Strings
+// compare exactly, as decimals (jsonvalue.CompareNumbers). Strings
 // compare by UTF-16 code units, as Java's String.compareTo. StringMatches
 // takes "*" as any run of characters, "\*" as a literal "*" and "\\" as a
 // literal backslash. Timestamps compare as instants, any offset.
@@ -127,14 +134,16 @@
 // # Known differences from AWS's validator
 //
 //   - Locations are JSON pointers (/States/C/Choices/0/Next); AWS writes
-//     array indexes in brackets (/States/C/Choices[0]/Next).
+//     array indexes in brackets (/States/C/Choices[0]/Next). A nested
+//     machine's MISSING_END_STATE is located at that machine
+//     (/States/P/Branches/0); AWS gives the top-level one no location.
 //   - Messages follow AWS's wording where it is documented or has been
 //     observed ("Field 'X' is not supported", "Missing 'Next' target: X",
-//     "State \"X\" is not reachable.", "Workflow has no terminal state");
-//     the others are ours. Problems are reported in the order found, which
-//     may differ from AWS's.
+//     "State \"X\" is not reachable.", "Workflow has no terminal state",
+//     the QueryLanguage messages); the others are ours. Problems are
+//     reported in the order found, which may differ from AWS's.
 //   - AWS rejects definitions over 1 MB with a ValidationException, not a
-//     diagnostic; Parse reports SCHEMA_VALIDATION_FAILED.
+//     diagnostic; Parse reports SCHEMA_VALIDATION_FAILED, counting bytes.
 //   - A key repeated in an object other than States is accepted, the last
 //     value winning (as encoding/json); AWS's parser may refuse it.
 //   - Not checked: the nesting depth AWS limits (TOO_DEEPLY_NESTED; its
@@ -142,14 +151,21 @@
 //     ErrorEquals (any string is taken), service integration resources
 //     beyond the shape of an ARN, and Credentials beyond being a template.
 //   - Assumed, not verified against AWS: state names unique across nested
-//     machines; the character rules of variable names (Unicode letters and
-//     digits accepted); control characters refused in state names; Fail
-//     and Succeed without Assign; a JSONata Condition must be a "{% %}"
-//     string (a boolean literal is refused); a "\" before any other
-//     character in StringMatches is literal; IsNull, IsString and the other
-//     type tests on a missing Variable are States.Runtime errors like the
-//     comparisons; the code of the $states.result and $states.errorOutput
-//     placement errors.
+//     machines (the specification says so, and AWS's CDK documentation
+//     has fragments in Parallel branches prefix their state names for it;
+//     Map ItemProcessors are taken to share the scope too); the numeric
+//     limits above (99999999 seconds and attempts, 31622400 for
+//     MaxDelaySeconds), as recalled from AWS's documentation; variable
+//     names (a letter or "_", then letters, digits and "_", Unicode
+//     letters and digits included: AWS documents Unicode identifiers);
+//     control characters refused in state names; Fail and Succeed without
+//     Assign; a JSONata Condition must be a "{% %}" string (a boolean
+//     literal is refused); a "\" before any other character in
+//     StringMatches is literal; IsNull, IsString and the other type tests
+//     on a missing Variable are States.Runtime errors like the
+//     comparisons; string comparisons by UTF-16 code units (Step Functions
+//     runs on Java); UNSUPPORTED_JSONATA_EXPRESSION as the code of the
+//     $states.result and $states.errorOutput placement errors.
 //   - Integers must be written as integers: 5.0 for TimeoutSeconds is
-//     refused.
+//     refused. Timestamps with a leap second (":60") are refused.
 package asl

@@ -1,25 +1,15 @@
 package asl
 
 import (
-	"github.com/mie-kafka/mie/internal/asl/jsonata"
-
 	"encoding/json"
 	"strconv"
 	"strings"
 
+	"github.com/mie-kafka/mie/internal/asl/dataflow"
 	"github.com/mie-kafka/mie/internal/asl/intrinsics"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
 	"github.com/mie-kafka/mie/internal/asl/jsonpath"
 )
-
-// PathField is an InputPath, OutputPath or ResultPath: absent (the
-// default, "$"), null (discard), or a compiled path.
-type PathField struct {
-	Path *jsonpath.Path // nil when absent or null
-	Null bool           // the field was JSON null
-}
-
-// IsSet reports whether the definition has the field (a path or null).
-func (f PathField) IsSet() bool { return f.Path != nil || f.Null }
 
 // Selector is a JSONPath-language field that selects a value: a reference
 // path, or (for ErrorPath and CausePath) an intrinsic function call.
@@ -56,7 +46,7 @@ type FloatField struct {
 func (f FloatField) IsSet() bool { return f.Set || f.Path != nil || f.Expr != nil }
 
 // StringField is a string field with the same three forms (Fail's Error
-// and Cause, Wait's Timestamp); Selector may also be an intrinsic call.
+// and Cause); its "...Path" Selector may also be an intrinsic call.
 type StringField struct {
 	Value    string
 	Set      bool
@@ -286,50 +276,56 @@ func (r *reader) numValue(k string, v any, min, max float64) (float64, bool) {
 }
 
 // path reads a Path field; nullable fields accept JSON null.
-func (r *reader) path(k string, nullable bool) PathField {
+func (r *reader) path(k string, nullable bool) dataflow.Path {
 	v, ok := r.get(k)
 	if !ok {
-		return PathField{}
+		return dataflow.Path{}
 	}
 	if v == nil && nullable {
-		return PathField{Null: true}
+		return dataflow.Path{Null: true}
 	}
 	s, ok := v.(string)
 	if !ok {
 		r.typeErr(k, "a string", v)
-		return PathField{}
+		return dataflow.Path{}
 	}
 	p, err := parsePath(s)
 	if err != nil {
 		r.ps.schema(r.field(k), "The value for the field '%s' must be a valid JSONPath: %v", k, err)
-		return PathField{}
+		return dataflow.Path{}
 	}
-	return PathField{Path: p}
+	return dataflow.Path{Path: p}
+}
+
+// resultPath reads a ResultPath: null, or a Reference Path on "$".
+func (r *reader) resultPath(k string) dataflow.ResultPath {
+	f := r.reference(k, true, true)
+	return dataflow.ResultPath{Null: f.Null, Path: f.Path}
 }
 
 // reference reads a Reference Path field; inputOnly demands the $ root.
-func (r *reader) reference(k string, nullable, inputOnly bool) PathField {
+func (r *reader) reference(k string, nullable, inputOnly bool) dataflow.Path {
 	v, ok := r.get(k)
 	if !ok {
-		return PathField{}
+		return dataflow.Path{}
 	}
 	if v == nil && nullable {
-		return PathField{Null: true}
+		return dataflow.Path{Null: true}
 	}
 	s, ok := v.(string)
 	if !ok {
 		r.typeErr(k, "a string", v)
-		return PathField{}
+		return dataflow.Path{}
 	}
 	p, ok := r.referenceValue(k, s)
 	if !ok {
-		return PathField{}
+		return dataflow.Path{}
 	}
 	if inputOnly && !rootedAtInput(p) {
 		r.ps.schema(r.field(k), "The value for the field '%s' must be a valid ReferencePath starting with '$.' or equal to '$'", k)
-		return PathField{}
+		return dataflow.Path{}
 	}
-	return PathField{Path: p}
+	return dataflow.Path{Path: p}
 }
 
 func (r *reader) referenceValue(k, s string) (*jsonpath.Path, bool) {

@@ -65,7 +65,7 @@ func Parse(def []byte) (*Machine, error) {
 	if m == nil {
 		return nil, errors.New("asl: internal error: no machine and no problem")
 	}
-	m.Definition = def
+	m.Definition = bytes.Clone(def)
 	m.Warnings = p.ps.list
 	return m, nil
 }

@@ -1,8 +1,11 @@
 package asl
 
-import "github.com/mie-kafka/mie/internal/asl/jsonata"
+import (
+	"math"
 
-import "github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
+)
 
 // Map runs ItemProcessor on each item of its input (ItemsPath or Items),
 // or of what its ItemReader reads.
@@ -14,7 +17,7 @@ type Map struct {
 	Legacy          bool
 	ProcessorConfig ProcessorConfig
 	// JSONPath: ItemsPath (a reference path; absent means "$").
-	ItemsPath PathField
+	ItemsPath dataflow.Path
 	// JSONata: Items, an array or a "{% %}" expression (absent: the input).
 	Items *jsonata.Value
 	// ItemSelector (or, legacy, Parameters) builds each item's input.
@@ -27,8 +30,8 @@ type Map struct {
 	ToleratedFailureCount      IntField
 	ToleratedFailurePercentage FloatField
 	Label                      string
-	ResultSelector             *dataflow.Template // JSONPath
-	ResultPath                 PathField          // JSONPath
+	ResultSelector             *dataflow.Template  // JSONPath
+	ResultPath                 dataflow.ResultPath // JSONPath
 	Retry                      []Retrier
 	Catch                      []Catcher
 }
@@ -87,11 +90,11 @@ func parseMap(p *parser, r *reader, b Base) State {
 	s.ItemReader = p.parseItemReader(r)
 	s.ItemBatcher = p.parseItemBatcher(r)
 	s.ResultWriter = p.parseResultWriter(r)
-	s.MaxConcurrency = r.intField("MaxConcurrency", 0, 1<<62)
-	s.ToleratedFailureCount = r.intField("ToleratedFailureCount", 0, 1<<62)
+	s.MaxConcurrency = r.intField("MaxConcurrency", 0, math.MaxInt64)
+	s.ToleratedFailureCount = r.intField("ToleratedFailureCount", 0, math.MaxInt64)
 	s.ToleratedFailurePercentage = r.floatField("ToleratedFailurePercentage", 0, 100)
 	s.ResultSelector = p.template(r, "ResultSelector")
-	s.ResultPath = r.reference("ResultPath", true, true)
+	s.ResultPath = r.resultPath("ResultPath")
 	s.Retry = p.parseRetry(r)
 	s.Catch = p.parseCatch(r)
 	return s

@@ -1,5 +1,10 @@
 package asl
 
+import (
+	"math"
+	"strings"
+)
+
 // ItemReader is a distributed Map's source of items.
 type ItemReader struct {
 	Resource     string
@@ -90,8 +95,8 @@ func (p *parser) parseItemReader(r *reader) *ItemReader {
 	if rc.CSVHeaderLocation == HeaderGiven && rc.CSVHeaders == nil && !cr.has("CSVHeaders") {
 		cr.require("CSVHeaders")
 	}
-	rc.CSVDelimiter, _ = cr.str("CSVDelimiter")
-	rc.ManifestType, _ = cr.str("ManifestType")
+	rc.CSVDelimiter = p.oneOf(cr, "CSVDelimiter", "COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB")
+	rc.ManifestType = p.oneOf(cr, "ManifestType", "ATHENA_DATA", "S3_INVENTORY")
 	rc.MaxItems = cr.intField("MaxItems", 0, 100000000)
 	return out
 }
@@ -105,7 +110,7 @@ func (p *parser) parseItemBatcher(r *reader) *ItemBatcher {
 	br.check(fieldSet{"MaxItemsPerBatch": langBoth, "MaxItemsPerBatchPath": langPath, "MaxInputBytesPerBatch": langBoth,
 		"MaxInputBytesPerBatchPath": langPath, "BatchInput": langBoth})
 	out := &ItemBatcher{}
-	out.MaxItemsPerBatch = br.intField("MaxItemsPerBatch", 0, 1<<62)
+	out.MaxItemsPerBatch = br.intField("MaxItemsPerBatch", 0, math.MaxInt64)
 	out.MaxInputBytesPerBatch = br.intField("MaxInputBytesPerBatch", 0, 256*1024)
 	out.BatchInput = p.payload(br, "BatchInput")
 	return out
@@ -130,8 +135,8 @@ func (p *parser) parseResultWriter(r *reader) *ResultWriter {
 		cr := newReader(co, wr.field("WriterConfig"), &p.ps, r.ql)
 		cr.check(fieldSet{"OutputType": langBoth, "Transformation": langBoth})
 		out.WriterConfig = &WriterConfig{}
-		out.WriterConfig.OutputType, _ = cr.str("OutputType")
-		out.WriterConfig.Transformation, _ = cr.str("Transformation")
+		out.WriterConfig.OutputType = p.oneOf(cr, "OutputType", "JSON", "JSONL")
+		out.WriterConfig.Transformation = p.oneOf(cr, "Transformation", "NONE", "COMPACT", "FLATTEN")
 	}
 	return out
 }
@@ -143,6 +148,21 @@ func (p *parser) integrationResource(r *reader, allowed map[string]bool) string 
 		p.ps.schema(r.field("Resource"), "Unsupported resource: %s", s)
 	}
 	return s
+}
+
+// oneOf reads a string field that must be one of values.
+func (p *parser) oneOf(r *reader, k string, values ...string) string {
+	s, ok := r.str(k)
+	if !ok {
+		return ""
+	}
+	for _, v := range values {
+		if s == v {
+			return s
+		}
+	}
+	p.ps.schema(r.field(k), "Field '%s' must be one of [%s], not %q", k, strings.Join(values, ", "), s)
+	return ""
 }
 
 // stringList reads an array of strings.

@@ -1,8 +1,9 @@
 package asl
 
-import "github.com/mie-kafka/mie/internal/asl/jsonata"
-
-import "github.com/mie-kafka/mie/internal/asl/dataflow"
+import (
+	"github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
+)
 
 // Parallel runs its Branches, each a machine of its own, on its input.
 type Parallel struct {
@@ -12,7 +13,7 @@ type Parallel struct {
 	Parameters     *dataflow.Template
 	Arguments      *jsonata.Value
 	ResultSelector *dataflow.Template
-	ResultPath     PathField
+	ResultPath     dataflow.ResultPath
 	Retry          []Retrier
 	Catch          []Catcher
 }
@@ -48,7 +49,7 @@ func parseParallel(p *parser, r *reader, b Base) State {
 	s.Parameters = p.template(r, "Parameters")
 	s.Arguments = r.jsonata("Arguments", 0)
 	s.ResultSelector = p.template(r, "ResultSelector")
-	s.ResultPath = r.reference("ResultPath", true, true)
+	s.ResultPath = r.resultPath("ResultPath")
 	s.Retry = p.parseRetry(r)
 	s.Catch = p.parseCatch(r)
 	return s

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mie-kafka/mie/internal/asl/dataflow"
 )
 
 // machine wraps states (the inside of "States") with StartAt A.
@@ -46,6 +48,7 @@ func TestParseValid(t *testing.T) {
 		{"pass", machine(`"A":{"Type":"Pass","Result":{"x":1},"ResultPath":"$.r","InputPath":"$.in","OutputPath":null,"Next":"B"},"B":{"Type":"Pass","Parameters":{"a.$":"$.x","b":[{"c.$":"$$.Execution.Id"}],"f.$":"States.Format('{}', $.x)"},"End":true}`)},
 		{"pass jsonata", jsonataMachine(`"A":{"Type":"Pass","Output":{"a":"{% $states.input.x %}","lit":"text"},"Assign":{"v":"{% 1 + 2 %}"},"End":true}`)},
 		{"task", machine(`"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:F","Parameters":{"k.$":"$.k"},"ResultSelector":{"r.$":"$.Payload"},"ResultPath":"$.out","TimeoutSeconds":300,"HeartbeatSeconds":60,"Credentials":{"RoleArn":"arn:aws:iam::123456789012:role/R"},"Retry":[{"ErrorEquals":["States.Timeout"],"IntervalSeconds":3,"MaxAttempts":2,"BackoffRate":1.5,"MaxDelaySeconds":10,"JitterStrategy":"FULL"},{"ErrorEquals":["States.ALL"]}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"F","ResultPath":"$.err"}],"End":true},"F":{"Type":"Fail","Error":"E","Cause":"C"}`)},
+		{"array and plain Parameters", machine(`"A":{"Type":"Pass","Parameters":[{"a.$":"$.x"},2],"Next":"B"},"B":{"Type":"Task",` + lambda + `,"Parameters":"text","ResultSelector":[1],"End":true}`)},
 		{"task paths", machine(`"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSecondsPath":"$.t","HeartbeatSecondsPath":"$.h","End":true}`)},
 		{"task jsonata", jsonataMachine(`"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Arguments":{"FunctionName":"f","Payload":"{% $states.input %}"},"TimeoutSeconds":"{% $t %}","Output":"{% $states.result.Payload %}","Catch":[{"ErrorEquals":["States.ALL"],"Next":"B","Output":"{% $states.errorOutput %}","Assign":{"e":"{% $states.errorOutput.Error %}"}}],"End":true},"B":{"Type":"Succeed"}`)},
 		{"choice", machine(`"A":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericGreaterThan":1,"Next":"B"},{"And":[{"Variable":"$.s","StringMatches":"log-*.txt"},{"Not":{"Variable":"$.b","BooleanEquals":true}}],"Next":"B"},{"Or":[{"Variable":"$.t","TimestampLessThanPath":"$.u"},{"Variable":"$.x","IsPresent":false}],"Next":"B","Assign":{"seen":true}}],"Default":"B"},"B":{"Type":"Succeed"}`)},
@@ -57,7 +60,7 @@ func TestParseValid(t *testing.T) {
 		{"fail", machine(`"A":{"Type":"Fail","ErrorPath":"$.e","CausePath":"States.Format('bad {}', $.x)"}`)},
 		{"fail jsonata", jsonataMachine(`"A":{"Type":"Fail","Error":"{% $states.input.code %}","Cause":"literal"}`)},
 		{"parallel", machine(`"A":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}},{"StartAt":"Y","States":{"Y":{"Type":"Succeed"}}}],"ResultPath":"$.p","Retry":[{"ErrorEquals":["States.BranchFailed"]}],"Next":"B"},"B":{"Type":"Succeed"}`)},
-		{"map inline", machine(`"A":{"Type":"Map","ItemsPath":"$.items","ItemSelector":{"i.$":"$$.Map.Item.Value"},"MaxConcurrency":2,"ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}},"End":true}`)},
+		{"map inline", machine(`"A":{"Type":"Map","ItemsPath":"$.items","ItemSelector":{"i.$":"$$.Map.Item.Value"},"MaxConcurrency":9223372036854775807,"ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}},"End":true}`)},
 		{"map legacy", machine(`"A":{"Type":"Map","Parameters":{"i.$":"$$.Map.Item.Value"},"Iterator":{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}},"End":true}`)},
 		{"map distributed", machine(`"A":{"Type":"Map","Label":"Files","ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"GIVEN","CSVHeaders":["a","b"],"MaxItems":10},"Parameters":{"Bucket":"b","Key":"k"}},"ItemBatcher":{"MaxItemsPerBatch":5},"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out","Prefix":"p"}},"ToleratedFailurePercentage":5.5,"ToleratedFailureCountPath":"$.n","MaxConcurrencyPath":"$.c","ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}},"End":true}`)},
 		{"map jsonata", jsonataMachine(`"A":{"Type":"Map","Items":"{% $states.input.list %}","ItemSelector":{"v":"{% $states.context.Map.Item.Value %}"},"MaxConcurrency":"{% $n %}","ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Pass","End":true}}},"End":true}`)},
@@ -139,5 +142,32 @@ func TestWarnings(t *testing.T) {
 	want := []string{"WARNING NO_DOLLAR /States/A/Parameters/a", "WARNING PASS_RESULT_IS_STATIC /States/A/Result/b.$", "WARNING NO_PATH /States/F/Error"}
 	if !slices.Equal(got, want) {
 		t.Errorf("warnings = %q, want %q", got, want)
+	}
+}
+
+func TestJSONPathIO(t *testing.T) {
+	m, err := Parse([]byte(machine(`"A":{"Type":"Pass","InputPath":"$.in","Parameters":{"v.$":"$.x","k":1},"ResultPath":"$.out","OutputPath":"$.out","End":true}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	io := m.State("A").Common().IO()
+	scope := dataflow.Scope{Input: doc(t, `{"in":{"x":"hello"}}`)}
+	in, err := io.Input(scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.Output(scope, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(out); got != "map[k:1 v:hello]" {
+		t.Errorf("output = %s", got)
+	}
+	jm, err := Parse([]byte(jsonataMachine(`"A":{"Type":"Pass","End":true}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jm.State("A").Common().IO() != nil {
+		t.Error("a JSONata state has a JSONPath IO")
 	}
 }

@@ -14,7 +14,7 @@ type Pass struct {
 	Parameters *dataflow.Template
 	Result     any // the value model; meaningful when HasResult
 	HasResult  bool
-	ResultPath PathField
+	ResultPath dataflow.ResultPath
 }
 
 // Type returns TypePass.
@@ -34,7 +34,7 @@ func parsePass(p *parser, r *reader, b Base) State {
 		s.Result, s.HasResult = plain(v), true
 		p.warnStaticResult(r.field("Result"), v)
 	}
-	s.ResultPath = r.reference("ResultPath", true, true)
+	s.ResultPath = r.resultPath("ResultPath")
 	return s
 }
 

@@ -1,9 +1,8 @@
 package asl
 
 import (
-	"github.com/mie-kafka/mie/internal/asl/jsonata"
-
 	"github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
 )
 
 // State is one state of a machine: *Pass, *Task, *Choice, *Wait,
@@ -30,12 +29,36 @@ type Base struct {
 	Next string
 	End  bool
 	// JSONPath: InputPath and OutputPath (absent means "$").
-	InputPath  PathField
-	OutputPath PathField
+	InputPath  dataflow.Path
+	OutputPath dataflow.Path
 	// JSONata: Output (nil when absent: the output is the state's result).
 	Output *jsonata.Value
 	// Assign sets variables after the state (both languages); nil if absent.
 	Assign *Assign
+	io     *dataflow.IO
+}
+
+// IO returns a JSONPath state's input and output processing (InputPath,
+// Parameters, ResultSelector, ResultPath, OutputPath as its type has them)
+// for dataflow's IO.Input and IO.Output; nil for a JSONata state. Map's
+// legacy Parameters is its ItemSelector, not part of IO.
+func (b *Base) IO() *dataflow.IO { return b.io }
+
+// jsonPathIO assembles the IO of s from its compiled fields.
+func jsonPathIO(s State) *dataflow.IO {
+	b := s.Common()
+	io := &dataflow.IO{InputPath: b.InputPath, OutputPath: b.OutputPath}
+	switch t := s.(type) {
+	case *Pass:
+		io.Parameters, io.ResultPath = t.Parameters, t.ResultPath
+	case *Task:
+		io.Parameters, io.ResultSelector, io.ResultPath = t.Parameters, t.ResultSelector, t.ResultPath
+	case *Parallel:
+		io.Parameters, io.ResultSelector, io.ResultPath = t.Parameters, t.ResultSelector, t.ResultPath
+	case *Map:
+		io.ResultSelector, io.ResultPath = t.ResultSelector, t.ResultPath
+	}
+	return io
 }
 
 // Name returns the state's name.
@@ -132,7 +155,11 @@ func (p *parser) parseState(name string, v any, at loc) State {
 	if _, ok := kind.fields["Assign"]; ok {
 		b.Assign = p.parseAssign(r, "Assign", kind.result)
 	}
-	return kind.parse(p, r, b)
+	s := kind.parse(p, r, b)
+	if ql == JSONPath {
+		s.Common().io = jsonPathIO(s)
+	}
+	return s
 }
 
 // parseNextEnd reads Next and End: exactly one, End only as true.

@@ -1,11 +1,10 @@
 package asl
 
 import (
-	"github.com/mie-kafka/mie/internal/asl/jsonata"
-
 	"strings"
 
 	"github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
 )
 
 // Task runs the work its Resource names.
@@ -16,7 +15,7 @@ type Task struct {
 	Parameters     *dataflow.Template
 	Arguments      *jsonata.Value
 	ResultSelector *dataflow.Template
-	ResultPath     PathField
+	ResultPath     dataflow.ResultPath
 	// TimeoutSeconds and HeartbeatSeconds: literals, ...Path reference
 	// paths (JSONPath) or "{% %}" (JSONata); unset when not given.
 	TimeoutSeconds   IntField
@@ -54,7 +53,7 @@ func parseTask(p *parser, r *reader, b Base) State {
 	s.Parameters = p.template(r, "Parameters")
 	s.Arguments = r.jsonata("Arguments", 0)
 	s.ResultSelector = p.template(r, "ResultSelector")
-	s.ResultPath = r.reference("ResultPath", true, true)
+	s.ResultPath = r.resultPath("ResultPath")
 	s.TimeoutSeconds = r.intField("TimeoutSeconds", 1, maxSeconds)
 	s.HeartbeatSeconds = r.intField("HeartbeatSeconds", 1, maxSeconds)
 	if s.TimeoutSeconds.Set && s.HeartbeatSeconds.Set && s.HeartbeatSeconds.Value >= s.TimeoutSeconds.Value {

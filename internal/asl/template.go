@@ -1,13 +1,12 @@
 package asl
 
 import (
-	"github.com/mie-kafka/mie/internal/asl/jsonata"
-
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
 )
 
 // Payload is a field computed in the state's language: a payload
@@ -17,10 +16,22 @@ type Payload struct {
 	JSONata  *jsonata.Value
 }
 
-// template reads a JSONPath payload template (Parameters, ResultSelector,
-// ItemSelector, ...): an object whose "key.$" fields hold paths or
-// intrinsic calls, each checked at its own location.
+// template reads the JSONPath payload template of Parameters or
+// ResultSelector: any JSON value (AWS accepts arrays and plain values
+// there, though the specification asks for an object) whose objects'
+// "key.$" fields hold paths or intrinsic calls, each checked at its own
+// location.
 func (p *parser) template(r *reader, k string) *dataflow.Template {
+	v, ok := r.get(k)
+	if !ok {
+		return nil
+	}
+	return p.compileTemplateAt(r.field(k), v)
+}
+
+// objectTemplate reads a payload template that must be an object
+// (ItemSelector, Credentials, an ItemReader's Parameters, ...).
+func (p *parser) objectTemplate(r *reader, k string) *dataflow.Template {
 	o, ok := r.obj(k)
 	if !ok {
 		return nil
@@ -28,20 +39,27 @@ func (p *parser) template(r *reader, k string) *dataflow.Template {
 	return p.compileTemplateAt(r.field(k), o)
 }
 
-func (p *parser) compileTemplateAt(at loc, o *object) *dataflow.Template {
-	if !p.checkTemplate(at, o) {
+func (p *parser) compileTemplateAt(at loc, v any) *dataflow.Template {
+	if !p.checkTemplate(at, v, false) {
 		return nil
 	}
-	t, err := compileTemplate(plain(o))
+	t, err := compileTemplate(plain(v))
 	if err != nil {
-		p.ps.schema(at, "Invalid payload template: %v", err)
+		// Find the value at fault, to report it where it is; dataflow's
+		// error says where only in its own notation.
+		if p.checkTemplate(at, v, true) {
+			p.ps.schema(at, "Invalid payload template: %v", err)
+		}
 		return nil
 	}
 	return t
 }
 
-// checkTemplate validates the dynamic fields of a payload template.
-func (p *parser) checkTemplate(at loc, v any) bool {
+// checkTemplate validates the dynamic fields of a payload template and
+// warns of static ones that look dynamic; with parse, it also parses each
+// path and intrinsic call (compileTemplate does that too, so only a
+// template that fails to compile needs it).
+func (p *parser) checkTemplate(at loc, v any, parse bool) bool {
 	ok := true
 	switch t := v.(type) {
 	case *object:
@@ -49,32 +67,36 @@ func (p *parser) checkTemplate(at loc, v any) bool {
 			kat := at.key(k)
 			val := t.vals[k]
 			if !strings.HasSuffix(k, ".$") {
-				p.warnNoDollar(kat, k, val)
-				ok = p.checkTemplate(kat, val) && ok
+				if !parse {
+					p.warnNoDollar(kat, k, val)
+				}
+				ok = p.checkTemplate(kat, val, parse) && ok
+				continue
+			}
+			if parse {
+				ok = p.checkDynamic(kat, k, val) && ok
 				continue
 			}
 			if _, dup := t.vals[strings.TrimSuffix(k, ".$")]; dup {
 				p.ps.schema(kat, "Fields '%s' and '%s' would both set '%s'", strings.TrimSuffix(k, ".$"), k, strings.TrimSuffix(k, ".$"))
 				ok = false
 			}
-			s, isStr := val.(string)
-			if !isStr {
+			if _, isStr := val.(string); !isStr {
 				p.ps.schema(kat, "The value of field '%s' must be a string holding a JSONPath or an intrinsic function, not %s", k, jsonKind(val))
 				ok = false
-				continue
 			}
-			ok = p.checkDynamic(kat, k, s) && ok
 		}
 	case []any:
 		for i, e := range t {
-			ok = p.checkTemplate(at.index(i), e) && ok
+			ok = p.checkTemplate(at.index(i), e, parse) && ok
 		}
 	}
 	return ok
 }
 
 // checkDynamic checks the value of a "key.$" field: a path or a call.
-func (p *parser) checkDynamic(at loc, k, s string) bool {
+func (p *parser) checkDynamic(at loc, k string, v any) bool {
+	s, _ := v.(string)
 	if looksIntrinsic(s) {
 		if _, err := parseIntrinsic(s); err != nil {
 			p.ps.schema(at, "The value for the field '%s' must be a valid intrinsic function call: %v", k, err)
@@ -150,7 +172,7 @@ func (p *parser) payload(r *reader, k string) *Payload {
 	if r.ql == JSONata {
 		return &Payload{JSONata: r.jsonata(k, 0)}
 	}
-	if t := p.template(r, k); t != nil {
+	if t := p.objectTemplate(r, k); t != nil {
 		return &Payload{Template: t}
 	}
 	return nil

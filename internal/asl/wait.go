@@ -1,10 +1,9 @@
 package asl
 
 import (
-	"github.com/mie-kafka/mie/internal/asl/jsonata"
-
 	"time"
 
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
 	"github.com/mie-kafka/mie/internal/asl/jsonpath"
 )
 

@@ -1,9 +1,9 @@
 package asl
 
 import (
-	"github.com/mie-kafka/mie/internal/asl/jsonata"
-
+	"github.com/mie-kafka/mie/internal/asl/dataflow"
 	"github.com/mie-kafka/mie/internal/asl/failure"
+	"github.com/mie-kafka/mie/internal/asl/jsonata"
 )
 
 // Retrier is one element of a state's "Retry".
@@ -22,8 +22,8 @@ type Catcher struct {
 	Comment     string
 	ErrorEquals []string
 	Next        string
-	ResultPath  PathField      // JSONPath; absent means "$"
-	Output      *jsonata.Value // JSONata
+	ResultPath  dataflow.ResultPath // JSONPath; absent means "$"
+	Output      *jsonata.Value      // JSONata
 	Assign      *Assign
 }
 
@@ -90,7 +90,7 @@ func (p *parser) parseCatch(r *reader) []Catcher {
 		c.Comment, _ = er.str("Comment")
 		c.ErrorEquals = p.errorEquals(er)
 		c.Next = er.target("Next")
-		c.ResultPath = er.reference("ResultPath", true, true)
+		c.ResultPath = er.resultPath("ResultPath")
 		c.Output = er.jsonata("Output", accessErrorOutput)
 		c.Assign = p.parseAssign(er, "Assign", accessErrorOutput)
 		out = append(out, c)
