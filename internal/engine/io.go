@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/mie-kafka/mie/events"
@@ -98,26 +99,27 @@ func (d *step) bindings(r *Run, states map[string]any, item *mapItem) jsonata.Bi
 }
 
 // selectPath applies an InputPath, OutputPath or ItemsPath: absent is
-// "$", null is {}.
-func (d *step) selectPath(r *Run, f asl.PathField, doc any, field string) (any, *failure.Error) {
-	if f.Null {
-		return map[string]any{}, nil
+// "$", null is {}; a path that matches nothing fails with States.Runtime.
+func (d *step) selectPath(r *Run, f dataflow.Path, doc any, field string) (any, *failure.Error) {
+	if f.Null || f.Path == nil {
+		v, _ := f.Select(dataflow.Scope{Input: doc})
+		return v, nil
 	}
-	if f.Path == nil {
-		return doc, nil
-	}
-	s := d.pathScope(r, doc, nil)
-	v, err := s.Resolve(f.Path)
+	v, err := f.Select(d.pathScope(r, doc, nil))
 	if err != nil {
 		return nil, pathError(err, f.Path, field)
 	}
 	return v, nil
 }
 
-// pathError turns a path that matched nothing into AWS's States.Runtime.
+// pathError turns a path that matched nothing into AWS's States.Runtime,
+// naming the field.
 func pathError(err error, p *jsonpath.Path, field string) *failure.Error {
 	var fe *failure.Error
 	if errors.As(err, &fe) {
+		if fe.Name == failure.Runtime && !strings.Contains(fe.Cause, field) {
+			return failure.New(failure.Runtime, "%s (field '%s')", fe.Cause, field)
+		}
 		return fe
 	}
 	return failure.New(failure.Runtime, "Invalid path '%s' for field '%s': %v", p.String(), field, err)
@@ -152,7 +154,7 @@ func (d *step) evalJSONata(r *Run, v *jsonata.Value, def any, states map[string]
 // resultOptions are a result-producing state's output fields.
 type resultOptions struct {
 	selector *dataflow.Template
-	path     asl.PathField
+	path     dataflow.ResultPath
 }
 
 // output turns a run's result into its output and its assignments: in
@@ -191,20 +193,10 @@ func (d *step) output(r *Run, result any, o resultOptions) (any, map[string]any,
 
 // resultPath places result in the raw input: absent replaces it, null
 // keeps the input and drops the result.
-func (d *step) resultPath(f asl.PathField, input, result any) (any, *failure.Error) {
-	switch {
-	case f.Null:
-		return input, nil
-	case f.Path == nil:
-		return result, nil
-	}
-	v, err := f.Path.Set(input, result)
+func (d *step) resultPath(f dataflow.ResultPath, input, result any) (any, *failure.Error) {
+	v, err := f.Apply(input, result)
 	if err != nil {
-		var fe *failure.Error
-		if errors.As(err, &fe) {
-			return nil, fe
-		}
-		return nil, failure.New(failure.ResultPathMatchFailure, "Unable to apply ResultPath '%s': %v", f.Path.String(), err)
+		return nil, failure.As(err)
 	}
 	return v, nil
 }
