@@ -188,7 +188,7 @@ func (s *Set) unexpected(extra []string) error {
 	if len(extra) > 1 {
 		noun = "arguments"
 	}
-	return fmt.Errorf("unexpected %s %s: %s takes %s", noun, strings.Join(q, " "), s.name, takes)
+	return s.syntax("unexpected %s %s: %s takes %s", noun, strings.Join(q, " "), s.name, takes)
 }
 
 // scan splits args into flag values (trimmed, the last of a repeated flag
@@ -222,11 +222,9 @@ func (s *Set) scan(args []string) (map[string]string, []string, error) {
 		case hasValue:
 		case f.isBool:
 			value = "true"
-			if i+1 < len(args) {
-				if _, err := strconv.ParseBool(args[i+1]); err == nil {
-					i++
-					value = args[i]
-				}
+			if i+1 < len(args) && s.boolValue(args[i+1]) {
+				i++
+				value = args[i]
 			}
 		case i+1 < len(args):
 			i++
@@ -237,6 +235,18 @@ func (s *Set) scan(args []string) (map[string]string, []string, error) {
 		given[name] = strings.TrimSpace(value)
 	}
 	return given, pos, nil
+}
+
+// boolValue says whether the argument after a bool flag written without
+// "=" is its value: any argument that is not a flag, in a command that
+// takes only flags (so that --validate-inputs maybe is a bad value, not a
+// stray argument); else only true, false and the like.
+func (s *Set) boolValue(next string) bool {
+	if len(s.args) == 0 {
+		return len(next) < 2 || next[0] != '-'
+	}
+	_, err := strconv.ParseBool(next)
+	return err == nil
 }
 
 func (s *Set) syntax(format string, a ...any) error {

@@ -134,6 +134,8 @@ func TestValueErrors(t *testing.T) {
 		{[]string{"--n", ""}, nil, `--n: "" is not a number`},
 		{[]string{"--x", "fast"}, nil, `--x: "fast" is not a number`},
 		{[]string{"--b=maybe"}, nil, `--b: "maybe", want true or false`},
+		{[]string{"--b", "maybe"}, nil, `--b: "maybe", want true or false`},
+		{nil, map[string]string{"T_B": "maybe"}, `--b: "maybe", want true or false (from T_B)`},
 		{[]string{"--d", "soon"}, nil, `--d: "soon" is not a duration like 500ms, 30s or 1h`},
 		{[]string{"--size", "big"}, nil, `--size: "big" is not a positive size like 1048576, 512KiB or 5GiB`},
 		{[]string{"--size", "0"}, nil, `--size: "0" is not a positive size`},
@@ -206,7 +208,7 @@ func TestSyntax(t *testing.T) {
 		})
 	}
 	s := cli.New("mie flags-only", nil)
-	if err := s.Parse([]string{"extra"}); err == nil || err.Error() != `unexpected argument "extra": mie flags-only takes only flags` {
+	if err := s.Parse([]string{"extra"}); err == nil || err.Error() != `unexpected argument "extra": mie flags-only takes only flags (see mie flags-only --help)` {
 		t.Fatalf("positional where none is taken: %v", err)
 	}
 }
@@ -224,6 +226,18 @@ func TestArgsAndFlagsInterleave(t *testing.T) {
 	s.Arg(&v.arg, "NAME")
 	if err := s.Parse([]string{"--b", "--", "--n"}); err != nil || v.arg != "--n" || !v.b {
 		t.Fatalf("after --: %+v, %v", v, err)
+	}
+	// Where a command takes positional arguments, only a literal is a bare
+	// bool flag's value.
+	s, v = newSet(nil)
+	s.Arg(&v.arg, "NAME")
+	if err := s.Parse([]string{"--b", "executions"}); err != nil || v.arg != "executions" || !v.b {
+		t.Fatalf("bool then NAME: %+v, %v", v, err)
+	}
+	s, v = newSet(nil)
+	s.Arg(&v.arg, "NAME")
+	if err := s.Parse([]string{"--b", "false", "executions"}); err != nil || v.arg != "executions" || v.b {
+		t.Fatalf("bool false then NAME: %+v, %v", v, err)
 	}
 }
 
@@ -249,7 +263,7 @@ func TestFlagsAndUsage(t *testing.T) {
 		{Name: "list", Env: "T_LIST", Default: "a,b", Usage: "a list", Kind: "list"},
 		{Name: "enum", Env: "T_ENUM", Default: "local", Usage: "a choice", Kind: "one of local|s3|gcs"},
 		{Name: "level", Env: "T_LEVEL", Default: "info", Usage: "a level", Kind: "level"},
-		{Name: "pair", Env: "", Default: "[ ]", Usage: "key=value", Kind: "[2]string"},
+		{Name: "pair", Env: "", Default: "", Usage: "key=value", Kind: "[2]string"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("Flags() =\n%+v\nwant\n%+v", got, want)
@@ -258,11 +272,17 @@ func TestFlagsAndUsage(t *testing.T) {
 	for _, line := range []string{
 		"  --str    T_STR    a string (default dflt)\n",
 		"  --size   T_SIZE   a size (default 512KiB)\n",
-		"  --pair            key=value (default [ ])\n",
+		"  --pair            key=value (default \"\")\n",
 	} {
 		if !strings.Contains(u, line) {
 			t.Errorf("usage lacks %q:\n%s", line, u)
 		}
+	}
+	var tag [2]string
+	f := cli.New("func", nil)
+	cli.Func(f, &tag, "tag", "T_TAG", [2]string{"k", "v"}, "a tag", func(string) ([2]string, error) { return tag, nil })
+	if d := f.Flags()[0].Default; d != "[k v]" {
+		t.Errorf("Func default shown as %q", d)
 	}
 	e := cli.New("empty", nil)
 	var sv string

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"log/slog"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -111,10 +112,14 @@ func (s *Set) Level(p *slog.Level, name, env string, def slog.Level, usage strin
 }
 
 // Func binds a setting of any type, parsed by parse; the default is shown
-// as fmt.Sprint prints it. parse's error should say what is wrong with
-// the value; the Set names the flag.
+// as fmt.Sprint prints it, or empty when it is T's zero value. parse's
+// error should say what is wrong with the value; the Set names the flag.
 func Func[T any](s *Set, p *T, name, env string, def T, usage string, parse func(string) (T, error)) {
-	bind(s, p, name, env, def, usage, fmt.Sprintf("%T", def), fmt.Sprint(def), parse)
+	text := ""
+	if !reflect.ValueOf(&def).Elem().IsZero() {
+		text = fmt.Sprint(def)
+	}
+	bind(s, p, name, env, def, usage, fmt.Sprintf("%T", def), text, parse)
 }
 
 // ParseLevel parses a log level name.
