@@ -1,8 +1,8 @@
 // Package cli is the typed flag binder every mie command uses. A command
-// makes a Set, registers its settings on it (String, Int, Bool, Duration,
-// Bytes, List, Enum, Level, Func), each bound to a variable and carrying a
-// flag name, an environment variable, a default and a usage line, and
-// calls Parse. A setting's value comes from its flag if given, else from
+// makes a Set, registers its settings on it (String, Int, Float, Bool,
+// Duration, Bytes, List, Enum, Level, Log, Func), each bound to a variable
+// and carrying a flag name, an environment variable (or none), a default
+// and a usage line, adds Checks across them, and calls Parse. A setting's value comes from its flag if given, else from
 // its environment variable if set and not blank, else its default.
 //
 // Parse reports every bad value at once (errors.Join), each error naming
