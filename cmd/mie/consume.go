@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"os"
 
 	"github.com/mie-kafka/mie/internal/consume"
@@ -14,13 +11,8 @@ import (
 // or SIGTERM (exit 0), a usage error (exit 2) or a failure (exit 1).
 func consumeCmd(ctx context.Context, args []string) int {
 	cfg, err := consume.ParseArgs(args, os.LookupEnv, os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(os.Stdout, consume.Usage())
-		return 0
-	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "mie consume: %v\n", err)
-		return 2
+		return parseFailed("consume", consume.Usage, err)
 	}
 	cfg.Out = os.Stdout
 	if err := consume.Run(ctx, cfg); err != nil {

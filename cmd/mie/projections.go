@@ -19,6 +19,7 @@ import (
 
 	"github.com/mie-kafka/mie/cmd/mie/app"
 	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/cli"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/processors/projector"
 	chsql "github.com/mie-kafka/mie/schemas/clickhouse"
@@ -42,52 +43,60 @@ rebuilds them by replaying the topics, and GET /projections shows them.
 Flags:
 `
 
+// projectionsHelp is `mie projections --help`.
+func projectionsHelp() string {
+	var names []string
+	for _, d := range projector.Definitions() {
+		names = append(names, d.Name)
+	}
+	return fmt.Sprintf(projectionsUsage, strings.Join(names, ", ")) + app.FlagSet("projections").Usage()
+}
+
+// parseProjections reads `mie projections status|rebuild NAME [flags]`.
+func parseProjections(args []string) (sub, name string, cfg app.Config, err error) {
+	if len(args) == 0 || isHelp(args[0]) {
+		if len(args) == 0 {
+			err = errors.New("want status or rebuild")
+		} else {
+			err = flag.ErrHelp
+		}
+		return "", "", cfg, err
+	}
+	sub = args[0]
+	if sub != "status" && sub != "rebuild" {
+		return "", "", cfg, fmt.Errorf("unknown subcommand %q: want status or rebuild", sub)
+	}
+	s := cli.New("mie projections "+sub, os.LookupEnv)
+	app.Bind(s, "projections", &cfg)
+	if sub == "rebuild" {
+		s.Arg(&name, "NAME")
+	}
+	s.Check(func() error {
+		var errs []error
+		if sub == "rebuild" && name == "" {
+			errs = append(errs, errors.New("rebuild needs the projection's NAME"))
+		}
+		if len(cfg.Kafka) == 0 {
+			errs = append(errs, errors.New("--kafka is required (under serve, the embedded broker listens on --embedded-kafka-port)"))
+		}
+		if cfg.ClickHouse == "" {
+			errs = append(errs, errors.New("--clickhouse is required: only ClickHouse projections have a status to show or tables to rebuild; "+
+				"the memory projections rebuild by replay on every start (see GET /projections)"))
+		}
+		return errors.Join(errs...)
+	})
+	return sub, name, cfg, s.Parse(args[1:])
+}
+
 // projectionsCmd is `mie projections status|rebuild`.
 func projectionsCmd(ctx context.Context, args []string) int {
-	usage := func(w io.Writer) {
-		var names []string
-		for _, d := range projector.Definitions() {
-			names = append(names, d.Name)
-		}
-		fmt.Fprintf(w, projectionsUsage, strings.Join(names, ", "))
-		for _, f := range app.Flags("projections") {
-			fmt.Fprintf(w, "  --%-26s %-30s %s (default %q)\n", f.Name, f.Env, f.Usage, f.Default)
-		}
-	}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(os.Stdout)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
-	}
-	sub, rest, name := args[0], args[1:], ""
-	if sub == "rebuild" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		name, rest = rest[0], rest[1:]
-	}
-	cfg, fs, err := app.Parse("projections", rest, nil)
+	sub, name, cfg, err := parseProjections(args)
 	if errors.Is(err, flag.ErrHelp) {
-		usage(os.Stdout)
+		fmt.Fprint(os.Stdout, projectionsHelp())
 		return 0
-	}
-	if err == nil && sub == "rebuild" && name == "" {
-		name = fs.Arg(0)
-	}
-	switch {
-	case err != nil:
-	case sub != "status" && sub != "rebuild":
-		err = fmt.Errorf("unknown subcommand %q: want status or rebuild", sub)
-	case sub == "rebuild" && name == "":
-		err = errors.New("rebuild needs the projection's NAME")
-	case len(cfg.Kafka) == 0:
-		err = errors.New("--kafka is required (under serve, the embedded broker listens on --embedded-kafka-port)")
-	case cfg.ClickHouse == "":
-		err = errors.New("--clickhouse is required: only ClickHouse projections have a status to show or tables to rebuild; " +
-			"the memory projections rebuild by replay on every start (see GET /projections)")
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "mie projections: %v\n\n", err)
-		usage(os.Stderr)
+		fmt.Fprintf(os.Stderr, "mie projections: %v\n\n%s", err, projectionsHelp())
 		return 2
 	}
 	log := cfg.Logger()

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/cli"
 	"github.com/mie-kafka/mie/internal/topics"
 )
 
@@ -30,139 +31,177 @@ per dead letter on the dlq topic: replaying again never re-drives one twice.
 Fix the cause first: a record that fails again comes back as a new dead
 letter (its ReplayOf names the old one).
 
-Flags (each also read from its environment variable; the flag wins):
+--kafka and --topic-prefix are also read from MIE_KAFKA_BROKERS and
+MIE_TOPIC_PREFIX; the flag wins.
 `
 
-// Run runs `mie dlq <args>`, writing to stdout. getenv reads the
-// environment (os.Getenv).
+// Run runs `mie dlq <args>`, writing to stdout: Parse, then the command,
+// or the help that -h asks for. getenv reads the environment (os.Getenv);
+// a variable set blank counts as unset.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stdout, Usage)
-		printFlags(stdout, newFlags("list", getenv), newFlags("replay", getenv))
-		if len(args) == 0 {
-			return errors.New("dlq: want list or replay")
-		}
+	cmd, err := Parse(args, func(k string) (string, bool) { v := getenv(k); return v, v != "" })
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, Help(cmd.Name))
 		return nil
+	case errors.Is(err, ErrNoCommand):
+		fmt.Fprint(stdout, Help(""))
+		return err
+	case err != nil:
+		return err
 	}
-	cmd, rest := args[0], args[1:]
-	if cmd != "list" && cmd != "replay" {
-		return fmt.Errorf("dlq: unknown command %q: want list or replay", cmd)
+	return cmd.Run(ctx, stdout)
+}
+
+// ErrNoCommand is Parse's error when args name no subcommand.
+var ErrNoCommand = errors.New("dlq: want list or replay")
+
+// Command is a parsed `mie dlq list` or `mie dlq replay`.
+type Command struct {
+	// Name is list or replay; empty when Parse found neither.
+	Name   string
+	kafka  broker.Config
+	cat    topics.Catalog
+	filter Filter
+	limit  int
+	asJSON bool
+	dryRun bool
+}
+
+// Parse reads `mie dlq list|replay [flags]`, with lookup (os.LookupEnv)
+// supplying defaults. It returns flag.ErrHelp for -h (or help) and
+// ErrNoCommand for no arguments; Help(cmd.Name) is what to print then.
+func Parse(args []string, lookup cli.Lookup) (Command, error) {
+	if len(args) == 0 {
+		return Command{}, ErrNoCommand
 	}
-	f := newFlags(cmd, getenv)
-	if err := f.fs.Parse(rest); err != nil {
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		return Command{}, flag.ErrHelp
+	}
+	name, rest := args[0], args[1:]
+	if name != "list" && name != "replay" {
+		return Command{}, fmt.Errorf("dlq: unknown command %q: want list or replay", name)
+	}
+	s, c := bind(name, lookup)
+	if err := s.Parse(rest); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil
+			return Command{Name: name}, err
 		}
-		return fmt.Errorf("dlq %s: %w", cmd, err)
+		return Command{}, fmt.Errorf("dlq %s: %w", name, err)
 	}
-	if f.fs.NArg() > 0 {
-		return fmt.Errorf("dlq %s: unexpected arguments %q", cmd, f.fs.Args())
-	}
-	filter, err := f.filter()
-	if err != nil {
-		return fmt.Errorf("dlq %s: %w", cmd, err)
-	}
-	kafka := broker.Config{Brokers: split(f.kafka), ClientID: "mie-dlq"}
-	if err := kafka.Validate(); err != nil {
-		return fmt.Errorf("dlq %s: %w (for mie serve, start it with --embedded-kafka-port and point --kafka at 127.0.0.1:<port>)", cmd, err)
-	}
-	cat := topics.New(f.prefix, 0)
-	if cmd == "list" {
-		return f.list(ctx, stdout, kafka, cat, filter)
-	}
-	return f.replay(ctx, stdout, kafka, cat, filter)
+	return *c, nil
 }
 
-type flags struct {
-	fs                          *flag.FlagSet
-	kafka, prefix               string
-	reason, sourceTopic, offset string
-	limit                       int
-	asJSON, all, dryRun         bool
+// FlagSet is the settings of `mie dlq list` or `mie dlq replay`, for help.
+func FlagSet(name string) *cli.Set {
+	s, _ := bind(name, nil)
+	return s
 }
 
-func newFlags(cmd string, getenv func(string) string) *flags {
-	f := &flags{fs: flag.NewFlagSet("mie dlq "+cmd, flag.ContinueOnError)}
-	f.fs.SetOutput(io.Discard)
-	f.fs.StringVar(&f.kafka, "kafka", getenv("MIE_KAFKA_BROKERS"), "Kafka seed brokers, host:port,... (MIE_KAFKA_BROKERS)")
-	f.fs.StringVar(&f.prefix, "topic-prefix", getenv("MIE_TOPIC_PREFIX"), "prefix of every topic name (MIE_TOPIC_PREFIX)")
-	f.fs.StringVar(&f.reason, "reason", "", "only dead letters with this reason (undecodable, unknown-execution, schema-invalid, handler-failed, ...)")
-	f.fs.StringVar(&f.sourceTopic, "source-topic", "", "only dead letters from this topic (with its prefix)")
-	f.fs.BoolVar(&f.asJSON, "json", false, "print JSON instead of a table")
-	switch cmd {
+// Help documents `mie dlq` and the flags of name (list or replay), or of
+// both when name is empty.
+func Help(name string) string {
+	var b strings.Builder
+	b.WriteString(Usage)
+	for _, n := range []string{"list", "replay"} {
+		if name == "" || name == n {
+			fmt.Fprintf(&b, "\nFlags of %s:\n%s", n, FlagSet(n).Usage())
+		}
+	}
+	return b.String()
+}
+
+// bind registers the settings of the dlq command name on a Set.
+func bind(name string, lookup cli.Lookup) (*cli.Set, *Command) {
+	c := &Command{Name: name}
+	s := cli.New("mie dlq "+name, lookup)
+	var brokers []string
+	var prefix string
+	s.List(&brokers, "kafka", "MIE_KAFKA_BROKERS", nil, "Kafka seed brokers, host:port,...")
+	s.String(&prefix, "topic-prefix", "MIE_TOPIC_PREFIX", "", "prefix of every topic name")
+	s.String(&c.filter.Reason, "reason", "", "", "only dead letters with this reason (undecodable, unknown-execution, schema-invalid, handler-failed, ...)")
+	s.String(&c.filter.SourceTopic, "source-topic", "", "", "only dead letters from this topic (with its prefix)")
+	s.Bool(&c.asJSON, "json", "", false, "print JSON instead of a table")
+	var all bool
+	switch name {
 	case "list":
-		f.fs.IntVar(&f.limit, "limit", 100, "show at most this many, the newest; 0 shows all")
+		s.Int(&c.limit, "limit", "", 100, "show at most this many, the newest; 0 shows all")
 	case "replay":
-		f.fs.StringVar(&f.offset, "offset", "", "only the dead letters at these dlq positions, partition:offset,...")
-		f.fs.BoolVar(&f.all, "all", false, "replay every dead letter not replayed yet (or all that the other flags choose)")
-		f.fs.BoolVar(&f.dryRun, "dry-run", false, "show what would be replayed; write nothing")
+		cli.Func(s, &c.filter.Positions, "offset", "", nil, "only the dead letters at these dlq positions, partition:offset,...", parsePositions)
+		s.Bool(&all, "all", "", false, "replay every dead letter not replayed yet (or all that the other flags choose)")
+		s.Bool(&c.dryRun, "dry-run", "", false, "show what would be replayed; write nothing")
 	}
-	return f
+	s.Check(func() error {
+		var errs []error
+		if c.limit < 0 {
+			errs = append(errs, fmt.Errorf("--limit %d is negative", c.limit))
+		}
+		flt := c.filter
+		if name == "replay" && !all && flt.Reason == "" && flt.SourceTopic == "" && len(flt.Positions) == 0 {
+			errs = append(errs, errors.New("choose what to replay: --all, --reason, --source-topic or --offset"))
+		}
+		c.kafka = broker.Config{Brokers: brokers, ClientID: "mie-dlq"}
+		if err := c.kafka.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("%w (for mie serve, start it with --embedded-kafka-port and point --kafka at 127.0.0.1:<port>)", err))
+		}
+		c.cat = topics.New(prefix, 0)
+		return errors.Join(errs...)
+	})
+	return s, c
 }
 
-func printFlags(w io.Writer, sets ...*flags) {
-	seen := map[string]bool{}
-	for _, f := range sets {
-		f.fs.VisitAll(func(fl *flag.Flag) {
-			if seen[fl.Name] {
-				return
-			}
-			seen[fl.Name] = true
-			fmt.Fprintf(w, "  --%-14s %s\n", fl.Name, fl.Usage)
-		})
-	}
-}
-
-func (f *flags) filter() (Filter, error) {
-	flt := Filter{Reason: f.reason, SourceTopic: f.sourceTopic}
-	for _, s := range split(f.offset) {
+func parsePositions(v string) ([]Position, error) {
+	var out []Position
+	for _, s := range cli.SplitList(v) {
 		p, err := ParsePosition(s)
 		if err != nil {
-			return Filter{}, err
+			return nil, err
 		}
-		flt.Positions = append(flt.Positions, p)
+		out = append(out, p)
 	}
-	if f.limit < 0 {
-		return Filter{}, fmt.Errorf("--limit %d is negative", f.limit)
-	}
-	if f.fs.Name() == "mie dlq replay" && !f.all && flt.Reason == "" && flt.SourceTopic == "" && len(flt.Positions) == 0 {
-		return Filter{}, errors.New("choose what to replay: --all, --reason, --source-topic or --offset")
-	}
-	return flt, nil
+	return out, nil
 }
 
-func (f *flags) list(ctx context.Context, w io.Writer, kafka broker.Config, cat topics.Catalog, flt Filter) error {
-	entries, err := List(ctx, kafka, cat, flt)
+// Run lists or replays, writing to w.
+func (c Command) Run(ctx context.Context, w io.Writer) error {
+	if c.Name == "list" {
+		return c.list(ctx, w)
+	}
+	return c.replay(ctx, w)
+}
+
+func (c Command) list(ctx context.Context, w io.Writer) error {
+	entries, err := List(ctx, c.kafka, c.cat, c.filter)
 	if err != nil {
 		return err
 	}
-	if f.limit > 0 && len(entries) > f.limit {
-		entries = entries[len(entries)-f.limit:]
+	if c.limit > 0 && len(entries) > c.limit {
+		entries = entries[len(entries)-c.limit:]
 	}
-	if f.asJSON {
+	if c.asJSON {
 		return writeJSON(w, nonNil(entries))
 	}
 	if len(entries) == 0 {
-		fmt.Fprintf(w, "no dead letters in %s\n", cat.DLQ())
+		fmt.Fprintf(w, "no dead letters in %s\n", c.cat.DLQ())
 		return nil
 	}
 	table(w, entries)
 	return nil
 }
 
-func (f *flags) replay(ctx context.Context, w io.Writer, kafka broker.Config, cat topics.Catalog, flt Filter) error {
-	res, err := Replay(ctx, ReplayConfig{Kafka: kafka, Catalog: cat, Filter: flt, DryRun: f.dryRun})
+func (c Command) replay(ctx context.Context, w io.Writer) error {
+	res, err := Replay(ctx, ReplayConfig{Kafka: c.kafka, Catalog: c.cat, Filter: c.filter, DryRun: c.dryRun})
 	if err != nil {
 		return err
 	}
-	if f.asJSON {
-		if err := writeJSON(w, map[string]any{"DryRun": f.dryRun, "Replayed": nonNil(res.Replayed),
+	if c.asJSON {
+		if err := writeJSON(w, map[string]any{"DryRun": c.dryRun, "Replayed": nonNil(res.Replayed),
 			"Skipped": nonNil(res.Skipped), "Unreplayable": nonNil(res.Unreplayable)}); err != nil {
 			return err
 		}
 	} else {
 		verb := "replayed"
-		if f.dryRun {
+		if c.dryRun {
 			verb = "would replay"
 		}
 		fmt.Fprintf(w, "%s %d dead letter(s); %d skipped (replayed before); %d without a source\n",
@@ -208,16 +247,6 @@ func nonNil(e []Entry) []Entry {
 		return []Entry{}
 	}
 	return e
-}
-
-func split(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 func clip(s string, n int) string {

@@ -197,7 +197,7 @@ func TestCLIErrors(t *testing.T) {
 		{[]string{"replay", "--offset", "3"}, "want partition:offset"},
 		{[]string{"list", "--limit", "-1"}, "negative"},
 		{[]string{"frobnicate"}, "unknown command"},
-		{[]string{"list", "extra"}, "unexpected arguments"},
+		{[]string{"list", "extra"}, `unexpected argument "extra"`},
 		{[]string{"replay", "--reason", "invalid"}, "name no source topic"},
 	}
 	for _, tt := range tests {

@@ -3,9 +3,9 @@ package app
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -21,6 +21,7 @@ import (
 	"github.com/mie-kafka/mie/api/commands"
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/cli"
 )
 
 // BenchResult is what one load run measured.
@@ -39,31 +40,54 @@ type BenchResult struct {
 	CPUCores           float64
 }
 
+// BenchConfig is the settings of `mie bench`: the engine's, and the load
+// run's.
+type BenchConfig struct {
+	Config
+	Executions, Concurrency int
+	Rate                    float64
+	CPUProfile, MemProfile  string
+	KeepTopics              bool
+}
+
+// BenchFlagSet is the settings of `mie bench` on a Set reading the
+// environment through lookup, bound to the BenchConfig it returns.
+func BenchFlagSet(lookup cli.Lookup) (*cli.Set, *BenchConfig) {
+	bc := &BenchConfig{}
+	s := cli.New("mie bench", lookup)
+	Bind(s, "bench", &bc.Config)
+	s.Bool(&bc.KeepTopics, "keep-topics", "", false, "with --kafka, keep the run's topics (deleted by default)")
+	s.Int(&bc.Executions, "executions", "", 2000, "executions to complete")
+	s.Int(&bc.Concurrency, "concurrency", "", 256, "executions in flight (closed loop)")
+	s.Float(&bc.Rate, "rate", "", 0, "start this many executions per second (open loop); 0 = closed loop")
+	s.String(&bc.CPUProfile, "cpuprofile", "", "", "write a CPU profile of the load run to this file")
+	s.String(&bc.MemProfile, "memprofile", "", "", "write a heap profile (live objects after a GC) at the end of the run to this file")
+	s.Check(func() error {
+		if bc.Executions < 1 || bc.Concurrency < 1 || bc.Rate < 0 {
+			return errors.New("--executions and --concurrency must be positive, --rate not negative")
+		}
+		return nil
+	})
+	return s, bc
+}
+
+// ParseBench reads the settings of `mie bench` from args and the
+// environment (lookup is os.LookupEnv). It returns flag.ErrHelp for -h.
+func ParseBench(args []string, lookup cli.Lookup) (BenchConfig, error) {
+	s, bc := BenchFlagSet(lookup)
+	if err := s.Parse(args); err != nil {
+		return BenchConfig{}, err
+	}
+	return *bc, nil
+}
+
 // Bench is `mie bench`: it starts executions of a 3-stage workflow with 2
 // Passthrough operators per stage, against the embedded default (a fresh
 // temporary data directory) or --kafka, closed-loop at --concurrency or
 // open-loop at --rate, and reports completed executions/s and
 // start-to-complete latency.
-func Bench(ctx context.Context, args []string) error {
-	var n, conc int
-	var rate float64
-	var cpuProfile, memProfile string
-	var keepTopics bool
-	cfg, fs, err := Parse("bench", args, func(fs *flag.FlagSet) {
-		fs.BoolVar(&keepTopics, "keep-topics", false, "with --kafka, keep the run's topics (deleted by default)")
-		fs.IntVar(&n, "executions", 2000, "executions to complete")
-		fs.IntVar(&conc, "concurrency", 256, "executions in flight (closed loop)")
-		fs.Float64Var(&rate, "rate", 0, "start this many executions per second (open loop); 0 = closed loop")
-		fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the load run to this file")
-		fs.StringVar(&memProfile, "memprofile", "", "write a heap profile (live objects after a GC) at the end of the run to this file")
-	})
-	if err != nil {
-		return err
-	}
-	_ = fs
-	if n < 1 || conc < 1 || rate < 0 {
-		return errors.New("bench: --executions and --concurrency must be positive, --rate not negative")
-	}
+func Bench(ctx context.Context, bc BenchConfig) error {
+	cfg, n := bc.Config, bc.Executions
 	if len(cfg.Kafka) == 0 {
 		dir, err := os.MkdirTemp("", "mie-bench-")
 		if err != nil {
@@ -76,19 +100,19 @@ func Bench(ctx context.Context, args []string) error {
 	}
 	cfg.Addr = "127.0.0.1:0"
 	cfg.Operators = []string{"Passthrough"}
-	if cfg.LogLevel == "info" {
-		cfg.LogLevel = "warn"
+	if cfg.Log.Level == slog.LevelInfo {
+		cfg.Log.Level = slog.LevelWarn
 	}
 	a, err := Start(ctx, cfg, Roles{API: true, Executor: true, Worker: true}, cfg.Logger())
 	if err != nil {
 		return err
 	}
-	if len(cfg.Kafka) > 0 && !keepTopics {
+	if len(cfg.Kafka) > 0 && !bc.KeepTopics {
 		defer deleteBenchTopics(cfg)
 	}
 	defer a.Shutdown(context.Background())
-	if cpuProfile != "" {
-		f, err := os.Create(cpuProfile)
+	if bc.CPUProfile != "" {
+		f, err := os.Create(bc.CPUProfile)
 		if err != nil {
 			return err
 		}
@@ -98,12 +122,12 @@ func Bench(ctx context.Context, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	res, err := RunLoad(ctx, a, LoadConfig{Executions: n, Concurrency: conc, Rate: rate, Progress: os.Stderr})
+	res, err := RunLoad(ctx, a, LoadConfig{Executions: n, Concurrency: bc.Concurrency, Rate: bc.Rate, Progress: os.Stderr})
 	if err != nil {
 		return err
 	}
-	if memProfile != "" {
-		if err := writeHeapProfile(memProfile); err != nil {
+	if bc.MemProfile != "" {
+		if err := writeHeapProfile(bc.MemProfile); err != nil {
 			return err
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/internal/broker"
+	"github.com/mie-kafka/mie/internal/cli"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/schemas"
 )
@@ -43,7 +44,7 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	h := &harness{t: t, prefix: fmt.Sprintf("t%d.", time.Now().UnixNano()), dataDir: t.TempDir()}
 	if env := os.Getenv(BrokersEnv); env != "" {
-		h.brokers = list(env)
+		h.brokers = cli.SplitList(env)
 	} else {
 		emb, err := broker.StartEmbedded(broker.EmbeddedConfig{Partitions: 4})
 		if err != nil {
@@ -69,7 +70,7 @@ func (h *harness) baseConfig(instance string) Config {
 		Operators: []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http"},
 		DataDir:   h.dataDir,
 		Store:     "local", Bucket: "mie-dataplane", UploadLimit: 8 << 20, ClaimThreshold: 64 << 10,
-		OperatorTimeout: time.Hour, SessionTimeout: 3 * time.Second, LogLevel: "warn", LogFormat: "text",
+		OperatorTimeout: time.Hour, SessionTimeout: 3 * time.Second, Log: cli.Log{Level: slog.LevelWarn, Format: "text"},
 	}
 }
 

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"sync"
 	"time"
 
 	"github.com/mie-kafka/mie/internal/view"
 
 	"github.com/mie-kafka/mie/api/commands"
+	"github.com/mie-kafka/mie/internal/cli"
 	"github.com/mie-kafka/mie/internal/problem"
 	"github.com/mie-kafka/mie/processors/ingest"
 	"github.com/mie-kafka/mie/processors/ingest/reaper"
@@ -50,46 +50,37 @@ type IngestConfig struct {
 	ReaperInterval time.Duration
 }
 
-// Flags of the ingest-window workers (worker, serve) and of the reaper
-// (api, serve).
-var (
-	ingestWorkerFlags = []Flag{
-		{"ingest-bucket", "MIE_INGEST_BUCKET", "", "bucket of the sessions' frames and audio (sessions/<id>/window_NNN/...); empty is --bucket"},
-		{"transcribe-url", "MIE_TRANSCRIBE_URL", "", "OpenAI-compatible transcription endpoint (POST multipart file+model); its API key comes from MIE_TRANSCRIBE_API_KEY"},
-		{"transcribe-model", "MIE_TRANSCRIBE_MODEL", "whisper-large-v3", "model name sent to the transcription endpoint"},
-		{"gpu-url", "MIE_GPU_URL", "", "base URL of a GPU worker at a fixed address (http://host:port)"},
-		{"gpu-health-path", "MIE_GPU_HEALTH_PATH", gpu.DefaultHealthPath, "health endpoint of the GPU worker, under its base URL"},
-		{"gpu-ssm-parameter", "MIE_GPU_SSM_PARAMETER", "", "SSM parameter holding the GPU instance id ('none' = no GPU); turns on EC2 discovery"},
-		{"gpu-tag", "MIE_GPU_TAG", "", "EC2 tag Key=Value of GPU worker instances, to adopt a running one for a stale id and to find a stopped one to start"},
-		{"gpu-port", "MIE_GPU_PORT", "8000", "port of the GPU worker on a discovered instance"},
-		{"aws-region", "MIE_AWS_REGION", "", "AWS region of the GPU instances (default: the AWS configuration's)"},
-		{"aws-endpoint", "MIE_AWS_ENDPOINT", "", "EC2 and SSM endpoint override (a test fake, LocalStack)"},
-		{"gpu-defer", "MIE_GPU_DEFER", "900s", "wait before a GPU task is delivered again while the GPU pool is down"},
-		{"gpu-error-defer", "MIE_GPU_ERROR_DEFER", "1m", "wait before a GPU task is delivered again after the GPU worker failed a call"},
-		{"gpu-max-deliveries", "MIE_GPU_MAX_DELIVERIES", "5", "deliveries of a GPU task before it fails and its segment with it"},
-	}
-	ingestAPIFlags = []Flag{
-		{"segment-deadline", "MIE_SEGMENT_DEADLINE", "1h", "a segment pending this long with no transition is re-driven or failed by the reaper; 0 turns it off"},
-		{"segment-redrives", "MIE_SEGMENT_REDRIVES", "2", "re-drives of a stale segment before the reaper fails it"},
-	}
-)
+// The settings of the ingest-window workers (worker, serve); the
+// transcription API key comes from MIE_TRANSCRIBE_API_KEY only.
+func ingestWorkerFlags(s *cli.Set, c *Config) {
+	ic := &c.Ingest
+	s.String(&ic.Bucket, "ingest-bucket", "MIE_INGEST_BUCKET", "", "bucket of the sessions' frames and audio (sessions/<id>/window_NNN/...); empty is --bucket")
+	s.String(&ic.TranscribeURL, "transcribe-url", "MIE_TRANSCRIBE_URL", "", "OpenAI-compatible transcription endpoint (POST multipart file+model); its API key comes from MIE_TRANSCRIBE_API_KEY")
+	s.String(&ic.TranscribeModel, "transcribe-model", "MIE_TRANSCRIBE_MODEL", "whisper-large-v3", "model name sent to the transcription endpoint")
+	ic.TranscribeKey, _ = s.LookupEnv("MIE_TRANSCRIBE_API_KEY")
+	s.String(&ic.GPUURL, "gpu-url", "MIE_GPU_URL", "", "base URL of a GPU worker at a fixed address (http://host:port)")
+	s.String(&ic.GPUHealthPath, "gpu-health-path", "MIE_GPU_HEALTH_PATH", gpu.DefaultHealthPath, "health endpoint of the GPU worker, under its base URL")
+	s.String(&ic.GPUSSMParameter, "gpu-ssm-parameter", "MIE_GPU_SSM_PARAMETER", "", "SSM parameter holding the GPU instance id ('none' = no GPU); turns on EC2 discovery")
+	cli.Func(s, &ic.GPUTag, "gpu-tag", "MIE_GPU_TAG", gpu.Tag{}, "EC2 tag Key=Value of GPU worker instances, to adopt a running one for a stale id and to find a stopped one to start", gpu.ParseTag)
+	s.Int(&ic.GPUPort, "gpu-port", "MIE_GPU_PORT", 8000, "port of the GPU worker on a discovered instance")
+	s.String(&ic.AWSRegion, "aws-region", "MIE_AWS_REGION", "", "AWS region of the GPU instances (default: the AWS configuration's)")
+	s.String(&ic.AWSEndpoint, "aws-endpoint", "MIE_AWS_ENDPOINT", "", "EC2 and SSM endpoint override (a test fake, LocalStack)")
+	s.Duration(&ic.GPUDefer, "gpu-defer", "MIE_GPU_DEFER", 15*time.Minute, "wait before a GPU task is delivered again while the GPU pool is down")
+	s.Duration(&ic.GPUErrorDefer, "gpu-error-defer", "MIE_GPU_ERROR_DEFER", time.Minute, "wait before a GPU task is delivered again after the GPU worker failed a call")
+	s.Int(&ic.GPUMaxDelivery, "gpu-max-deliveries", "MIE_GPU_MAX_DELIVERIES", 5, "deliveries of a GPU task before it fails and its segment with it")
+}
 
-// parseIngest reads the ingest flags of the role being parsed.
-func parseIngest(get func(string) string, atoi func(string) int, dur func(string) time.Duration) (IngestConfig, error) {
+// The settings of the segment reaper (api, serve).
+func ingestAPIFlags(s *cli.Set, c *Config) {
+	ic := &c.Ingest
+	s.Duration(&ic.SegmentDeadline, "segment-deadline", "MIE_SEGMENT_DEADLINE", time.Hour, "a segment pending this long with no transition is re-driven or failed by the reaper; 0 turns it off")
+	s.Int(&ic.SegmentRedrives, "segment-redrives", "MIE_SEGMENT_REDRIVES", 2, "re-drives of a stale segment before the reaper fails it")
+}
+
+// check reports the problems of the ingest settings; those of a role that
+// has none are zero and pass.
+func (c IngestConfig) check() error {
 	var errs []error
-	c := IngestConfig{
-		Bucket: get("ingest-bucket"), TranscribeURL: get("transcribe-url"), TranscribeModel: get("transcribe-model"),
-		TranscribeKey: os.Getenv("MIE_TRANSCRIBE_API_KEY"),
-		GPUURL:        get("gpu-url"), GPUHealthPath: get("gpu-health-path"), GPUSSMParameter: get("gpu-ssm-parameter"),
-		GPUPort: atoi("gpu-port"), AWSRegion: get("aws-region"), AWSEndpoint: get("aws-endpoint"),
-		GPUDefer: dur("gpu-defer"), GPUErrorDefer: dur("gpu-error-defer"), GPUMaxDelivery: atoi("gpu-max-deliveries"),
-		SegmentDeadline: dur("segment-deadline"), SegmentRedrives: atoi("segment-redrives"),
-	}
-	tag, err := gpu.ParseTag(get("gpu-tag"))
-	if err != nil {
-		errs = append(errs, fmt.Errorf("--gpu-tag: %w", err))
-	}
-	c.GPUTag = tag
 	if c.GPUURL != "" && c.GPUSSMParameter != "" {
 		errs = append(errs, errors.New("--gpu-url and --gpu-ssm-parameter: give one, not both"))
 	}
@@ -105,7 +96,7 @@ func parseIngest(get func(string) string, atoi func(string) int, dur func(string
 		errs = append(errs, fmt.Errorf("--segment-deadline %s must be longer than --gpu-defer %s and --gpu-error-defer %s",
 			c.SegmentDeadline, c.GPUDefer, c.GPUErrorDefer))
 	}
-	return c, errors.Join(errs...)
+	return errors.Join(errs...)
 }
 
 // operatorNames is --operators with "ingest" expanded.
