@@ -33,7 +33,7 @@ func (x *Execution) Apply(at time.Time, p events.Payload) error {
 
 func (x *Execution) queued(at time.Time, q *events.ExecutionQueued) {
 	*x = Execution{ID: q.ExecutionId, Queued: q, Status: StatusQueued, Created: q.Created,
-		runs: map[RunID]*Run{}, next: 1}
+		runs: map[RunID]*Run{}, next: 1, Keep: x.Keep}
 	if x.Created.IsZero() {
 		x.Created = at
 	}

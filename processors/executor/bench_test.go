@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"testing"
 	"time"
 
@@ -15,7 +16,6 @@ import (
 	"github.com/mie-kafka/mie/internal/execution/executiontest"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/internal/transact"
-	"github.com/mie-kafka/mie/projections"
 )
 
 // BenchmarkBatch is the work of one executor batch of 100 operator results
@@ -71,7 +71,7 @@ func benchmarkBatch(b *testing.B, validate bool) {
 		p := newPartition()
 		p.ready = true
 		for id, ex := range template {
-			p.execs[id] = &held{legacy: projections.Clone(ex)}
+			p.execs[id] = &held{legacy: cloneLegacy(ex)}
 		}
 		x.part = map[int32]*partition{0: p}
 		produced := 0
@@ -91,4 +91,17 @@ func benchmarkBatch(b *testing.B, validate bool) {
 	}
 	b.ReportMetric(float64(out)*float64(len(batch))/float64(in), "produced/op")
 	b.ReportMetric(float64(in)/b.Elapsed().Seconds(), "records/s")
+}
+
+// cloneLegacy deep-copies a version-1 execution's state.
+func cloneLegacy(x *execution.Execution) *execution.Execution {
+	c := *x
+	c.Nodes = make(map[string]*execution.Node, len(x.Nodes))
+	for k, n := range x.Nodes {
+		nn := *n
+		c.Nodes[k] = &nn
+	}
+	c.Globals.Media = maps.Clone(x.Globals.Media)
+	c.Globals.MetaData = maps.Clone(x.Globals.MetaData)
+	return &c
 }

@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/problem"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	chconn "github.com/mie-kafka/mie/internal/clickhouse"
 )
@@ -102,6 +104,28 @@ func (s *tables) LatestExecutions(_ context.Context, ids []string) (map[string]c
 		if v, ok := s.rows["executions"][id]; ok {
 			out[id] = v.row.(chconn.ExecutionRow)
 		}
+	}
+	return out, nil
+}
+
+// ExecutionEvents implements projector.StateSource.
+func (s *tables) ExecutionEvents(_ context.Context, id string, partition int32, offset int64) ([]events.Envelope, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var rows []chconn.EventRow
+	for _, v := range s.rows["execution_events"] {
+		if r := v.row.(chconn.EventRow); r.ExecutionId == id && r.Partition == partition && r.Offset <= offset {
+			rows = append(rows, r)
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Offset < rows[j].Offset })
+	out := make([]events.Envelope, 0, len(rows))
+	for _, r := range rows {
+		env, err := events.FromRecord(&kgo.Record{Value: r.Envelope})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, env)
 	}
 	return out, nil
 }

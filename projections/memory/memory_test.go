@@ -70,7 +70,7 @@ func startProjection(t *testing.T, kafka broker.Config, cat topics.Catalog) *mem
 	return p
 }
 
-func ids(xs []*execution.Execution) []string {
+func ids(xs []*view.Execution) []string {
 	var out []string
 	for _, x := range xs {
 		out = append(out, x.Id)
@@ -155,7 +155,7 @@ func TestProjection(t *testing.T) {
 		// Readers get copies.
 		got.Status, got.Nodes["A"].Status, got.Globals.MetaData["C2"] = "Mutated", "Mutated", "mutated"
 		again, _ := p.Execution(ctx, "x1")
-		if again.Status != execution.StatusComplete || again.Nodes["A"].Status != execution.NodeComplete || again.Globals.MetaData["C2"] != "done" {
+		if again.Status != view.StatusComplete || again.Nodes["A"].Status != view.NodeComplete || again.Globals.MetaData["C2"] != "done" {
 			t.Errorf("a reader's change leaked into the projection: %s %s %v", again.Status, again.Nodes["A"].Status, again.Globals.MetaData["C2"])
 		}
 		if _, err := p.Execution(ctx, "nope"); !errors.Is(err, problem.ErrNotFound) {

@@ -20,10 +20,13 @@ import (
 	"github.com/mie-kafka/mie/api/dataplane"
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/definitions"
+	"github.com/mie-kafka/mie/internal/engine"
 	"github.com/mie-kafka/mie/internal/execution"
+	"github.com/mie-kafka/mie/internal/functions"
 	"github.com/mie-kafka/mie/internal/objectstore"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/internal/transact"
+	"github.com/mie-kafka/mie/internal/workflow"
 	"github.com/mie-kafka/mie/processors/admission"
 	"github.com/mie-kafka/mie/processors/executor"
 	"github.com/mie-kafka/mie/processors/relay"
@@ -192,13 +195,27 @@ func (a *App) run(name string, ctx context.Context, fn func(context.Context) err
 	}()
 }
 
-func (a *App) startAPI(ctx, runCtx context.Context) error {
-	var err error
-	a.Definitions, err = definitions.NewStore(definitions.StoreConfig{Kafka: a.kafka, Catalog: a.cat, Logger: a.log})
+// definitionsStore returns the process's materialized definitions topic,
+// started on its first use (the API reads it, the executor resolves
+// functions with it).
+func (a *App) definitionsStore(runCtx context.Context) (*definitions.Store, error) {
+	if a.Definitions != nil {
+		return a.Definitions, nil
+	}
+	st, err := definitions.NewStore(definitions.StoreConfig{Kafka: a.kafka, Catalog: a.cat, Logger: a.log})
 	if err != nil {
+		return nil, err
+	}
+	a.Definitions = st
+	a.run("definitions store", runCtx, st.Run)
+	return st, nil
+}
+
+func (a *App) startAPI(ctx, runCtx context.Context) error {
+	if _, err := a.definitionsStore(runCtx); err != nil {
 		return err
 	}
-	a.run("definitions store", runCtx, a.Definitions.Run)
+	var err error
 	a.Projection, err = memory.New(memory.Config{Kafka: a.kafka, Catalog: a.cat, Logger: a.log})
 	if err != nil {
 		return err
@@ -216,7 +233,7 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 		return err
 	}
 	a.Commands, err = commands.New(commands.Config{Client: a.client, Catalog: a.cat, Definitions: a.Definitions,
-		Projection: a.executionsReader(), Assets: a.Dataplane, Logger: a.log})
+		Projection: a.executionsReader(), Assets: a.Dataplane, Logger: a.log, OperatorTimeout: a.cfg.OperatorTimeout})
 	if err != nil {
 		return err
 	}
@@ -265,12 +282,18 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 }
 
 func (a *App) startExecutor(ctx context.Context) error {
+	defs, err := a.definitionsStore(ctx)
+	if err != nil {
+		return err
+	}
 	ex, err := executor.New(executor.Config{
 		Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: a.cat.Group("mie-executor-" + a.cfg.Instance),
 			SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
 		Producer: executor.Name + "@" + a.cfg.Instance,
 		Options:  execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs,
 		EndedRetention: a.cfg.EndedRetention,
+		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs,
+			Inline: map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}}},
 	})
 	if err != nil {
 		return err

@@ -55,14 +55,14 @@ type flagGroup func(s *cli.Set, c *Config)
 // roleFlags are the flag groups of each role, in the order --help lists
 // them.
 var roleFlags = map[string][]flagGroup{
-	"serve": {commonFlags, apiFlags, uploadFlags, executorFlags, sessionFlags, workerFlags, storeFlags, serveFlags,
+	"serve": {commonFlags, apiFlags, uploadFlags, operatorFlags, executorFlags, sessionFlags, workerFlags, storeFlags, serveFlags,
 		ingestWorkerFlags, ingestAPIFlags, clickhouseFlags, projectorFlags},
-	"api":         {commonFlags, apiFlags, uploadFlags, storeFlags, ingestAPIFlags, clickhouseFlags},
-	"executor":    {commonFlags, executorFlags, sessionFlags},
+	"api":         {commonFlags, apiFlags, uploadFlags, operatorFlags, storeFlags, ingestAPIFlags, clickhouseFlags},
+	"executor":    {commonFlags, operatorFlags, executorFlags, sessionFlags},
 	"worker":      {commonFlags, workerFlags, storeFlags, ingestWorkerFlags},
 	"projector":   {commonFlags, clickhouseFlags, projectorFlags, sessionFlags},
 	"projections": {commonFlags, clickhouseFlags, projectorFlags},
-	"bench":       {commonFlags, executorFlags, sessionFlags, storeFlags, serveFlags},
+	"bench":       {commonFlags, operatorFlags, executorFlags, sessionFlags, storeFlags, serveFlags},
 }
 
 // Bind registers role's settings on s (an unknown role has the common
@@ -121,8 +121,14 @@ func uploadFlags(s *cli.Set, c *Config) {
 	s.Bytes(&c.UploadLimit, "upload-limit", "MIE_UPLOAD_LIMIT", 5<<30, "largest upload accepted by POST /dataplane/upload")
 }
 
-func executorFlags(s *cli.Set, c *Config) {
+// operatorFlags are read where MIE workflows start (the API compiles an
+// operator's TimeoutSeconds into its Task) and by the executor (for
+// executions of the first engine).
+func operatorFlags(s *cli.Set, c *Config) {
 	s.Duration(&c.OperatorTimeout, "operator-timeout", "MIE_OPERATOR_TIMEOUT", time.Hour, "fail an operator attempt that runs longer, when its Configuration sets no TimeoutSeconds")
+}
+
+func executorFlags(s *cli.Set, c *Config) {
 	s.Duration(&c.EndedRetention, "ended-retention", "MIE_ENDED_RETENTION", time.Hour, "how long the executor remembers an ended execution (a later input for it is ignored, not dead-lettered as unknown); also how far back a restarted executor reads")
 	s.Bool(&c.ValidateInputs, "validate-inputs", "MIE_VALIDATE_INPUTS", false, "check every command and result against its JSON Schema, dead-lettering a mismatch (costs 20-300 µs a record)")
 	s.Check(func() error {

@@ -37,7 +37,7 @@ func TestRoleFlags(t *testing.T) {
 	roles := map[string][]string{
 		"serve": cat(common, []string{"addr", "upload-limit"}, exec, []string{"operators"}, store, []string{"embedded-kafka-port"},
 			ingestWorker, ingestAPI, []string{"clickhouse"}, projector),
-		"api":         cat(common, []string{"addr", "upload-limit"}, store, ingestAPI, []string{"clickhouse"}),
+		"api":         cat(common, []string{"addr", "upload-limit", "operator-timeout"}, store, ingestAPI, []string{"clickhouse"}),
 		"executor":    cat(common, exec),
 		"worker":      cat(common, []string{"operators"}, store, ingestWorker),
 		"projector":   cat(common, []string{"clickhouse"}, projector, []string{"session-timeout"}),
