@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -124,8 +125,64 @@ func TestSamplesValidate(t *testing.T) {
 	}
 }
 
-// TestZeroValuesValidate: what Go emits for empty maps and slices (null) is
-// accepted wherever the field is not omitempty.
+// TestSamplesSetEveryField: between them, the samples of a type set every
+// field it has, so that every property schema is exercised.
+func TestSamplesSetEveryField(t *testing.T) {
+	set := map[string]map[string]bool{}
+	for _, p := range samples() {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(must(json.Marshal(p)), &m); err != nil {
+			t.Fatal(err)
+		}
+		if set[p.EventType()] == nil {
+			set[p.EventType()] = map[string]bool{}
+		}
+		for k := range m {
+			set[p.EventType()][k] = true
+		}
+	}
+	for _, info := range events.Types() {
+		fields, _ := jsonFields(reflect.TypeOf(info.New()).Elem())
+		for _, f := range fields {
+			if !set[info.Type][f.name] {
+				t.Errorf("%s: no sample sets %s", info.Type, f.name)
+			}
+		}
+	}
+}
+
+// TestOlderVersionsValidate: the records an MIE execution wrote before
+// StartExecution and ExecutionQueued went to version 2 still validate,
+// against version 1, for as long as they are on the log; the same payloads
+// are valid version 2 records too.
+func TestOlderVersionsValidate(t *testing.T) {
+	v := newValidator(t)
+	globals := events.Globals{Media: media(), MetaData: map[string]any{"WorkflowExecutionId": execID}}
+	for _, p := range []events.Payload{
+		&events.StartExecution{ExecutionId: execID, Workflow: workflowSnapshot(), Machine: machine(), AssetId: "a1",
+			Input: events.GlobalsInput(globals), Configuration: configuration(),
+			Trigger: events.Trigger{Source: "upload", Rule: "*.mp4"}, Created: created},
+		&events.ExecutionQueued{ExecutionId: execID, Workflow: workflowSnapshot(), Machine: machine(), AssetId: "a1",
+			Globals: globals, Configuration: configuration(), Trigger: events.Trigger{Source: "api"}, Created: created},
+	} {
+		for _, version := range []int{1, 2} {
+			t.Run(p.EventType()+".v"+strconv.Itoa(version), func(t *testing.T) {
+				var rec map[string]any
+				if err := json.Unmarshal(record(t, p), &rec); err != nil {
+					t.Fatal(err)
+				}
+				rec["version"] = version
+				if err := v.Validate(must(json.Marshal(rec))); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	}
+}
+
+// TestZeroValuesValidate: what Go emits for empty maps, slices and raw JSON
+// (null) is accepted wherever the field is not omitempty, and so are the
+// fields a producer leaves empty.
 func TestZeroValuesValidate(t *testing.T) {
 	v := newValidator(t)
 	cases := []events.Payload{
@@ -134,6 +191,27 @@ func TestZeroValuesValidate(t *testing.T) {
 		&events.OperatorTaskRequest{Name: "Thumbnail", WorkflowExecutionId: execID, Type: "Sync",
 			Path: "S/0/Thumbnail", TaskId: "t-1", Phase: events.PhaseStart},
 		&events.StageDefined{Stage: events.Stage{Name: "S", Created: created}},
+
+		// A state machine started with no input: Input and Configuration are
+		// null, Workflow, Machine and Globals absent.
+		&events.StartExecution{ExecutionId: smID, Trigger: events.Trigger{Source: "api"}, Created: created,
+			Run: events.Run{Definition: json.RawMessage(orderPipeline)}},
+		&events.ExecutionQueued{ExecutionId: smID, Trigger: events.Trigger{Source: "api"}, Created: created,
+			Run: events.Run{Definition: json.RawMessage(orderPipeline)}},
+		// Raw JSON that Go leaves nil is null.
+		&events.StateEntered{RunRef: events.RunRef{Run: 1, State: "Validate"}, Type: "Task", Visit: 1},
+		&events.StateExited{RunRef: events.RunRef{Run: 1, State: "Validate"}},
+		&events.StateCaught{RunRef: events.RunRef{Run: 1, State: "Validate"}, Error: "States.ALL", Next: "Rejected"},
+		&events.TaskScheduled{RunRef: smRef, TaskId: "t-1", Attempt: 1, Resource: "arn:aws:states:::lambda:invoke"},
+		&events.TaskSucceeded{RunRef: smRef, TaskId: "t-1", Attempt: 1},
+		&events.MapStarted{RunRef: events.RunRef{Run: 2, State: "ResizeAll"}},
+		// A failure before any task was sent has no TaskId.
+		&events.TaskFailed{RunRef: smRef, Attempt: 1, Error: "States.Runtime"},
+		// A task of a States Language run, as the executor sends it: no MIE
+		// operator Type, StageName, Implementation, Input or Configuration.
+		&events.OperatorTaskRequest{Name: "ResizeImage", WorkflowExecutionId: smID, Path: "ResizeImage", TaskId: "t-1",
+			Attempt: 1, Delivery: 1, Phase: events.PhaseStart,
+			Invocation: events.Invocation{Run: 4, Resource: "arn:aws:states:::lambda:invoke"}},
 	}
 	for _, p := range cases {
 		t.Run(p.EventType(), func(t *testing.T) {
@@ -150,6 +228,15 @@ func TestInvalidRecords(t *testing.T) {
 		AssetId: "a1", Globals: events.Globals{Media: media()}, Trigger: events.Trigger{Source: "api"}, Created: created}
 	dispatched := &events.OperatorDispatched{Path: "S/0/Op", Stage: "S", Operator: "Op", TaskId: "t-1",
 		Attempt: 1, Phase: events.PhaseStart, Topic: "tasks.http"}
+	sm := events.Run{Definition: json.RawMessage(orderPipeline),
+		StateMachine: &events.StateMachineRef{Kind: events.KindStateMachine, Name: "OrderPipeline"}}
+	start := &events.StartExecution{ExecutionId: smID, Input: json.RawMessage(`{"orderId":"o-1234"}`),
+		Trigger: events.Trigger{Source: "api"}, Created: created, Run: sm}
+	entered := &events.StateEntered{RunRef: smRef, Type: "Task", Parent: 2, Slot: 1, Visit: 1,
+		Input: json.RawMessage(`{"key":"img/2.png"}`)}
+	answered := &events.TaskTokenAnswered{ExecutionId: smID, Token: token, Outcome: events.TokenHeartbeat}
+	retrying := &events.TaskRetrying{RunRef: smRef, Attempt: 1, Error: "States.Timeout", NextAttempt: 2,
+		DelayMs: 4000, Due: created}
 
 	tests := []struct {
 		name     string
@@ -230,6 +317,70 @@ func TestInvalidRecords(t *testing.T) {
 			sentinel: schemas.ErrUnknownType, typ: "OperatorDispatched", pointer: "/type",
 		},
 		{
+			name: "run event without its run", payload: entered,
+			edit:     func(r map[string]any) { delete(data(r), "Run") },
+			sentinel: schemas.ErrInvalid, typ: "StateEntered", pointer: "/data/Run",
+		},
+		{
+			name: "run numbers start at 1", payload: entered,
+			edit:     func(r map[string]any) { data(r)["Run"] = 0 },
+			sentinel: schemas.ErrInvalid, typ: "StateEntered", pointer: "/data/Run",
+		},
+		{
+			name: "run number past int32", payload: entered,
+			edit:     func(r map[string]any) { data(r)["Parent"] = 1 << 31 },
+			sentinel: schemas.ErrInvalid, typ: "StateEntered", pointer: "/data/Parent",
+		},
+		{
+			name: "bad ASL state type", payload: entered,
+			edit:     func(r map[string]any) { data(r)["Type"] = "Lambda" },
+			sentinel: schemas.ErrInvalid, typ: "StateEntered", pointer: "/data/Type",
+		},
+		{
+			name: "bad token outcome", payload: answered,
+			edit:     func(r map[string]any) { data(r)["Outcome"] = "Timeout" },
+			sentinel: schemas.ErrInvalid, typ: "TaskTokenAnswered", pointer: "/data/Outcome",
+		},
+		{
+			name: "retry due not RFC 3339", payload: retrying,
+			edit:     func(r map[string]any) { data(r)["Due"] = "in 4s" },
+			sentinel: schemas.ErrInvalid, typ: "TaskRetrying", pointer: "/data/Due",
+		},
+		{
+			name: "start with neither Definition nor Machine", payload: start,
+			edit:     func(r map[string]any) { delete(data(r), "Definition") },
+			sentinel: schemas.ErrInvalid, typ: "StartExecution", pointer: "/data/Definition",
+		},
+		{
+			name: "bad state machine kind", payload: start,
+			edit:     func(r map[string]any) { obj(data(r), "StateMachine")["Kind"] = "Activity" },
+			sentinel: schemas.ErrInvalid, typ: "StartExecution", pointer: "/data/StateMachine/Kind",
+		},
+		{
+			name: "bad execution type", payload: start,
+			edit:     func(r map[string]any) { data(r)["Type"] = "standard" },
+			sentinel: schemas.ErrInvalid, typ: "StartExecution", pointer: "/data/Type",
+		},
+		{
+			// The record is checked against the schema of its own version:
+			// version 1 has no Definition and needs a Workflow.
+			name: "version 2 record labelled version 1", payload: start,
+			edit:     func(r map[string]any) { r["version"] = 1 },
+			sentinel: schemas.ErrInvalid, typ: "StartExecution", pointer: "/data/Definition",
+		},
+		{
+			name: "version 1 start without its Globals input", payload: start,
+			edit: func(r map[string]any) {
+				r["version"] = 1
+				d := data(r)
+				delete(d, "Definition")
+				delete(d, "StateMachine")
+				d["Workflow"], d["Machine"] = must(roundTrip(workflowSnapshot())), must(roundTrip(machine()))
+				d["AssetId"], d["Configuration"] = "a1", nil
+			},
+			sentinel: schemas.ErrInvalid, typ: "StartExecution", pointer: "/data/Input/Media",
+		},
+		{
 			name: "not JSON", raw: `{"id":`,
 			sentinel: schemas.ErrInvalid, pointer: "",
 		},
@@ -273,6 +424,13 @@ func TestInvalidRecords(t *testing.T) {
 
 func data(rec map[string]any) map[string]any { return rec["data"].(map[string]any) }
 
+// roundTrip is v as a decoded JSON value.
+func roundTrip(v any) (any, error) {
+	var out any
+	err := json.Unmarshal(must(json.Marshal(v)), &out)
+	return out, err
+}
+
 func obj(m map[string]any, keys ...string) map[string]any {
 	for _, k := range keys {
 		m = m[k].(map[string]any)
@@ -284,12 +442,17 @@ func obj(m map[string]any, keys ...string) map[string]any {
 // with its machine) and a typical small one.
 func BenchmarkValidate(b *testing.B) {
 	v := newValidator(b)
+	largest := map[string][]byte{}
 	for _, p := range samples() {
-		if p.EventType() != "ExecutionQueued" && p.EventType() != "OperatorDispatched" {
-			continue
+		if typ := p.EventType(); typ == "ExecutionQueued" || typ == "OperatorDispatched" {
+			if rec := record(b, p); len(rec) > len(largest[typ]) {
+				largest[typ] = rec
+			}
 		}
-		rec := record(b, p)
-		b.Run(p.EventType(), func(b *testing.B) {
+	}
+	for _, typ := range []string{"ExecutionQueued", "OperatorDispatched"} {
+		rec := largest[typ]
+		b.Run(typ, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(rec)))
 			for b.Loop() {

@@ -42,6 +42,29 @@ func TestEnvelopeSchemaFollowsGoStruct(t *testing.T) {
 	s.check(reflect.TypeFor[events.Envelope](), node{"envelope.v1.json", docs["envelope.v1.json"]}, "envelope")
 }
 
+// TestSharedDefsFollowGoStructs: the definitions whose properties payloads
+// $ref for the members of an embedded struct follow that struct, so that
+// the shared property schemas stay complete.
+func TestSharedDefsFollowGoStructs(t *testing.T) {
+	docs := loadDocs(t)
+	const file = "events/defs.v1.json"
+	defs, _ := docs[file]["$defs"].(map[string]any)
+	for name, typ := range map[string]reflect.Type{
+		"RunRef":     reflect.TypeFor[events.RunRef](),
+		"Run":        reflect.TypeFor[events.Run](),
+		"Invocation": reflect.TypeFor[events.Invocation](),
+	} {
+		t.Run(name, func(t *testing.T) {
+			def, ok := defs[name].(map[string]any)
+			if !ok {
+				t.Fatalf("%s has no $defs/%s", file, name)
+			}
+			s := &structWalker{t: t, docs: docs, seen: map[reflect.Type]bool{}}
+			s.check(typ, node{file, def}, "defs/"+name)
+		})
+	}
+}
+
 // TestJSONFieldsMatchEncodingJSON keeps jsonFields honest: for every
 // registered payload type, and for structs that exercise promotion and
 // hiding, the members it lists are the keys encoding/json writes for a
