@@ -15,9 +15,10 @@ import (
 )
 
 // TestSchemasFollowGoStructs walks every registered Go payload type next to
-// its schema: each struct's json fields are exactly the schema's properties,
-// the fields without omitempty exactly its required ones, and closed structs
-// forbid additional properties.
+// the schema of its current version: each struct's json fields (those of
+// embedded structs included, as jsonFields lists them) are exactly the
+// schema's properties, the fields without omitempty or omitzero exactly its
+// required ones, and closed structs forbid additional properties.
 func TestSchemasFollowGoStructs(t *testing.T) {
 	docs := loadDocs(t)
 	for _, info := range events.Types() {
