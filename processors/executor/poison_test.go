@@ -105,7 +105,7 @@ func TestPoisonRecords(t *testing.T) {
 		{deadletter.ReasonUndecodable, garbage, "malformed"},
 		{deadletter.ReasonUnknownExecution, orphan, ghost},
 		{deadletter.ReasonKeyMismatch, wrongKey, "someone-else"},
-		{deadletter.ReasonSchemaInvalid, bad, "/data/Workflow: required property is missing"},
+		{deadletter.ReasonSchemaInvalid, bad, "/data/Created: required property is missing"},
 	}
 	for _, w := range want {
 		l, ok := letters[w.reason]
