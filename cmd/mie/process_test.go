@@ -203,15 +203,25 @@ func (c client) checkExactlyOnce(ids []string) map[string]int {
 				c.t.Fatalf("execution %s: event %s appears twice", id, e.ID)
 			}
 			ids[e.ID] = true
-			var d struct{ Path, Phase string }
+			var d struct {
+				State string
+				Run   int32
+			}
 			_ = json.Unmarshal(e.Data, &d)
-			key := e.Type + " " + d.Path + " " + d.Phase
-			seen[key]++
+			seen[e.Type+" "+d.State]++
+			if e.Type == "StateEntered" {
+				// Runs are numbered in the order they are entered: a run
+				// entered twice would repeat or skip a number.
+				if want := int32(seen["StateEntered runs"] + 1); d.Run != want {
+					c.t.Fatalf("execution %s: StateEntered of run %d, want run %d next", id, d.Run, want)
+				}
+				seen["StateEntered runs"]++
+			}
 		}
-		for _, once := range []string{"ExecutionQueued  ", "ExecutionStarted  ", "ExecutionCompleted  ",
-			"StageStarted Pair ", "StageCompleted Pair ", "StageCompleted _Echo ",
-			"OperatorCompleted Pair/0/Nap ", "OperatorCompleted Pair/1/Echo ", "OperatorCompleted _Echo/0/Echo ",
-			"OperatorDispatched Pair/0/Nap Start"} {
+		for _, once := range []string{"ExecutionQueued ", "ExecutionStarted ", "ExecutionCompleted ",
+			"StateEntered Pair", "StateExited Pair", "StateExited Pair:merge", "StateExited _Echo:merge",
+			"TaskSucceeded Pair:Nap", "TaskSucceeded Pair:Echo", "TaskSucceeded _Echo:Echo",
+			"TaskScheduled Pair:Nap"} {
 			if seen[once] != 1 {
 				c.t.Fatalf("execution %s: %q happened %d times, want once; history %v", id, once, seen[once], seen)
 			}

@@ -22,7 +22,7 @@ import (
 var files embed.FS
 
 // Migration is one schema file: its statements run in order, each
-// idempotent (CREATE ... IF NOT EXISTS), so a partly applied migration can
+// idempotent (CREATE TABLE ... IF NOT EXISTS, ADD COLUMN IF NOT EXISTS), so a partly applied migration can
 // run again.
 type Migration struct {
 	Version    int

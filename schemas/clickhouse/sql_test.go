@@ -24,8 +24,10 @@ func TestMigrationsOrderedAndParsed(t *testing.T) {
 		}
 		for _, st := range m.Statements {
 			up := strings.ToUpper(st)
-			if !strings.HasPrefix(up, "CREATE TABLE IF NOT EXISTS") {
-				t.Errorf("%s: statement is not an idempotent CREATE TABLE IF NOT EXISTS: %.60s", m.File, st)
+			idempotent := strings.HasPrefix(up, "CREATE TABLE IF NOT EXISTS") ||
+				strings.HasPrefix(up, "ALTER TABLE") && strings.Contains(up, " ADD COLUMN IF NOT EXISTS ")
+			if !idempotent {
+				t.Errorf("%s: statement is not an idempotent CREATE TABLE IF NOT EXISTS or ADD COLUMN IF NOT EXISTS: %.60s", m.File, st)
 			}
 			if strings.Contains(st, ";") || strings.Contains(st, "--") {
 				t.Errorf("%s: statement kept a separator or comment: %.60s", m.File, st)

@@ -130,13 +130,13 @@ func TestEndToEndParallelSleeps(t *testing.T) {
 	var types []string
 	for i, e := range hist {
 		types = append(types, e.Type)
-		if e.Type == "OperatorCompleted" && firstDone < 0 {
+		if e.Type == "TaskSucceeded" && firstDone < 0 {
 			firstDone = i
 		}
-		if e.Type == "OperatorDispatched" && firstDone < 0 {
-			var d events.OperatorDispatched
+		if e.Type == "TaskScheduled" && firstDone < 0 {
+			var d events.TaskScheduled
 			decode(t, e, &d)
-			if d.Phase == events.PhaseStart && d.Stage == "Naps" {
+			if strings.HasPrefix(d.State, "Naps:") {
 				dispatched++
 			}
 		}
@@ -162,8 +162,8 @@ func decode(t *testing.T, e events.Envelope, p events.Payload) {
 		t.Fatal(err)
 	}
 	switch dst := p.(type) {
-	case *events.OperatorDispatched:
-		*dst = *got.(*events.OperatorDispatched)
+	case *events.TaskScheduled:
+		*dst = *got.(*events.TaskScheduled)
 	case *events.ExecutionStarted:
 		*dst = *got.(*events.ExecutionStarted)
 	default:

@@ -12,7 +12,7 @@ import (
 // TestOperatorRequiringGPUWaitsForThePool: an HTTP operator whose
 // Configuration sets RequiresGPU is not called while the GPU pool's health
 // endpoint is down: its task is deferred through the retry tiers (an
-// OperatorDeferred in the history) and runs once the pool comes up.
+// TaskDeferred in the history) and runs once the pool comes up.
 func TestOperatorRequiringGPUWaitsForThePool(t *testing.T) {
 	var up atomic.Bool
 	var calls atomic.Int32
@@ -43,7 +43,7 @@ func TestOperatorRequiringGPUWaitsForThePool(t *testing.T) {
 	eventually(t, 20*time.Second, "the task to be deferred twice", func() bool {
 		n := 0
 		for _, e := range history(t, a, x.Id) {
-			if e.Type == "OperatorDeferred" {
+			if e.Type == "TaskDeferred" {
 				n++
 			}
 		}
@@ -61,7 +61,7 @@ func TestOperatorRequiringGPUWaitsForThePool(t *testing.T) {
 	for _, e := range history(t, a, x.Id) {
 		types = append(types, e.Type)
 	}
-	if i := slices.Index(types, "OperatorDeferred"); i < 0 || !slices.Contains(types[i:], "OperatorCompleted") {
+	if i := slices.Index(types, "TaskDeferred"); i < 0 || !slices.Contains(types[i:], "TaskSucceeded") {
 		t.Fatalf("history %v: want deferrals, then the completion", types)
 	}
 }

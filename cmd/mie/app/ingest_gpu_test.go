@@ -40,7 +40,7 @@ func TestIngestGPURecovery(t *testing.T) {
 		t.Fatalf("answer = %v", ans)
 	}
 	seg = e.segment("s4-w000")
-	deferred := count(e.historyTypes(x.Id), "OperatorDeferred")
+	deferred := count(e.historyTypes(x.Id), "TaskDeferred")
 	if seg.Status != events.SegmentComplete || seg.Deliveries != deferred+1 || deferred < 2 {
 		t.Fatalf("segment = %+v after %d deferrals", seg, deferred)
 	}
@@ -73,10 +73,10 @@ func TestIngestGPUExhausted(t *testing.T) {
 		t.Fatalf("health checked %d times, want once per delivery (5)", n)
 	}
 	types := e.historyTypes(x.Id)
-	if n := count(types, "OperatorDeferred"); n != 4 {
-		t.Fatalf("history has %d OperatorDeferred, want 4: %v", n, types)
+	if n := count(types, "TaskDeferred"); n != 4 {
+		t.Fatalf("history has %d TaskDeferred, want 4: %v", n, types)
 	}
-	if n := count(types, "OperatorRetrying"); n != 0 {
+	if n := count(types, "TaskRetrying"); n != 0 {
 		t.Fatalf("the engine retried the exhausted GPU task %d times: %v", n, types)
 	}
 	if got := e.logs.count("s5-w002", ingest.StepRetryScheduled); got != 4 {

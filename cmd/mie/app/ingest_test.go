@@ -273,7 +273,7 @@ func TestIngestInvalidWindow(t *testing.T) {
 	if v.Status != "Error" || v.Message != ingest.ErrInvalidInput || !strings.Contains(v.Cause, "Input.MetaData.sessionId") {
 		t.Fatalf("execution %s: %q %q, want Error naming Input.MetaData.sessionId", v.Status, v.Message, v.Cause)
 	}
-	if n := count(e.historyTypes(v.Id), "OperatorRetrying"); n != 0 {
+	if n := count(e.historyTypes(v.Id), "TaskRetrying"); n != 0 {
 		t.Fatalf("bad input was retried %d times", n)
 	}
 	var eb api.ErrorBody
@@ -291,8 +291,8 @@ func TestIngestTranscriptionRetried(t *testing.T) {
 	if v.Status != "Complete" {
 		t.Fatalf("execution %s: %s %s", v.Status, v.Message, v.Cause)
 	}
-	if n := count(e.historyTypes(x.Id), "OperatorRetrying"); n != 1 {
-		t.Fatalf("OperatorRetrying %d times, want 1", n)
+	if n := count(e.historyTypes(x.Id), "TaskRetrying"); n != 1 {
+		t.Fatalf("TaskRetrying %d times, want 1", n)
 	}
 	if seg := e.segment("s13-w000"); seg.Status != events.SegmentComplete || seg.Transcript != "transcript of retry-me" {
 		t.Fatalf("segment = %+v", seg)
