@@ -173,21 +173,10 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (*view.Execution,
 	if req.Trigger != nil {
 		trigger = *req.Trigger
 	}
-	def, err := compiled.Definition(s.cfg.OperatorTimeout)
+	cmd, err := compiled.Start(id, assetID, events.Globals{Media: media, MetaData: maps.Clone(req.Input.MetaData)},
+		req.Configuration, trigger, time.Now().UTC(), s.cfg.OperatorTimeout)
 	if err != nil {
-		return nil, problem.Invalid("Configuration", "%v", err)
-	}
-	input, err := json.Marshal(map[string]any{"AssetId": assetID, "WorkflowExecutionId": id,
-		"Media": nonNil(media), "MetaData": nonNilMap(maps.Clone(req.Input.MetaData))})
-	if err != nil {
-		return nil, problem.Invalid("Input.MetaData", "cannot be encoded as JSON: %v", err)
-	}
-	cmd := &events.StartExecution{
-		ExecutionId: id, Workflow: compiled.Workflow, AssetId: assetID, Input: input,
-		Configuration: req.Configuration, Trigger: trigger, Created: time.Now().UTC(),
-		Run: events.Run{Name: id, Definition: def, Type: "STANDARD", Admission: true,
-			StateMachine: &events.StateMachineRef{Kind: events.KindWorkflow, Name: compiled.Workflow.Name,
-				Version: compiled.Workflow.Version}},
+		return nil, problem.Invalid("Input", "%v", err)
 	}
 
 	// One start per asset at a time in this process, so that the active
@@ -382,18 +371,4 @@ func contains(xs []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func nonNil(m map[string]events.MediaObject) map[string]events.MediaObject {
-	if m == nil {
-		return map[string]events.MediaObject{}
-	}
-	return m
-}
-
-func nonNilMap(m map[string]any) map[string]any {
-	if m == nil {
-		return map[string]any{}
-	}
-	return m
 }

@@ -52,12 +52,29 @@ type parser struct {
 	names   map[string]bool // every state name of the definition
 	labels  map[string]bool // every Map Label of the definition
 	allSeen bool            // a retrier or catcher on States.ALL came before
+	opts    Options
 }
 
 // Parse parses and validates a state machine definition. On failure the
 // error is a *ValidationError listing every problem found.
-func Parse(def []byte) (*Machine, error) {
-	p := &parser{names: map[string]bool{}, labels: map[string]bool{}}
+func Parse(def []byte) (*Machine, error) { return ParseWith(def, Options{}) }
+
+// Options relax the States Language for programs mie compiles itself (an
+// MIE workflow), never for a user's state machine.
+type Options struct {
+	// Compiled allows what MIE workflows need and AWS's States Language
+	// does not have: fractional IntervalSeconds (MIE's retry policies take
+	// sub-second intervals) and state names up to MaxCompiledNameLength
+	// characters (stage and operator names are up to 128 each).
+	Compiled bool
+}
+
+// MaxCompiledNameLength is the longest state name of a compiled program.
+const MaxCompiledNameLength = 400
+
+// ParseWith is Parse with options.
+func ParseWith(def []byte, o Options) (*Machine, error) {
+	p := &parser{names: map[string]bool{}, labels: map[string]bool{}, opts: o}
 	m := p.parseDefinition(def)
 	if p.ps.hasErrors() {
 		return nil, &ValidationError{Problems: p.ps.list}
@@ -151,7 +168,7 @@ func (p *parser) checkName(name string, at loc) {
 	switch n := utf8.RuneCountInString(name); {
 	case n == 0:
 		p.ps.add(at, CodeInvalidStateName, "State name must not be empty")
-	case n > MaxStateNameLength:
+	case n > MaxStateNameLength && !(p.opts.Compiled && n <= MaxCompiledNameLength):
 		p.ps.add(at, CodeInvalidStateName, "State name is %d characters, longer than %d", n, MaxStateNameLength)
 	}
 	for _, c := range name {

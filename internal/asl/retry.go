@@ -1,6 +1,8 @@
 package asl
 
 import (
+	"time"
+
 	"github.com/mie-kafka/mie/internal/asl/dataflow"
 	"github.com/mie-kafka/mie/internal/asl/failure"
 	"github.com/mie-kafka/mie/internal/asl/jsonata"
@@ -10,7 +12,9 @@ import (
 type Retrier struct {
 	Comment         string
 	ErrorEquals     []string
-	IntervalSeconds int64   // default 1
+	IntervalSeconds int64 // default 1
+	// interval is a compiled program's exact (fractional) interval.
+	interval        time.Duration
 	MaxAttempts     int64   // default 3; 0 means never retry
 	BackoffRate     float64 // default 2.0
 	MaxDelaySeconds int64   // 0 when unset: no cap
@@ -54,7 +58,11 @@ func (p *parser) parseRetry(r *reader) []Retrier {
 		rt := Retrier{IntervalSeconds: retryDefaultWait, MaxAttempts: retryDefaultTries, BackoffRate: retryDefaultFactor}
 		rt.Comment, _ = er.str("Comment")
 		rt.ErrorEquals = p.errorEquals(er)
-		if v, ok := er.integer("IntervalSeconds", 1, maxSeconds); ok {
+		if p.opts.Compiled {
+			if v, ok := er.number("IntervalSeconds", 0.001, maxSeconds); ok {
+				rt.IntervalSeconds, rt.interval = int64(v), time.Duration(v*float64(time.Second))
+			}
+		} else if v, ok := er.integer("IntervalSeconds", 1, maxSeconds); ok {
 			rt.IntervalSeconds = v
 		}
 		if v, ok := er.integer("MaxAttempts", 0, maxSeconds); ok {

@@ -37,7 +37,7 @@ func (x *Execution) queued(at time.Time, q *events.ExecutionQueued) {
 	if x.Created.IsZero() {
 		x.Created = at
 	}
-	m, err := machineOf(q.Definition)
+	m, err := machineOf(q.Definition, q.StateMachine != nil && q.StateMachine.Kind == events.KindWorkflow)
 	if err != nil {
 		x.invalid = failure.New(failure.Runtime, "the execution's definition is not valid: %v", err)
 		m = &asl.Machine{}

@@ -173,3 +173,31 @@ func escapeQuote(s string) string {
 	}
 	return string(out)
 }
+
+// Start is the StartExecution of c as execution id on assetID with the
+// media and metadata of g: the compiled program (see Definition), the
+// run's input {AssetId, WorkflowExecutionId, Media, MetaData}, and the
+// workflow snapshot that MIE's views show.
+func (c Compiled) Start(id, assetID string, g events.Globals, overrides events.Configuration, trigger events.Trigger,
+	created time.Time, defaultTimeout time.Duration) (*events.StartExecution, error) {
+	def, err := c.Definition(defaultTimeout)
+	if err != nil {
+		return nil, err
+	}
+	if g.Media == nil {
+		g.Media = map[string]events.MediaObject{}
+	}
+	if g.MetaData == nil {
+		g.MetaData = map[string]any{}
+	}
+	input, err := json.Marshal(map[string]any{"AssetId": assetID, "WorkflowExecutionId": id, "Media": g.Media, "MetaData": g.MetaData})
+	if err != nil {
+		return nil, fmt.Errorf("the input's MetaData cannot be encoded as JSON: %w", err)
+	}
+	return &events.StartExecution{
+		ExecutionId: id, Workflow: c.Workflow, AssetId: assetID, Input: input,
+		Configuration: overrides, Trigger: trigger, Created: created,
+		Run: events.Run{Name: id, Definition: def, Type: "STANDARD", Admission: true,
+			StateMachine: &events.StateMachineRef{Kind: events.KindWorkflow, Name: c.Workflow.Name, Version: c.Workflow.Version}},
+	}, nil
+}

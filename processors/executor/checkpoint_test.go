@@ -10,8 +10,8 @@ import (
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/deadletter"
-	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/kafkatest"
+	"github.com/mie-kafka/mie/internal/view"
 	"github.com/mie-kafka/mie/processors/executor"
 )
 
@@ -35,7 +35,7 @@ func TestCheckpointsBoundTheRebuild(t *testing.T) {
 		s.start(id, []string{"ok"}, nil)
 	}
 	for _, id := range short {
-		if x, envs := s.hist.ended(id); x.Status != execution.StatusComplete {
+		if x, envs := s.hist.ended(id); x.Status != view.StatusComplete {
 			t.Fatalf("%s: %s; events %v", id, x.Status, typesOf(envs))
 		}
 	}
@@ -46,7 +46,7 @@ func TestCheckpointsBoundTheRebuild(t *testing.T) {
 		s.start(id, []string{"fail:Once", "ok"}, retry)
 	}
 	for _, id := range []string{longP, longQ} {
-		s.hist.wait(id, "its retry to be scheduled", func(x *execution.Execution) bool {
+		s.hist.wait(id, "its retry to be scheduled", func(x *view.Execution) bool {
 			n, ok := x.Nodes["S/0/Op"]
 			return ok && n.Attempt == 2
 		})
@@ -78,7 +78,7 @@ func TestCheckpointsBoundTheRebuild(t *testing.T) {
 	s.restartExecutor()
 	for _, id := range []string{longP, longQ} {
 		x, envs := s.hist.ended(id)
-		if x.Status != execution.StatusComplete {
+		if x.Status != view.StatusComplete {
 			t.Fatalf("%s after the restart: %s %s; events %v", id, x.Status, x.Error, typesOf(envs))
 		}
 		if n := len(payloads[*events.ExecutionCompleted](t, envs)); n != 1 {

@@ -10,8 +10,9 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/deadletter"
-	"github.com/mie-kafka/mie/internal/execution"
+	"github.com/mie-kafka/mie/internal/engine"
 	"github.com/mie-kafka/mie/internal/kafkatest"
+	"github.com/mie-kafka/mie/internal/view"
 	"github.com/mie-kafka/mie/processors/executor"
 )
 
@@ -36,7 +37,7 @@ func keyIn(topic, prefix string, want int) string {
 func TestPoisonRecords(t *testing.T) {
 	s := startStack(t, executor.Config{
 		ValidateInputs: true,
-		Options:        execution.Options{Rand: func() float64 { panic("random source broken") }},
+		Engine:         engine.Options{Rand: func() float64 { panic("random source broken") }},
 	})
 	cmds := s.cat.Commands()
 	part := kgo.StickyKeyPartitioner(nil).ForTopic(cmds).Partition(&kgo.Record{Key: []byte("good-0")}, kafkatest.Partitions)
@@ -80,7 +81,7 @@ func TestPoisonRecords(t *testing.T) {
 	}
 
 	for _, id := range []string{good1, good2} {
-		if x, envs := s.hist.ended(id); x.Status != execution.StatusComplete {
+		if x, envs := s.hist.ended(id); x.Status != view.StatusComplete {
 			t.Fatalf("%s: %s %s; events %v", id, x.Status, x.Error, typesOf(envs))
 		}
 	}
@@ -132,7 +133,7 @@ func TestPoisonRecords(t *testing.T) {
 	if err != nil || env.Type != "OperatorResult" {
 		t.Fatalf("dead letter of %s: %v", env.Type, err)
 	}
-	if bx, _ := s.hist.wait(boom, "its failed attempt", func(x *execution.Execution) bool { return x.Status == execution.StatusStarted }); bx.Nodes["S/0/Op"].Attempt != 1 {
+	if bx, _ := s.hist.wait(boom, "its failed attempt", func(x *view.Execution) bool { return x.Status == view.StatusStarted }); bx.Nodes["S/0/Op"].Attempt != 1 {
 		t.Fatalf("boom: %+v", bx.Nodes["S/0/Op"])
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/mie-kafka/mie/internal/delay"
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/kafkatest"
+	"github.com/mie-kafka/mie/internal/view"
 	"github.com/mie-kafka/mie/processors/executor"
 )
 
@@ -23,16 +24,17 @@ func TestRetryThroughTiers(t *testing.T) {
 		map[string]any{"Retry": map[string]any{"IntervalSeconds": 0.2, "BackoffRate": 2.0, "MaxAttempts": 2.0}})
 
 	x, envs := s.hist.ended("flaky")
-	if x.Status != execution.StatusComplete {
+	if x.Status != view.StatusComplete {
 		t.Fatalf("status %s (%s: %s); events %v", x.Status, x.Error, x.Cause, typesOf(envs))
 	}
-	dispatched := payloads[*events.OperatorDispatched](t, envs)
-	retrying := payloads[*events.OperatorRetrying](t, envs)
-	if len(dispatched) != 3 || len(retrying) != 2 {
-		t.Fatalf("want 3 dispatches and 2 retries in history, got %v", typesOf(envs))
+	dispatched := onOperator(payloads[*events.TaskScheduled](t, envs), func(e *events.TaskScheduled) string { return e.State })
+	retrying := payloads[*events.TaskRetrying](t, envs)
+	failed := payloads[*events.TaskFailed](t, envs)
+	if len(dispatched) != 3 || len(retrying) != 2 || len(failed) != 2 {
+		t.Fatalf("want 3 dispatches, 2 failed attempts and 2 retries in history, got %v", typesOf(envs))
 	}
 	for i, d := range dispatched {
-		if d.Attempt != i+1 || d.Delivery != 1 || d.DelayMs != []int64{0, 200, 400}[i] {
+		if d.Attempt != i+1 || d.DelayMs != []int64{0, 200, 400}[i] {
 			t.Fatalf("dispatch %d: %+v", i, d)
 		}
 	}
@@ -41,7 +43,7 @@ func TestRetryThroughTiers(t *testing.T) {
 		t.Fatalf("operator called %d times, want 3", len(calls))
 	}
 	for i, r := range retrying {
-		if r.Attempt != i+1 || r.NextAttempt != i+2 || r.Error != "Flaky" || r.Cause == "" || r.TaskId != calls[i].taskID {
+		if r.Attempt != i+1 || r.NextAttempt != i+2 || r.Error != "Flaky" || r.Cause == "" || failed[i].TaskId != calls[i].taskID {
 			t.Fatalf("retrying %d: %+v", i, r)
 		}
 		next := calls[i+1]
@@ -53,7 +55,7 @@ func TestRetryThroughTiers(t *testing.T) {
 			t.Fatalf("attempt %d ran %s before its due time", i+2, early)
 		}
 	}
-	if c := payloads[*events.OperatorCompleted](t, envs); len(c) != 1 || c[0].Attempt != 3 {
+	if c := onOperator(payloads[*events.TaskSucceeded](t, envs), func(e *events.TaskSucceeded) string { return e.State }); len(c) != 1 || c[0].Attempt != 3 {
 		t.Fatalf("completed: %+v", c)
 	}
 	// Both retries waited in a retry tier.
@@ -82,14 +84,15 @@ func TestRetryExhaustedFreesSlot(t *testing.T) {
 	kafkatest.Produce(t, s.kafka, limRec)
 
 	s.start("doomed", []string{"fail:Exploded"}, map[string]any{"Retry": map[string]any{"IntervalSeconds": 0.1, "MaxAttempts": 1.0}})
-	s.hist.wait("doomed", "its start", func(x *execution.Execution) bool { return x.Status != execution.StatusQueued })
+	s.hist.wait("doomed", "its start", func(x *view.Execution) bool { return x.Status != view.StatusQueued })
 	s.start("next", []string{"ok"}, nil)
 
 	x, envs := s.hist.ended("doomed")
-	if x.Status != execution.StatusError || x.Error != "Exploded" || x.Cause != "scripted failure 2" {
+	if x.Status != view.StatusError || x.Error != "Exploded" || x.Cause != "scripted failure 2" {
 		t.Fatalf("doomed: %s %q %q; events %v", x.Status, x.Error, x.Cause, typesOf(envs))
 	}
-	want := []string{"OperatorRetrying", "OperatorDispatched", "OperatorFailed", "StageFailed", "ExecutionFailed"}
+	// The attempt's failure, the operator's Task, its stage's Parallel, the execution.
+	want := []string{"TaskRetrying", "TaskScheduled", "TaskFailed", "StateFailed", "StateFailed", "ExecutionFailed"}
 	got := typesOf(envs)
 	if len(got) < len(want) {
 		t.Fatalf("events %v", got)
@@ -99,12 +102,15 @@ func TestRetryExhaustedFreesSlot(t *testing.T) {
 			t.Fatalf("events end with %v, want %v", got[len(got)-len(want):], want)
 		}
 	}
-	if f := payloads[*events.OperatorFailed](t, envs); len(f) != 1 || f[0].Attempt != 2 || f[0].Error != "Exploded" {
-		t.Fatalf("operator failed: %+v", f)
+	if f := payloads[*events.TaskFailed](t, envs); len(f) != 2 || f[1].Attempt != 2 || f[1].Error != "Exploded" {
+		t.Fatalf("attempts failed: %+v", f)
+	}
+	if f := payloads[*events.StateFailed](t, envs); len(f) != 2 || f[0].State != "S:Op" || f[0].Error != "Exploded" {
+		t.Fatalf("states failed: %+v", f)
 	}
 	failedAt := envs[len(envs)-1].Time
 	nx, nenvs := s.hist.ended("next")
-	if nx.Status != execution.StatusComplete {
+	if nx.Status != view.StatusComplete {
 		t.Fatalf("next: %s", nx.Status)
 	}
 	for _, e := range nenvs {
@@ -123,7 +129,7 @@ func TestDeferralEndToEnd(t *testing.T) {
 	s.start("gpu", []string{"defer:1200", "defer:1200", "ok"}, map[string]any{"Retry": []any{}})
 
 	x, envs := s.hist.ended("gpu")
-	if x.Status != execution.StatusComplete {
+	if x.Status != view.StatusComplete {
 		t.Fatalf("status %s (%s: %s); events %v", x.Status, x.Error, x.Cause, typesOf(envs))
 	}
 	calls := s.script.of("gpu")
@@ -138,12 +144,13 @@ func TestDeferralEndToEnd(t *testing.T) {
 	if total := calls[2].at.Sub(calls[0].at); total < 2400*time.Millisecond {
 		t.Fatalf("the redeliveries came %s apart, sooner than the deferrals asked", total)
 	}
-	deferred := payloads[*events.OperatorDeferred](t, envs)
-	if len(deferred) != 2 || len(payloads[*events.OperatorRetrying](t, envs)) != 0 {
+	deferred := payloads[*events.TaskDeferred](t, envs)
+	if len(deferred) != 2 || len(payloads[*events.TaskRetrying](t, envs)) != 0 {
 		t.Fatalf("history %v", typesOf(envs))
 	}
 	for i, d := range deferred {
-		if d.Delivery != i+1 || d.Attempt != 1 || d.DelayMs != 1200 || d.Reason != "scripted deferral" || d.TaskId != calls[i].taskID {
+		// Each deferral names the delivery it sends and that delivery's task.
+		if d.Delivery != i+2 || d.Attempt != 1 || d.DelayMs != 1200 || d.Reason != "scripted deferral" || d.TaskId != calls[i+1].taskID {
 			t.Fatalf("deferred %d: %+v", i, d)
 		}
 	}
@@ -159,20 +166,32 @@ func TestRetryCountSurvivesRestart(t *testing.T) {
 	s := startStack(t, executor.Config{})
 	s.start("restart", []string{"fail:First", "fail:Second", "ok"},
 		map[string]any{"Retry": map[string]any{"IntervalSeconds": 1.0, "MaxAttempts": 1.0}})
-	s.hist.wait("restart", "its retry", func(x *execution.Execution) bool {
+	s.hist.wait("restart", "its retry", func(x *view.Execution) bool {
 		n, ok := x.Nodes["S/0/Op"]
 		return ok && n.Attempt == 2
 	})
 	s.restartExecutor()
 
 	x, envs := s.hist.ended("restart")
-	if x.Status != execution.StatusError || x.Error != "Second" {
+	if x.Status != view.StatusError || x.Error != "Second" {
 		t.Fatalf("status %s %q, want Error Second: the retry count was lost; events %v", x.Status, x.Error, typesOf(envs))
 	}
 	if calls := s.script.of("restart"); len(calls) != 2 || calls[1].attempt != 2 {
 		t.Fatalf("calls %+v", calls)
 	}
-	if n := len(payloads[*events.OperatorRetrying](t, envs)); n != 1 {
+	if n := len(payloads[*events.TaskRetrying](t, envs)); n != 1 {
 		t.Fatalf("%d retries, want 1", n)
 	}
+}
+
+// onOperator keeps the events of the operator's Task ("S:Op"), leaving out
+// the stage merge's.
+func onOperator[T any](es []T, state func(T) string) []T {
+	var out []T
+	for _, e := range es {
+		if state(e) == "S:Op" {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -15,15 +15,17 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
-	"github.com/mie-kafka/mie/internal/execution"
+	"github.com/mie-kafka/mie/internal/functions"
 	"github.com/mie-kafka/mie/internal/kafkatest"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/internal/transact"
+	"github.com/mie-kafka/mie/internal/view"
 	"github.com/mie-kafka/mie/internal/workflow"
 	"github.com/mie-kafka/mie/processors/admission"
 	"github.com/mie-kafka/mie/processors/executor"
 	"github.com/mie-kafka/mie/processors/relay"
 	"github.com/mie-kafka/mie/processors/worker"
+	"github.com/mie-kafka/mie/projections/projectiontest"
 )
 
 // stack runs the real executor, admission processor, relay and one worker
@@ -54,6 +56,10 @@ func startStack(t *testing.T, cfg executor.Config) *stack {
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	cfg.Kafka, cfg.Catalog, cfg.Logger = kafka, cat, log
+	if cfg.Engine.Resolver == nil {
+		cfg.Engine.Resolver = &functions.Resolver{Catalog: cat,
+			Inline: map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}}
+	}
 	cfg.TransactionalID = "executor-" + cat.Prefix
 	cfg.SessionTimeout = 3 * time.Second
 	if cfg.SweepInterval == 0 {
@@ -138,9 +144,12 @@ func (s *stack) command(id string, steps []string, cfg map[string]any) *events.S
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	return &events.StartExecution{ExecutionId: id, Workflow: c.Workflow, Machine: c.Machine, AssetId: "asset-" + id,
-		Input:   events.GlobalsInput(events.Globals{}),
-		Trigger: events.Trigger{Source: "test"}, Created: time.Now().UTC()}
+	cmd, err := c.Start(id, "asset-"+id, events.Globals{}, nil, events.Trigger{Source: "test"}, time.Now().UTC(),
+		s.exCfg.Options.OperatorTimeout)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return cmd
 }
 
 // record encodes p as a command for execution key.
@@ -223,13 +232,13 @@ func newHistory(t *testing.T, kafka broker.Config, cat topics.Catalog) *history 
 
 // wait polls until the execution satisfies cond and returns it with its
 // events.
-func (h *history) wait(id, what string, cond func(*execution.Execution) bool) (*execution.Execution, []events.Envelope) {
+func (h *history) wait(id, what string, cond func(*view.Execution) bool) (*view.Execution, []events.Envelope) {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), kafkatest.Timeout)
 	defer cancel()
 	for {
 		if envs := h.envs[id]; len(envs) > 0 {
-			x, err := execution.Fold(envs)
+			x, err := projectiontest.Fold(envs)
 			if err != nil {
 				h.t.Fatal(err)
 			}
@@ -251,9 +260,9 @@ func (h *history) wait(id, what string, cond func(*execution.Execution) bool) (*
 	}
 }
 
-func (h *history) ended(id string) (*execution.Execution, []events.Envelope) {
+func (h *history) ended(id string) (*view.Execution, []events.Envelope) {
 	h.t.Helper()
-	return h.wait(id, "its end", (*execution.Execution).Terminal)
+	return h.wait(id, "its end", (*view.Execution).Terminal)
 }
 
 func typesOf(envs []events.Envelope) []string {
