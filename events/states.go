@@ -189,6 +189,20 @@ type TaskTokenAnswered struct {
 	Cause       string          `json:"Cause,omitempty"`
 }
 
+// RedriveExecution is a command: run a FAILED, TIMED_OUT or ABORTED
+// execution again from where it failed (Step Functions' RedriveExecution):
+// the failed states run again, what succeeded keeps its results.
+type RedriveExecution struct {
+	ExecutionId string `json:"ExecutionId"`
+}
+
+// ExecutionRedriven: a redrive began; RedriveCount is the execution's
+// count of redrives, this one included.
+type ExecutionRedriven struct {
+	ExecutionId  string `json:"ExecutionId"`
+	RedriveCount int    `json:"RedriveCount"`
+}
+
 // Outcomes of a TaskTokenAnswered.
 const (
 	TokenSuccess   = "Success"
@@ -211,6 +225,8 @@ func (TimerScheduled) EventType() string    { return "TimerScheduled" }
 func (MapStarted) EventType() string        { return "MapStarted" }
 func (ExecutionTimedOut) EventType() string { return "ExecutionTimedOut" }
 func (TaskTokenAnswered) EventType() string { return "TaskTokenAnswered" }
+func (RedriveExecution) EventType() string  { return "RedriveExecution" }
+func (ExecutionRedriven) EventType() string { return "ExecutionRedriven" }
 
 func init() {
 	register(KindEvent, 1, func() Payload { return &StateEntered{} })
@@ -228,4 +244,6 @@ func init() {
 	register(KindEvent, 1, func() Payload { return &MapStarted{} })
 	register(KindEvent, 1, func() Payload { return &ExecutionTimedOut{} })
 	register(KindCommand, 1, func() Payload { return &TaskTokenAnswered{} })
+	register(KindCommand, 1, func() Payload { return &RedriveExecution{} })
+	register(KindEvent, 1, func() Payload { return &ExecutionRedriven{} })
 }

@@ -341,6 +341,8 @@ func runSamples() []events.Payload {
 		&events.ExecutionTimedOut{ExecutionId: smID, Error: "States.Timeout",
 			Cause: "the execution ran longer than its TimeoutSeconds"},
 
+		&events.RedriveExecution{ExecutionId: execID},
+		&events.ExecutionRedriven{ExecutionId: execID, RedriveCount: 1},
 		&events.TaskTokenAnswered{ExecutionId: smID, Token: token, Outcome: events.TokenSuccess,
 			Output: json.RawMessage(`{"key":"img/2.png","width":1024}`)},
 		&events.TaskTokenAnswered{ExecutionId: smID, Token: token, Outcome: events.TokenFailure,
