@@ -79,6 +79,7 @@ type TaskScheduled struct {
 	Attempt          int             `json:"Attempt"`
 	Resource         string          `json:"Resource"`
 	Function         string          `json:"Function,omitempty"`
+	Implementation   string          `json:"Implementation,omitempty"`
 	Topic            string          `json:"Topic,omitempty"`
 	Payload          json.RawMessage `json:"Payload"`
 	TimeoutSeconds   int64           `json:"TimeoutSeconds,omitempty"`

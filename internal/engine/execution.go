@@ -157,6 +157,7 @@ type TaskRun struct {
 	// Function and Topic are where it went.
 	Payload                  json.RawMessage
 	Resource, Function       string
+	Implementation           string
 	Topic                    string
 	Token                    string
 	TimeoutSeconds           int64

@@ -75,7 +75,7 @@ func (d *step) schedule(r *Run, delay time.Duration) {
 	}
 	id := d.uuid()
 	d.emit(&events.TaskScheduled{RunRef: ref(r), TaskId: id, Attempt: r.Attempt, Resource: st.Resource,
-		Function: target.Function, Topic: target.Topic, Payload: payload, TimeoutSeconds: timeout,
+		Function: target.Function, Implementation: target.Implementation, Topic: target.Topic, Payload: payload, TimeoutSeconds: timeout,
 		HeartbeatSeconds: heartbeat, Token: token, DelayMs: delay.Milliseconds()})
 	switch {
 	case target.Inline != nil:
@@ -124,7 +124,8 @@ func (d *step) dispatch(r *Run, phase string, delay time.Duration) {
 	t := r.Task
 	d.out.Tasks = append(d.out.Tasks, Task{Topic: t.Topic, Delay: delay, Task: events.OperatorTaskRequest{
 		Name: firstOf(t.Function, r.Name()), WorkflowExecutionId: d.x.ID, AssetId: d.x.Queued.AssetId,
-		Path: r.Name(), TaskId: t.TaskID, Attempt: r.Attempt, Delivery: t.Delivery, Phase: phase,
+		Implementation: t.Implementation,
+		Path:           r.Name(), TaskId: t.TaskID, Attempt: r.Attempt, Delivery: t.Delivery, Phase: phase,
 		MonitorState: t.MonitorState,
 		Invocation: events.Invocation{Run: int32(r.ID), Payload: t.Payload, Resource: t.Resource, Function: t.Function,
 			Token: t.Token, TimeoutSeconds: t.TimeoutSeconds, HeartbeatSeconds: t.HeartbeatSeconds},

@@ -242,7 +242,7 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 		return err
 	}
 	e, err := api.New(api.Config{Logger: a.log, Definitions: a.DefinitionService, Executions: a.Commands,
-		Dataplane: a.Dataplane, Triggers: a.DefinitionService, Segments: a.segmentsReader(segs),
+		Dataplane: a.Dataplane, Triggers: a.DefinitionService, Functions: a.DefinitionService, Segments: a.segmentsReader(segs),
 		Projections: projectionStatus{a}})
 	if err != nil {
 		return err
