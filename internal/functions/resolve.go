@@ -157,4 +157,6 @@ func lambdaFunction(arn string) (string, bool) {
 }
 
 // String describes the resolver, for logs.
-func (r *Resolver) String() string { return fmt.Sprintf("functions resolver (%d built-ins)", len(r.Inline)) }
+func (r *Resolver) String() string {
+	return fmt.Sprintf("functions resolver (%d built-ins)", len(r.Inline))
+}
