@@ -195,6 +195,10 @@ type TaskTokenAnswered struct {
 // the failed states run again, what succeeded keeps its results.
 type RedriveExecution struct {
 	ExecutionId string `json:"ExecutionId"`
+	// QueuedOffset is where the execution's ExecutionQueued sits in its
+	// executions partition, so that an executor that no longer holds the
+	// ended execution reads it back from there.
+	QueuedOffset int64 `json:"QueuedOffset"`
 }
 
 // ExecutionRedriven: a redrive began; RedriveCount is the execution's

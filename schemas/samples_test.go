@@ -319,7 +319,7 @@ func runSamples() []events.Payload {
 			MaxConcurrency: 2, ToleratedFailureCount: 1, ToleratedFailurePercentage: 50},
 
 		&events.TaskScheduled{RunRef: smRef, TaskId: "0195f2b8-1a22-7f60-9d4b-0c7e3f5a2b18", Attempt: 2,
-			Resource: resize.Resource, Function: resize.Function, Topic: "tasks.http", Payload: resize.Payload,
+			Resource: resize.Resource, Function: resize.Function, Implementation: "https://fn.example.com/resize", Topic: "tasks.http", Payload: resize.Payload,
 			TimeoutSeconds: resize.TimeoutSeconds, HeartbeatSeconds: resize.HeartbeatSeconds, Token: token, DelayMs: 4000},
 		&events.TaskExecuting{RunRef: events.RunRef{Run: 3, State: "defaultPrelimVideoStage:Thumbnail"},
 			TaskId: "0195f2b8-2b33-7a01-8c5d-1d8f4a6b3c29", Attempt: 1, CheckAfterMs: 5000,
@@ -341,7 +341,7 @@ func runSamples() []events.Payload {
 		&events.ExecutionTimedOut{ExecutionId: smID, Error: "States.Timeout",
 			Cause: "the execution ran longer than its TimeoutSeconds"},
 
-		&events.RedriveExecution{ExecutionId: execID},
+		&events.RedriveExecution{ExecutionId: execID, QueuedOffset: 1207},
 		&events.ExecutionRedriven{ExecutionId: execID, RedriveCount: 1},
 		&events.TaskTokenAnswered{ExecutionId: smID, Token: token, Outcome: events.TokenSuccess,
 			Output: json.RawMessage(`{"key":"img/2.png","width":1024}`)},

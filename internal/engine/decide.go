@@ -120,6 +120,11 @@ func (d *step) begin() {
 // makes redelivery harmless.
 func Handle(x *Execution, p events.Payload, now time.Time, opts *Options) Output {
 	d := newStep(x, now, opts)
+	if r, ok := p.(*events.RedriveExecution); ok {
+		d.redrive(r)
+		d.drain()
+		return d.out
+	}
 	if x.Terminal() {
 		return d.out
 	}

@@ -106,6 +106,10 @@ type Execution struct {
 	Updated       time.Time
 	// Events counts the events applied (the execution's history length).
 	Events int
+	// RedriveCount counts the execution's redrives; Redriven is when the
+	// last began.
+	RedriveCount int
+	Redriven     time.Time
 	// Keep keeps every run in memory (a projection that shows them all);
 	// the executor keeps only the runs that may still change.
 	Keep bool

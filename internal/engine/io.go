@@ -45,7 +45,7 @@ func (d *step) contextObject(r *Run, item *mapItem) map[string]any {
 	ctx := map[string]any{
 		"Execution": map[string]any{
 			"Id": execID, "Input": x.Input, "Name": firstOf(q.Name, x.ID), "RoleArn": q.RoleArn,
-			"StartTime": timeText(started), "RedriveCount": json.Number(itoa(q.RedriveCount)),
+			"StartTime": timeText(started), "RedriveCount": json.Number(itoa(q.RedriveCount + x.RedriveCount)),
 		},
 		"State": map[string]any{
 			"Name": r.Name(), "EnteredTime": timeText(r.Entered), "RetryCount": json.Number(itoa(r.Attempt - 1)),

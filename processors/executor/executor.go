@@ -235,6 +235,13 @@ func (x *Executor) handle(b *transact.Batch, r *kgo.Record, now time.Time) {
 		return
 	}
 	ex := p.execs[id]
+	if rd, ok := payload.(*events.RedriveExecution); ok && ex == nil {
+		if ex = x.reload(b.Ctx(), r.Partition, id, rd.QueuedOffset); ex != nil {
+			p.execs[id] = ex
+			delete(p.ended, id)
+			p.queued[id] = rd.QueuedOffset
+		}
+	}
 	if ex == nil {
 		_, done := p.ended[id]
 		if _, admit := payload.(*events.AdmitExecution); admit {
