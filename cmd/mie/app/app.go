@@ -293,7 +293,8 @@ func (a *App) startExecutor(ctx context.Context) error {
 		Options:  execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs,
 		EndedRetention: a.cfg.EndedRetention,
 		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs,
-			Inline: map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}}},
+			Inline: map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
+			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload)},
 	})
 	if err != nil {
 		return err
