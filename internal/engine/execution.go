@@ -171,6 +171,8 @@ type TaskRun struct {
 	LastError, LastCause     string
 	Dispatched, Heartbeat    time.Time
 	WaitingForToken, Invoked bool
+	// Child is the id of the child execution a .sync task waits for.
+	Child string
 }
 
 // TimerRun is what a waiting run (a Wait state, a retry's backoff) waits

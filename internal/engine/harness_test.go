@@ -25,6 +25,9 @@ type resolver struct {
 }
 
 func (rs resolver) Resolve(resource string, params any) (Target, error) {
+	if rest, ok := strings.CutPrefix(resource, "arn:aws:states:::states:startExecution"); ok {
+		return childTarget(rest, params)
+	}
 	base := strings.TrimSuffix(resource, ".waitForTaskToken")
 	pattern := RequestResponse
 	if base != resource {
@@ -49,9 +52,10 @@ type harness struct {
 	x      *Execution
 	now    time.Time
 	opts   Options
-	tasks  []Task
-	timers []Timer
-	uuids  int
+	tasks    []Task
+	timers   []Timer
+	commands []Command
+	uuids    int
 	log    []logged
 }
 
@@ -91,6 +95,7 @@ func (h *harness) take(o Output) {
 	}
 	h.tasks = append(h.tasks, o.Tasks...)
 	h.timers = append(h.timers, o.Timers...)
+	h.commands = append(h.commands, o.Commands...)
 	h.checkReplay()
 }
 

@@ -74,10 +74,16 @@ func (d *step) schedule(r *Run, delay time.Duration) {
 		return
 	}
 	id := d.uuid()
-	d.emit(&events.TaskScheduled{RunRef: ref(r), TaskId: id, Attempt: r.Attempt, Resource: st.Resource,
+	var child string
+	if target.Child != nil && target.Child.Sync != 0 {
+		child = childID(d.x.ID, r.ID, r.Attempt)
+	}
+	d.emit(&events.TaskScheduled{Child: child, RunRef: ref(r), TaskId: id, Attempt: r.Attempt, Resource: st.Resource,
 		Function: target.Function, Implementation: target.Implementation, Topic: target.Topic, Payload: payload, TimeoutSeconds: timeout,
 		HeartbeatSeconds: heartbeat, Token: token, DelayMs: delay.Milliseconds()})
 	switch {
+	case target.Child != nil:
+		d.startChild(r, &target, id)
 	case target.Inline != nil:
 		d.inline(r, target, params)
 	case target.Topic != "":
@@ -157,7 +163,7 @@ func (d *step) taskResult(res *events.OperatorResult) {
 	case events.ResultDeferred:
 		d.deferred(r, res)
 	case events.ResultComplete:
-		if r.Task.Token != "" {
+		if r.Task.Token != "" || r.Task.Child != "" {
 			// The callback task was sent; its token's answer is the
 			// result.
 			return

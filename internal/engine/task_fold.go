@@ -18,6 +18,9 @@ func (x *Execution) applyTask(at time.Time, p events.Payload) error {
 				Resource: e.Resource, Function: e.Function, Implementation: e.Implementation, Topic: e.Topic, Token: e.Token,
 				TimeoutSeconds: e.TimeoutSeconds, HeartbeatSeconds: e.HeartbeatSeconds,
 				Dispatched: reach, Heartbeat: reach, Deferrals: deferralsOf(r)}
+			if e.Child != "" {
+				r.Task.Child = e.Child
+			}
 		})
 	case *events.TaskExecuting:
 		return x.withTask(e.Run, func(t *TaskRun) {
