@@ -46,6 +46,10 @@ type Options struct {
 	// recorded in the events, so replays never call them.
 	Rand func() float64
 	UUID func() string
+
+	// inspect sees each step of a run's data flow (TestState's
+	// inspection data).
+	inspect func(r *Run, step string, v any)
 }
 
 func (o *Options) maxPayload() int     { return positive(o.MaxPayload, DefaultMaxPayload) }

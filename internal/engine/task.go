@@ -97,7 +97,11 @@ func (d *step) schedule(r *Run, delay time.Duration) {
 // taskParameters are the effective parameters of an attempt.
 func (d *step) taskParameters(r *Run, st *asl.Task) (any, *failure.Error) {
 	if jsonataMode(r) {
-		return d.evalJSONata(r, st.Arguments, r.Input, nil, nil)
+		v, ferr := d.evalJSONata(r, st.Arguments, r.Input, nil, nil)
+		if ferr == nil {
+			d.inspect(r, inspectArguments, v)
+		}
+		return v, ferr
 	}
 	return d.effectiveInput(r, st.Parameters)
 }
