@@ -48,15 +48,15 @@ func (rs resolver) Resolve(resource string, params any) (Target, error) {
 }
 
 type harness struct {
-	t      *testing.T
-	x      *Execution
-	now    time.Time
-	opts   Options
+	t        *testing.T
+	x        *Execution
+	now      time.Time
+	opts     Options
 	tasks    []Task
 	timers   []Timer
 	commands []Command
 	uuids    int
-	log    []logged
+	log      []logged
 }
 
 type logged struct {

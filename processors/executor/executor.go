@@ -345,7 +345,9 @@ type inputRef struct {
 // commands to other executions (a child's start, a parent's notice).
 func (x *Executor) emit(out *transact.Producer, id string, o decided, cause *inputRef, now time.Time) {
 	cat := x.cfg.Catalog
-	send := func(topic string, p events.Payload, after time.Duration) { x.send(out, id, topic, p, after, cause, now) }
+	send := func(topic string, p events.Payload, after time.Duration) {
+		x.send(out, id, topic, p, after, cause, now)
+	}
 	for _, e := range o.events {
 		send(cat.Executions(), e, 0)
 	}
