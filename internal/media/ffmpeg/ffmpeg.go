@@ -1,0 +1,61 @@
+// Package ffmpeg is the media packages' one boundary with the ffmpeg and
+// ffprobe programs: it finds them on PATH (a typed error naming the missing
+// program and how to install it), runs them under a context (cancelling the
+// context kills the process), keeps the tail of their stderr for error
+// messages, and parses ffmpeg's -progress reports.
+//
+// Nothing here knows about MediaConvert, probing or quality control; those
+// packages build the arguments.
+package ffmpeg
+
+import (
+	"errors"
+	"fmt"
+	"os/exec"
+)
+
+// ErrNotInstalled is wrapped by every error that says ffmpeg or ffprobe is
+// missing, so callers can skip or fail with the reason.
+var ErrNotInstalled = errors.New("not installed")
+
+// NotInstalledError names the program that could not be found.
+type NotInstalledError struct {
+	Program string // "ffmpeg" or "ffprobe"
+	Err     error  // from exec.LookPath
+}
+
+func (e *NotInstalledError) Error() string {
+	return fmt.Sprintf("%s not installed: %v (install ffmpeg, which provides ffmpeg and ffprobe: "+
+		"Debian/Ubuntu `apt-get install ffmpeg`, macOS `brew install ffmpeg`)", e.Program, e.Err)
+}
+
+// Unwrap lets errors.Is match ErrNotInstalled and the exec error.
+func (e *NotInstalledError) Unwrap() []error { return []error{ErrNotInstalled, e.Err} }
+
+// Tools are the resolved paths of ffmpeg and ffprobe.
+type Tools struct {
+	FFmpeg  string
+	FFprobe string
+}
+
+// Find looks both programs up on PATH. It does not cache: a test can
+// change PATH and see the change.
+func Find() (Tools, error) {
+	var t Tools
+	var errs []error
+	for _, p := range []struct {
+		name string
+		dst  *string
+	}{{"ffmpeg", &t.FFmpeg}, {"ffprobe", &t.FFprobe}} {
+		path, err := exec.LookPath(p.name)
+		if err != nil {
+			errs = append(errs, &NotInstalledError{Program: p.name, Err: err})
+			continue
+		}
+		*p.dst = path
+	}
+	if len(errs) == 1 {
+		return t, errs[0]
+	}
+	return t, errors.Join(errs...)
+}
