@@ -62,11 +62,11 @@ var (
 
 // identifierValues are what the format identifiers of one output resolve to.
 type identifierValues struct {
-	Start                      time.Time
-	InputBase                  string // $fn$
-	VideoKbps, AudioKbps       int    // $rv$, $ra$ ($rc$ is their sum)
-	Width, Height, FPS         int
-	Extension                  string // $ex$
+	Start                time.Time
+	InputBase            string // $fn$
+	VideoKbps, AudioKbps int    // $rv$, $ra$ ($rc$ is their sum)
+	Width, Height, FPS   int
+	Extension            string // $ex$
 }
 
 // expandIdentifiers resolves the format identifiers in s (which

@@ -34,8 +34,8 @@ type S3DestinationSettings struct {
 		CannedAcl string `json:"CannedAcl,omitempty"`
 	} `json:"AccessControl,omitempty"`
 	Encryption *struct {
-		EncryptionType string `json:"EncryptionType,omitempty"`
-		KmsKeyArn      string `json:"KmsKeyArn,omitempty"`
+		EncryptionType       string `json:"EncryptionType,omitempty"`
+		KmsKeyArn            string `json:"KmsKeyArn,omitempty"`
 		KmsEncryptionContext string `json:"KmsEncryptionContext,omitempty"`
 	} `json:"Encryption,omitempty"`
 	StorageClass string `json:"StorageClass,omitempty"`
