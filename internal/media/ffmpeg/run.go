@@ -104,7 +104,17 @@ func (t Tools) Run(ctx context.Context, c Command) error {
 
 // Probe runs ffprobe with args and returns what it wrote to stdout.
 func (t Tools) Probe(ctx context.Context, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, t.FFprobe, args...)
+	return output(ctx, "ffprobe", t.FFprobe, args)
+}
+
+// Output runs ffmpeg with args and returns what it wrote to stdout (for
+// listings such as -encoders).
+func (t Tools) Output(ctx context.Context, args ...string) ([]byte, error) {
+	return output(ctx, "ffmpeg", t.FFmpeg, args)
+}
+
+func output(ctx context.Context, name, bin string, args []string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.WaitDelay = 5 * time.Second
 	var stdout bytes.Buffer
 	tail := &tailBuffer{max: stderrTail}
@@ -112,10 +122,10 @@ func (t Tools) Probe(ctx context.Context, args ...string) ([]byte, error) {
 	cmd.Stderr = tail
 	err := cmd.Run()
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return nil, fmt.Errorf("ffprobe: %w", ctxErr)
+		return nil, fmt.Errorf("%s: %w", name, ctxErr)
 	}
 	if err != nil {
-		return stdout.Bytes(), &ExitError{Program: "ffprobe", Args: args, Stderr: tail.String(), Err: err}
+		return stdout.Bytes(), &ExitError{Program: name, Args: args, Stderr: tail.String(), Err: err}
 	}
 	return stdout.Bytes(), nil
 }
