@@ -11,7 +11,10 @@ package ffmpeg
 import (
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 )
 
 // ErrNotInstalled is wrapped by every error that says ffmpeg or ffprobe is
@@ -58,4 +61,29 @@ func Find() (Tools, error) {
 		return t, errs[0]
 	}
 	return t, errors.Join(errs...)
+}
+
+// SafeInput returns a path to give ffmpeg or ffprobe for the file at
+// path. ffmpeg reads a '%' in an image file name as a sequence pattern
+// (name_%04d.jpg is frames 0000, 0001, ...), so a path with one is linked
+// under a plain name in a new temporary directory; done removes it. Other
+// paths come back absolute, so a ':' is never read as a protocol.
+func SafeInput(path string) (safe string, done func(), err error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", nil, err
+	}
+	if !strings.Contains(filepath.Base(abs), "%") {
+		return abs, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "mie-ffmpeg-input-")
+	if err != nil {
+		return "", nil, err
+	}
+	link := filepath.Join(dir, "input"+strings.ReplaceAll(filepath.Ext(abs), "%", ""))
+	if err := os.Symlink(abs, link); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return link, func() { os.RemoveAll(dir) }, nil
 }

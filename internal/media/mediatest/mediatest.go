@@ -29,6 +29,9 @@ type Clip struct {
 	Silent     bool // silence instead of the tone
 	SampleRate int  // default 44100
 	Mono       bool
+	// VideoFilter, when set, follows the picture source (a lavfi filter
+	// chain, e.g. a geq expression of T).
+	VideoFilter string
 }
 
 // Tools returns ffmpeg and ffprobe, or skips the test.
@@ -85,6 +88,9 @@ func (c *Clip) args(path string) []string {
 		src := fmt.Sprintf("testsrc2=size=%dx%d:rate=%d:duration=%s", c.Width, c.Height, c.FPS, dur)
 		if c.Black {
 			src = fmt.Sprintf("color=c=black:size=%dx%d:rate=%d:duration=%s", c.Width, c.Height, c.FPS, dur)
+		}
+		if c.VideoFilter != "" {
+			src += "," + c.VideoFilter
 		}
 		args = append(args, "-f", "lavfi", "-i", src)
 	}

@@ -115,12 +115,17 @@ func WithTools(ctx context.Context, tools ffmpeg.Tools, path string) (*Metadata,
 	if st.Size() == 0 {
 		return nil, &NotMediaError{Path: path, Reason: "the file is empty"}
 	}
+	safe, done, err := ffmpeg.SafeInput(path)
+	if err != nil {
+		return nil, fmt.Errorf("probe: %w", err)
+	}
+	defer done()
 	out, err := tools.Probe(ctx, "-v", "error", "-print_format", "json",
-		"-show_format", "-show_streams", "--", path)
+		"-show_format", "-show_streams", "--", safe)
 	if err != nil {
 		var exit *ffmpeg.ExitError
 		if errors.As(err, &exit) {
-			return nil, &NotMediaError{Path: path, Reason: "ffprobe: " + reason(exit.Stderr, path)}
+			return nil, &NotMediaError{Path: path, Reason: "ffprobe: " + reason(exit.Stderr, safe)}
 		}
 		return nil, fmt.Errorf("probe %s: %w", path, err)
 	}

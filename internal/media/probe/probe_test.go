@@ -101,3 +101,22 @@ func TestFileMissing(t *testing.T) {
 		t.Fatalf("err = %v, want not exist", err)
 	}
 }
+
+// A '%' in a file name is not a sequence pattern to Probe (MediaConvert's
+// frame captures of NameModifier "_thumb_%04d" are named so).
+func TestFilePercentInName(t *testing.T) {
+	tools := mediatest.Tools(t)
+	path := filepath.Join(t.TempDir(), "talk_thumb_%04d.0000000.jpg")
+	err := tools.Run(t.Context(), ffmpeg.Command{Args: []string{"-loglevel", "error", "-f", "lavfi", "-i",
+		"testsrc2=size=64x48", "-frames:v", "1", "-f", "image2", "-update", "1", path}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := probe.File(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := m.FirstVideo(); !ok || v.Codec != "mjpeg" || v.Width != 64 || m.Path != path {
+		t.Fatalf("metadata %+v", m)
+	}
+}

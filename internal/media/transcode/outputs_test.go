@@ -1,0 +1,147 @@
+package transcode_test
+
+import (
+	"fmt"
+	"image"
+	"image/jpeg"
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/mie-kafka/mie/internal/media/mediatest"
+)
+
+// Frame captures: the first frame, then one every Denominator/Numerator
+// seconds, at most MaxCaptures, named base+modifier+".NNNNNNN.jpg" from 0.
+// The clip's luma is 5 x (whole seconds), so a capture's mean luma says
+// when it was taken.
+func TestFrameCaptureIntervalAndCount(t *testing.T) {
+	e := newEnv(t)
+	e.putClip(srcBucket, "in/clock.mp4", mediatest.Clip{Seconds: 55, Width: 96, Height: 64, FPS: 10,
+		VideoFilter: "format=yuv420p,geq=lum='16+5*floor(T)':cb=128:cr=128"})
+	job := jobJSON("s3://"+srcBucket+"/in/clock.mp4",
+		fileGroup("s3://"+outBucket+"/thumbs/",
+			output("_thumb", "RAW", `"VideoDescription":{"Width":48,"Height":32,"CodecSettings":{"Codec":"FRAME_CAPTURE",`+
+				`"FrameCaptureSettings":{"FramerateNumerator":1,"FramerateDenominator":10,"MaxCaptures":5,"Quality":80}}}`)),
+		fileGroup("s3://"+outBucket+"/mp4/", output("", "MP4", h264(96, 64, ""), aac(""))))
+	j := e.mustRun(job)
+	var want []string
+	for n := range 5 {
+		want = append(want, fmt.Sprintf("thumbs/clock_thumb.%07d.jpg", n))
+	}
+	wantKeys(t, e.keys(outBucket, "thumbs/"), want...)
+	for n, key := range want {
+		f, err := os.Open(e.path(outBucket, key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := jpeg.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := img.Bounds(); b.Dx() != 48 || b.Dy() != 32 {
+			t.Fatalf("%s is %v, want 48x32", key, b)
+		}
+		luma := meanLuma(t, img)
+		// The JPEG is full range: limited-range luma 16+x becomes x*255/219.
+		wantLuma := float64(5*10*n) * 255 / 219
+		if math.Abs(luma-wantLuma) > 6 {
+			t.Fatalf("%s mean luma %.1f, want about %.1f (a capture at %d s)", key, luma, wantLuma, 10*n)
+		}
+	}
+	if got := j.OutputGroupDetails[0].OutputDetails[0].OutputFilePaths[0]; got != "s3://"+outBucket+"/thumbs/clock_thumb.0000004.jpg" {
+		t.Fatalf("capture detail path %s", got)
+	}
+}
+
+// The file containers and their default extensions; Extension overrides.
+func TestFileContainers(t *testing.T) {
+	e := newEnv(t)
+	e.putClip(srcBucket, "in/a.mov", mediatest.Clip{Seconds: 2, Width: 160, Height: 120})
+	job := jobJSON("s3://"+srcBucket+"/in/a.mov",
+		fileGroup("s3://"+outBucket+"/files/clip",
+			output("-mp4", "MP4", h264(160, 120, ""), aac("")),
+			output("-mov", "MOV", h264(160, 120, ""), aac("")),
+			output("-ts", "M2TS", h264(160, 120, ""), aac("")),
+			output("-h264", "RAW", h264(160, 120, "")),
+			output("-aac", "RAW", aac(`"Bitrate":64000,"CodingMode":"CODING_MODE_1_0","SampleRate":44100`)),
+			output("-ext", "MP4", `"Extension":"m4v"`, h264(160, 120, ""), aac(""))))
+	e.mustRun(job)
+	wantKeys(t, e.keys(outBucket, "files/"), "files/clip-mp4.mp4", "files/clip-mov.mov", "files/clip-ts.m2ts",
+		"files/clip-h264.h264", "files/clip-aac.aac", "files/clip-ext.m4v")
+	for _, k := range []string{"files/clip-mp4.mp4", "files/clip-mov.mov", "files/clip-ts.m2ts", "files/clip-ext.m4v"} {
+		m := e.probe(outBucket, k)
+		wantVideo(t, m, "h264", 160, 120, 2)
+		wantAudio(t, m, 2, 48000)
+	}
+	if m := e.probe(outBucket, "files/clip-h264.h264"); len(m.Audio) != 0 || m.Video[0].Codec != "h264" {
+		t.Fatalf("raw h264: %+v", m)
+	}
+	m := e.probe(outBucket, "files/clip-aac.aac")
+	wantAudio(t, m, 1, 44100)
+	if len(m.Video) != 0 || !strings.Contains(m.Format, "aac") {
+		t.Fatalf("raw aac: %+v", m)
+	}
+}
+
+// Resolution and scaling: blank sizes follow the input, one blank size
+// keeps the aspect ratio, and each ScalingBehavior gives its size.
+func TestScalingBehaviors(t *testing.T) {
+	e := newEnv(t)
+	e.putClip(srcBucket, "in/wide.mp4", mediatest.Clip{Seconds: 1, Width: 320, Height: 180, NoAudio: true})
+	vd := func(w, h int, behaviour string) string {
+		size := ""
+		if w > 0 {
+			size += fmt.Sprintf(`"Width":%d,`, w)
+		}
+		if h > 0 {
+			size += fmt.Sprintf(`"Height":%d,`, h)
+		}
+		if behaviour != "" {
+			size += fmt.Sprintf(`"ScalingBehavior":%q,`, behaviour)
+		}
+		return `"VideoDescription":{` + size + `"CodecSettings":{"Codec":"H_264","H264Settings":{"RateControlMode":"QVBR","MaxBitrate":500000}}}`
+	}
+	cases := []struct {
+		modifier  string
+		video     string
+		wantW, wH int
+	}{
+		{"_same", vd(0, 0, ""), 320, 180},
+		{"_h90", vd(0, 90, ""), 160, 90},
+		{"_w240", vd(240, 0, ""), 240, 136},
+		{"_default", vd(200, 200, "DEFAULT"), 200, 200},
+		{"_stretch", vd(200, 200, "STRETCH_TO_OUTPUT"), 200, 200},
+		{"_fit", vd(200, 200, "FIT"), 200, 112},
+		{"_noup", vd(640, 640, "FIT_NO_UPSCALE"), 320, 180},
+		{"_fill", vd(200, 200, "FILL"), 200, 200},
+	}
+	var outs []string
+	for _, c := range cases {
+		outs = append(outs, output(c.modifier, "MP4", c.video))
+	}
+	e.mustRun(jobJSON("s3://"+srcBucket+"/in/wide.mp4", fileGroup("s3://"+outBucket+"/scaled/", outs...)))
+	for _, c := range cases {
+		wantVideo(t, e.probe(outBucket, "scaled/wide"+c.modifier+".mp4"), "h264", c.wantW, c.wH, 1)
+	}
+}
+
+// meanLuma is a JPEG's average luma (0 to 255).
+func meanLuma(t *testing.T, img image.Image) float64 {
+	t.Helper()
+	y, ok := img.(*image.YCbCr)
+	if !ok {
+		t.Fatalf("JPEG decoded as %T, not YCbCr", img)
+	}
+	var sum, n float64
+	b := y.Bounds()
+	for row := b.Min.Y; row < b.Max.Y; row++ {
+		for col := b.Min.X; col < b.Max.X; col++ {
+			sum += float64(y.Y[y.YOffset(col, row)])
+			n++
+		}
+	}
+	return sum / n
+}
