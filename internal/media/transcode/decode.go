@@ -3,6 +3,7 @@ package transcode
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -55,12 +56,13 @@ func Decode(data []byte) (*CreateJobRequest, error) {
 	}
 	var probs []Problem
 	walk(tree, reflect.TypeFor[CreateJobRequest](), "", &probs)
-	if len(probs) > 0 {
-		return nil, &ValidationError{Problems: probs}
-	}
 	var req CreateJobRequest
 	if err := json.Unmarshal(data, &req); err != nil {
-		return nil, &ValidationError{Problems: []Problem{{Path: "(request)", Message: err.Error()}}}
+		// walk has named the wrong types; Unmarshal stops at the first.
+		if len(probs) == 0 {
+			probs = append(probs, Problem{Path: "(request)", Message: err.Error()})
+		}
+		return nil, &ValidationError{Problems: probs}
 	}
 	var raw struct {
 		Settings json.RawMessage `json:"Settings"`
@@ -68,8 +70,13 @@ func Decode(data []byte) (*CreateJobRequest, error) {
 	if err := json.Unmarshal(data, &raw); err == nil {
 		req.settingsJSON = raw.Settings
 	}
-	if err := Validate(&req); err != nil {
-		return nil, err
+	// Unknown fields first, then every setting's problems.
+	var ve *ValidationError
+	if err := Validate(&req); errors.As(err, &ve) {
+		probs = append(probs, ve.Problems...)
+	}
+	if len(probs) > 0 {
+		return nil, &ValidationError{Problems: probs}
 	}
 	return &req, nil
 }

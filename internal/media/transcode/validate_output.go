@@ -53,7 +53,9 @@ func (c *checker) outputGroup(p string, g *OutputGroup) (regular bool) {
 	for i := range g.Outputs {
 		op := fmt.Sprintf("%s.Outputs[%d]", p, i)
 		o := &g.Outputs[i]
-		if len(g.Outputs) > 1 && o.NameModifier == "" {
+		if gs.Type == HLSGroup && o.NameModifier == "" {
+			c.add(op+".NameModifier", "required in an HLS group (without it the variant playlist is named like the master playlist)")
+		} else if len(g.Outputs) > 1 && o.NameModifier == "" {
 			c.add(op+".NameModifier", "required when the group has more than one output")
 		} else if j, dup := modifiers[o.NameModifier]; dup && o.NameModifier != "" {
 			c.add(op+".NameModifier", "%q is also Outputs[%d]'s: outputs would overwrite each other", o.NameModifier, j)
