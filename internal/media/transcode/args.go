@@ -64,7 +64,9 @@ func (p *jobPlan) commands(strategy Strategy) []command {
 // decoding it once and splitting the picture and sound to every encode,
 // and the encodes with their muxers.
 func (p *jobPlan) args(encodes []*encodePlan) []string {
-	a := []string{"-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-noautorotate"}
+	// -xerror: a decoding error ends the run (the job fails with 1076)
+	// rather than concealed pictures reaching the outputs.
+	a := []string{"-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-xerror", "-noautorotate"}
 	if p.ClipStart > 0 {
 		a = append(a, "-ss", fmtFloat(p.ClipStart))
 	}

@@ -3,6 +3,7 @@ package transcode_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/mie-kafka/mie/internal/media/probe"
 	"github.com/mie-kafka/mie/internal/media/transcode"
 	"github.com/mie-kafka/mie/internal/objectstore"
+	"github.com/mie-kafka/mie/internal/problem"
 )
 
 const (
@@ -98,6 +100,9 @@ func (e *env) mustRun(job string) *transcode.Job {
 func (e *env) keys(bucket, prefix string) []string {
 	e.t.Helper()
 	list, err := e.store.List(e.t.Context(), bucket, prefix)
+	if errors.Is(err, problem.ErrNotFound) {
+		return nil // no bucket: nothing was ever written
+	}
 	if err != nil {
 		e.t.Fatal(err)
 	}

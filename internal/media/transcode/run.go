@@ -253,7 +253,7 @@ func ffmpegError(err error) error {
 // decodeFailure spots ffmpeg's messages for a corrupt input.
 func decodeFailure(stderr string) bool {
 	for _, s := range []string{"Invalid data found", "Error while decoding", "error while decoding",
-		"corrupt", "Invalid NAL", "decode_slice", "missing picture", "Error submitting packet to decoder"} {
+		"corrupt decoded frame", "corrupted macroblock", "Invalid NAL", "Error submitting packet to decoder"} {
 		if strings.Contains(stderr, s) {
 			return true
 		}
