@@ -144,34 +144,9 @@ func collectHLS(ctx context.Context, tools ffmpeg.Tools, work string, o *outputP
 		media.AllowCache = "NO"
 	}
 	stem := strings.TrimSuffix(o.Tmp, ".m3u8")
-	var peak, bits float64
-	seen := map[string]bool{}
-	for _, s := range pl.Media.Segments {
-		size := s.Length
-		if size == 0 {
-			st, err := os.Stat(filepath.Join(work, s.URI))
-			if err != nil {
-				return fail("segment "+s.URI, err)
-			}
-			size = st.Size()
-		}
-		key := o.SegStem
-		if !o.Single {
-			n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(s.URI, stem+"_"), ".ts"))
-			if err != nil {
-				return fail("numbered segments", err)
-			}
-			key = fmt.Sprintf("%s_%05d.ts", o.SegStem, n)
-		}
-		if !seen[s.URI] {
-			seen[s.URI] = true
-			files = append(files, upload{filepath.Join(work, s.URI), o.Group.Bucket, key})
-		}
-		media.Segments = append(media.Segments, hls.Segment{Duration: s.Duration, URI: path.Base(key), Length: s.Length, Offset: s.Offset})
-		if s.Duration > 0 {
-			peak = math.Max(peak, float64(size*8)/s.Duration)
-		}
-		bits += float64(size * 8)
+	files, peak, bits, err := renameSegments(work, o, pl.Media, media, files)
+	if err != nil {
+		return fail("its segments", err)
 	}
 	media.TargetDuration = hls.TargetDuration(media.Segments, g.TargetDurationCompatibilityMode == "SPEC_COMPLIANT")
 	local := filepath.Join(work, stem+".final.m3u8")
@@ -204,6 +179,42 @@ func collectHLS(ctx context.Context, tools ffmpeg.Tools, work string, o *outputP
 		v.ClosedCaptions = "NONE"
 	}
 	return files, pu, v, od, nil
+}
+
+// renameSegments maps ffmpeg's segments to their final keys and URIs,
+// appending them to files and media; it measures the peak and total bits.
+func renameSegments(work string, o *outputPlan, from, media *hls.Media, files []upload) ([]upload, float64, float64, error) {
+	stem := strings.TrimSuffix(o.Tmp, ".m3u8")
+	var peak, bits float64
+	seen := map[string]bool{}
+	for _, s := range from.Segments {
+		size := s.Length
+		if size == 0 {
+			st, err := os.Stat(filepath.Join(work, s.URI))
+			if err != nil {
+				return nil, 0, 0, err
+			}
+			size = st.Size()
+		}
+		key := o.SegStem
+		if !o.Single {
+			n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(s.URI, stem+"_"), ".ts"))
+			if err != nil {
+				return nil, 0, 0, fmt.Errorf("segment %q is not numbered", s.URI)
+			}
+			key = fmt.Sprintf("%s_%05d.ts", o.SegStem, n)
+		}
+		if !seen[s.URI] {
+			seen[s.URI] = true
+			files = append(files, upload{filepath.Join(work, s.URI), o.Group.Bucket, key})
+		}
+		media.Segments = append(media.Segments, hls.Segment{Duration: s.Duration, URI: path.Base(key), Length: s.Length, Offset: s.Offset})
+		if s.Duration > 0 {
+			peak = math.Max(peak, float64(size*8)/s.Duration)
+		}
+		bits += float64(size * 8)
+	}
+	return files, peak, bits, nil
 }
 
 // codecs is the CODECS attribute (RFC 6381) of a variant.

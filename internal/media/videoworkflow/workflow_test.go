@@ -56,30 +56,7 @@ func TestReferenceWorkflow(t *testing.T) {
 	}
 	job := transcodeReference(t, f)
 
-	t.Run("QualityControl", func(t *testing.T) {
-		qcOut, err := f.fn.MediaQualityControl(t.Context(), processingComplete(meta.Metadata))
-		if err != nil {
-			t.Fatal(err)
-		}
-		wantPassed(t, qcOut, map[string]int{"mp4": 2, "hls": 1, "thumbnails": 1})
-		hlsFiles := qcOut.QualityResults[1].Files
-		if hlsFiles[0].Key != "hls/"+jobID+"/talk.m3u8" || hlsFiles[0].Width != 1920 {
-			t.Fatalf("hls resolved to %+v", hlsFiles)
-		}
-		// The machine reads $.passed, $.outputs and $.qualityResults.
-		b, _ := json.Marshal(qcOut)
-		for _, k := range []string{`"passed":true`, `"qualityResults":[`, `"qualityScore":1`, `"statusCode":200`} {
-			if !strings.Contains(string(b), k) {
-				t.Fatalf("result lacks %s: %s", k, b)
-			}
-		}
-		publish, err := f.fn.MediaPublish(t.Context(), videoworkflow.PublishInput{JobID: jobID,
-			Outputs: mustJSON(t, processingComplete(meta.Metadata).Outputs), QualityResults: mustJSON(t, qcOut.QualityResults),
-			QualityPassed: true})
-		if err != nil || publish.Status != videoworkflow.StatusPublished {
-			t.Fatalf("publish %+v, %v", publish, err)
-		}
-	})
+	t.Run("QualityControl", func(t *testing.T) { qualityControlAndPublish(t, f, meta) })
 	t.Run("WithTheTranscodeJob", func(t *testing.T) {
 		in := processingComplete(meta.Metadata)
 		in.MediaConvertJob = job
@@ -128,6 +105,33 @@ func TestReferenceWorkflow(t *testing.T) {
 			t.Fatalf("missing %+v; dash %+v", missing, dash)
 		}
 	})
+}
+
+// qualityControlAndPublish runs QualityControl as the reference machine
+// calls it, then PublishContent.
+func qualityControlAndPublish(t *testing.T, f *fixture, meta *videoworkflow.MetadataOutput) {
+	qcOut, err := f.fn.MediaQualityControl(t.Context(), processingComplete(meta.Metadata))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPassed(t, qcOut, map[string]int{"mp4": 2, "hls": 1, "thumbnails": 1})
+	hlsFiles := qcOut.QualityResults[1].Files
+	if hlsFiles[0].Key != "hls/"+jobID+"/talk.m3u8" || hlsFiles[0].Width != 1920 {
+		t.Fatalf("hls resolved to %+v", hlsFiles)
+	}
+	// The machine reads $.passed, $.outputs and $.qualityResults.
+	b, _ := json.Marshal(qcOut)
+	for _, k := range []string{`"passed":true`, `"qualityResults":[`, `"qualityScore":1`, `"statusCode":200`} {
+		if !strings.Contains(string(b), k) {
+			t.Fatalf("result lacks %s: %s", k, b)
+		}
+	}
+	publish, err := f.fn.MediaPublish(t.Context(), videoworkflow.PublishInput{JobID: jobID,
+		Outputs: mustJSON(t, processingComplete(meta.Metadata).Outputs), QualityResults: mustJSON(t, qcOut.QualityResults),
+		QualityPassed: true})
+	if err != nil || publish.Status != videoworkflow.StatusPublished {
+		t.Fatalf("publish %+v, %v", publish, err)
+	}
 }
 
 func wantPassed(t *testing.T, out *videoworkflow.QualityControlOutput, files map[string]int) {
