@@ -8,9 +8,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mie-kafka/mie/internal/media/ffmpeg"
@@ -32,30 +34,25 @@ func (u upload) uri() string { return "s3://" + u.Bucket + "/" + u.Key }
 // after what it points to: segments before variant playlists, variant
 // playlists before the master.
 func collect(ctx context.Context, tools ffmpeg.Tools, work string, plan *jobPlan) ([]upload, []OutputGroupDetail, error) {
+	results := collectAll(ctx, tools, work, plan)
 	var files []upload
 	details := make([]OutputGroupDetail, len(plan.Groups))
+	n := 0
 	for gi, g := range plan.Groups {
 		d := OutputGroupDetail{Type: strings.TrimSuffix(g.Type, "_SETTINGS")}
 		var playlists []upload
 		var variants []hls.Variant
-		for _, o := range g.Outputs {
-			var od OutputDetail
-			var err error
-			switch o.Kind {
-			case fileOutput:
-				files, od, err = collectFile(ctx, tools, work, o, files)
-			case captureOutput:
-				files, od, err = collectCaptures(ctx, tools, work, o, plan.Duration, files)
-			case hlsOutput:
-				var v hls.Variant
-				var pl upload
-				files, pl, v, od, err = collectHLS(ctx, tools, work, o, files)
-				playlists, variants = append(playlists, pl), append(variants, v)
+		for range g.Outputs {
+			r := results[n]
+			n++
+			if r.err != nil {
+				return nil, nil, r.err
 			}
-			if err != nil {
-				return nil, nil, err
+			files = append(files, r.files...)
+			d.OutputDetails = append(d.OutputDetails, r.detail)
+			if r.playlist.Key != "" {
+				playlists, variants = append(playlists, r.playlist), append(variants, r.variant)
 			}
-			d.OutputDetails = append(d.OutputDetails, od)
 		}
 		if g.HLS != nil && g.HLS.OutputSelection != "SEGMENTS_ONLY" {
 			master := &hls.Master{Version: 3, IndependentSegments: true, Variants: variants}
@@ -71,6 +68,40 @@ func collect(ctx context.Context, tools ffmpeg.Tools, work string, plan *jobPlan
 		details[gi] = d
 	}
 	return files, details, nil
+}
+
+// collected is one output's files and description.
+type collected struct {
+	files    []upload
+	playlist upload // HLS: the variant playlist (uploaded after every segment)
+	variant  hls.Variant
+	detail   OutputDetail
+	err      error
+}
+
+// collectAll collects every output, a few at a time (each probes files).
+func collectAll(ctx context.Context, tools ffmpeg.Tools, work string, plan *jobPlan) []collected {
+	results := make([]collected, len(plan.Outputs))
+	sem := make(chan struct{}, max(2, runtime.NumCPU()))
+	var wg sync.WaitGroup
+	for i, o := range plan.Outputs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			r := &results[i]
+			switch o.Kind {
+			case fileOutput:
+				r.files, r.detail, r.err = collectFile(ctx, tools, work, o, nil)
+			case captureOutput:
+				r.files, r.detail, r.err = collectCaptures(ctx, tools, work, o, plan.Duration, nil)
+			case hlsOutput:
+				r.files, r.playlist, r.variant, r.detail, r.err = collectHLS(ctx, tools, work, o, nil)
+			}
+		}()
+	}
+	wg.Wait()
+	return results
 }
 
 // missing is the error for an output ffmpeg did not write.
