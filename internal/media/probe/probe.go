@@ -43,6 +43,7 @@ type Metadata struct {
 	Duration float64 // seconds
 	Size     int64   // bytes
 	BitRate  int64   // bits/s over the whole file
+	Timecode string  // the embedded start timecode (HH:MM:SS:FF), "" when none
 	Video    []VideoStream
 	Audio    []AudioStream
 }
@@ -165,6 +166,9 @@ type ffprobeOutput struct {
 		Duration   string `json:"duration"`
 		Size       string `json:"size"`
 		BitRate    string `json:"bit_rate"`
+		Tags       struct {
+			Timecode string `json:"timecode"`
+		} `json:"tags"`
 	} `json:"format"`
 }
 
@@ -191,6 +195,7 @@ type ffprobeStream struct {
 	Tags struct {
 		Language string `json:"language"`
 		Rotate   string `json:"rotate"`
+		Timecode string `json:"timecode"`
 	} `json:"tags"`
 	SideData []struct {
 		Rotation *float64 `json:"rotation"`
@@ -204,8 +209,12 @@ func (o *ffprobeOutput) metadata(path string, size int64) *Metadata {
 		Duration: parseFloat(o.Format.Duration),
 		Size:     size,
 		BitRate:  parseInt(o.Format.BitRate),
+		Timecode: o.Format.Tags.Timecode,
 	}
 	for _, s := range o.Streams {
+		if m.Timecode == "" && s.Tags.Timecode != "" {
+			m.Timecode = s.Tags.Timecode
+		}
 		switch {
 		case s.CodecType == "video" && s.Disposition.AttachedPic == 0:
 			m.Video = append(m.Video, s.video())

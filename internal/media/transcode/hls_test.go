@@ -106,3 +106,30 @@ func TestH265(t *testing.T) {
 	}
 	wantVideo(t, e.probe(outBucket, "hls/h_x_00001.ts"), "hevc", 160, 120, 2)
 }
+
+// HLS segments use MediaConvert's MPEG-TS identifiers (PMT 480, video
+// 481, audio 482 by default), or the M3u8Settings' own.
+func TestHLSTransportStreamPIDs(t *testing.T) {
+	e := newEnv(t)
+	e.putClip(srcBucket, "in/p.mp4", mediatest.Clip{Seconds: 2, Width: 160, Height: 120})
+	m3u8 := `"ContainerSettings":{"Container":"M3U8","M3u8Settings":{"PmtPid":100,"VideoPid":200,"AudioPids":[201],"ProgramNumber":7}}`
+	e.mustRun(jobJSON("s3://"+srcBucket+"/in/p.mp4",
+		hlsGroup("s3://"+outBucket+"/pids/", "", output("_d", "M3U8", h264(160, 120, ""), aac("")),
+			`{"NameModifier":"_c",`+m3u8+`,`+h264(160, 120, `"RateControlMode":"QVBR","MaxBitrate":900000`)+`,`+aac("")+`}`)))
+	tools := mediatest.Tools(t)
+	for key, want := range map[string]string{"pids/p_d_00001.ts": "480 0x1e1 0x1e2 1", "pids/p_c_00001.ts": "100 0xc8 0xc9 7"} {
+		out, err := tools.Probe(t.Context(), "-v", "error", "-show_entries", "program=pmt_pid,program_num:stream=id",
+			"-of", "default=noprint_wrappers=1:nokey=1", e.path(outBucket, key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// program_num, pmt_pid, then the streams' ids.
+		fields := strings.Fields(string(out))
+		if len(fields) < 4 {
+			t.Fatalf("%s: ffprobe said %q", key, out)
+		}
+		if got := strings.Join([]string{fields[1], fields[2], fields[3], fields[0]}, " "); got != want {
+			t.Fatalf("%s: pmt, video, audio, program = %q, want %q", key, got, want)
+		}
+	}
+}

@@ -145,3 +145,31 @@ func meanLuma(t *testing.T, img image.Image) float64 {
 	}
 	return sum / n
 }
+
+// InputClippings keep a part of the input; timecodes count from the
+// input's timecode source.
+func TestInputClipping(t *testing.T) {
+	e := newEnv(t)
+	e.putClip(srcBucket, "in/long.mp4", mediatest.Clip{Seconds: 5, Width: 160, Height: 120})
+	for name, c := range map[string]struct {
+		source, start, from, to string
+		want                    float64
+	}{
+		"zerobased":      {"ZEROBASED", "", "00:00:01:00", "00:00:03:15", 2.5},
+		"specifiedstart": {"SPECIFIEDSTART", "01:00:00:00", "01:00:02:00", "", 3},
+	} {
+		t.Run(name, func(t *testing.T) {
+			job := strings.Replace(simpleJob("s3://"+srcBucket+"/in/long.mp4"), `"AudioSelectors"`,
+				fmt.Sprintf(`"TimecodeSource":%q,"TimecodeStart":%q,"InputClippings":[{"StartTimecode":%q,"EndTimecode":%q}],"AudioSelectors"`,
+					c.source, c.start, c.from, c.to), 1)
+			job = strings.ReplaceAll(job, `,"TimecodeStart":""`, "")
+			job = strings.ReplaceAll(job, `,"EndTimecode":""`, "")
+			j := e.mustRun(strings.Replace(job, "/out/", "/clip-"+name+"/", 1))
+			m := e.probe(outBucket, "clip-"+name+"/long.mp4")
+			wantVideo(t, m, "h264", 160, 120, c.want)
+			if got := float64(j.OutputGroupDetails[0].OutputDetails[0].DurationInMs) / 1000; math.Abs(got-c.want) > 0.2 {
+				t.Fatalf("DurationInMs %v", got)
+			}
+		})
+	}
+}

@@ -141,9 +141,19 @@ func (p *jobPlan) clip(in *Input, fps float64) error {
 	if len(in.InputClippings) == 0 {
 		return nil
 	}
+	// Clipping timecodes count from the input's timecode source: its
+	// embedded timecode (MediaConvert's default, EMBEDDED; 00:00:00:00
+	// when there is none), zero (ZEROBASED) or TimecodeStart.
 	origin := 0.0
-	if in.TimecodeSource == "SPECIFIEDSTART" && in.TimecodeStart != "" {
-		origin, _ = parseTimecode(in.TimecodeStart, fps)
+	switch in.TimecodeSource {
+	case "SPECIFIEDSTART":
+		if in.TimecodeStart != "" {
+			origin, _ = parseTimecode(in.TimecodeStart, fps)
+		}
+	case "", "EMBEDDED":
+		if p.Input.Timecode != "" {
+			origin, _ = parseTimecode(p.Input.Timecode, fps)
+		}
 	}
 	c := in.InputClippings[0]
 	var err error

@@ -54,6 +54,8 @@ type jobRun struct {
 
 	mu  sync.Mutex
 	job *Job
+
+	reportMu sync.Mutex // one progress call at a time
 }
 
 func (r *jobRun) snapshot() *Job {
@@ -65,6 +67,8 @@ func (r *jobRun) snapshot() *Job {
 
 func (r *jobRun) report() {
 	if r.progress != nil {
+		r.reportMu.Lock()
+		defer r.reportMu.Unlock()
 		r.progress(*r.snapshot())
 	}
 }
