@@ -135,11 +135,20 @@ func WithTools(ctx context.Context, tools ffmpeg.Tools, path string) (*Metadata,
 		return nil, fmt.Errorf("probe %s: reading ffprobe's output: %w", path, err)
 	}
 	m := raw.metadata(path, st.Size())
+	if raw.Format.ProbeScore < minProbeScore {
+		return nil, &NotMediaError{Path: path, Reason: fmt.Sprintf("ffprobe only guessed its format (%q, score %d of 100)",
+			m.Format, raw.Format.ProbeScore)}
+	}
 	if len(m.Video) == 0 && len(m.Audio) == 0 {
 		return nil, &NotMediaError{Path: path, Reason: fmt.Sprintf("ffprobe found no audio or video stream (format %q)", m.Format)}
 	}
 	return m, nil
 }
+
+// minProbeScore is the least ffprobe confidence taken as media: random
+// bytes now and then pass for a weak format (an LRC subtitle, score 5);
+// real files score 50 or more (a JPEG with no extension, 26).
+const minProbeScore = 25
 
 // reason turns ffprobe's stderr into one line without the repeated path.
 func reason(stderr, path string) string {
@@ -166,6 +175,7 @@ type ffprobeOutput struct {
 		Duration   string `json:"duration"`
 		Size       string `json:"size"`
 		BitRate    string `json:"bit_rate"`
+		ProbeScore int    `json:"probe_score"`
 		Tags       struct {
 			Timecode string `json:"timecode"`
 		} `json:"tags"`

@@ -120,3 +120,21 @@ func TestFilePercentInName(t *testing.T) {
 		t.Fatalf("metadata %+v", m)
 	}
 }
+
+// Random bytes never pass for media, even when ffprobe half-recognises
+// them (now and then as an LRC subtitle or an MP3 frame).
+func TestFileRandomBytesNeverMedia(t *testing.T) {
+	mediatest.Tools(t)
+	dir := t.TempDir()
+	for i := range 40 {
+		b := make([]byte, 32<<10)
+		rand.Read(b)
+		path := filepath.Join(dir, "r.bin")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if m, err := probe.File(t.Context(), path); !errors.Is(err, probe.ErrNotMedia) {
+			t.Fatalf("random file %d: %+v, %v", i, m, err)
+		}
+	}
+}
