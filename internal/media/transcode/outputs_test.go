@@ -173,3 +173,34 @@ func TestInputClipping(t *testing.T) {
 		})
 	}
 }
+
+// Every encoder setting maps to options ffmpeg accepts, and the ones that
+// show in the stream do.
+func TestEncoderSettingsKitchenSink(t *testing.T) {
+	e := newEnv(t)
+	e.putClip(srcBucket, "in/k.mp4", mediatest.Clip{Seconds: 2, Width: 320, Height: 240, FPS: 30})
+	common := `"GopSize":15,"GopSizeUnits":"FRAMES","MinIInterval":5,"NumberBFramesBetweenReferenceFrames":2,` +
+		`"NumberReferenceFrames":2,"Slices":2,"GopClosedCadence":2,"GopBReference":"DISABLED","DynamicSubGop":"STATIC",` +
+		`"AdaptiveQuantization":"HIGH","SpatialAdaptiveQuantization":"ENABLED","TemporalAdaptiveQuantization":"DISABLED",` +
+		`"HrdBufferSize":800000,"HrdBufferInitialFillPercentage":90,"FramerateControl":"SPECIFIED","FramerateNumerator":15,` +
+		`"FramerateDenominator":1,"ParControl":"SPECIFIED","ParNumerator":1,"ParDenominator":1,"CodecLevel":"LEVEL_3_1",` +
+		`"QualityTuningLevel":"SINGLE_PASS","SceneChangeDetect":"DISABLED","InterlaceMode":"PROGRESSIVE"`
+	x264 := `"VideoDescription":{"Width":160,"Height":120,"AntiAlias":"DISABLED","ColorMetadata":"IGNORE",` +
+		`"Crop":{"X":0,"Y":0,"Width":320,"Height":240},"CodecSettings":{"Codec":"H_264","H264Settings":{` +
+		`"RateControlMode":"CBR","Bitrate":400000,"CodecProfile":"BASELINE","EntropyEncoding":"CAVLC",` + common + `}}}`
+	x265 := `"VideoDescription":{"Width":160,"Height":120,"Sharpness":90,"CodecSettings":{"Codec":"H_265","H265Settings":{` +
+		`"RateControlMode":"VBR","Bitrate":300000,"MaxBitrate":600000,"CodecProfile":"MAIN_HIGH","WriteMp4PackagingType":"HEV1",` +
+		`"SampleAdaptiveOffsetFilterMode":"OFF",` + strings.Replace(common, `"MinIInterval":5`, `"MinIInterval":0`, 1) + `}}}`
+	e.mustRun(jobJSON("s3://"+srcBucket+"/in/k.mp4", fileGroup("s3://"+outBucket+"/k/",
+		output("_264", "MP4", x264, aac("")), output("_265", "MOV", x265, aac("")))))
+	for key, codec := range map[string]string{"k/k_264.mp4": "h264", "k/k_265.mov": "hevc"} {
+		m := e.probe(outBucket, key)
+		wantVideo(t, m, codec, 160, 120, 2)
+		if v := m.Video[0]; math.Abs(v.FPS-15) > 0.01 {
+			t.Fatalf("%s: %v fps, want 15", key, v.FPS)
+		}
+	}
+	if v := e.probe(outBucket, "k/k_264.mp4").Video[0]; v.Profile != "Constrained Baseline" && v.Profile != "Baseline" || v.Level != 31 {
+		t.Fatalf("h264 profile %q level %d", v.Profile, v.Level)
+	}
+}

@@ -164,11 +164,8 @@ func (c *checker) hlsGroup(p string, h *HlsGroupSettings) {
 	}
 	c.enum(p+".SegmentLengthControl", h.SegmentLengthControl, hlsLengthControls, []string{"EXACT", "GOP_MULTIPLE"})
 	c.intRange(p+".MinSegmentLength", h.MinSegmentLength, 0, 2147483647)
-	if h.MinFinalSegmentLength != nil && *h.MinFinalSegmentLength != 0 {
-		seg := float64(segmentLength(h))
-		if *h.MinFinalSegmentLength < 0 || *h.MinFinalSegmentLength >= seg {
-			c.add(p+".MinFinalSegmentLength", "%v: must be 0, or at least 1 and less than SegmentLength (%v)", *h.MinFinalSegmentLength, seg)
-		}
+	if f := h.MinFinalSegmentLength; f != nil && *f != 0 {
+		c.add(p+".MinFinalSegmentLength", "%v is not supported (a short last segment is not merged into the one before)", *f)
 	}
 	c.enum(p+".ManifestDurationFormat", h.ManifestDurationFormat, hlsDurationFormats, nil)
 	c.enum(p+".OutputSelection", h.OutputSelection, hlsOutputSelection, nil)
