@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -192,11 +191,4 @@ func ParseProgress(r io.Reader, f func(Progress)) {
 	}
 	// Drain whatever is left so the process never blocks on a full pipe.
 	_, _ = io.Copy(io.Discard, r)
-}
-
-// IsExit reports whether err is a program that ran and failed (rather
-// than one that could not start or was cancelled).
-func IsExit(err error) bool {
-	var e *ExitError
-	return errors.As(err, &e)
 }

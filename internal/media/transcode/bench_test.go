@@ -3,8 +3,11 @@ package transcode
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -22,10 +25,13 @@ import (
 // on a local file (what a hand-written script would run). Runs are
 // interleaved so that a busy machine slows both alike.
 //
-// Metrics, in ms per job: <strategy>-transcoder, <strategy>-ffmpeg, and
-// for the default strategy overhead-ms (transcoder minus ffmpeg) and
-// ratio (transcoder / ffmpeg). one-process against process-per-output
-// compares one decode feeding every output with one ffmpeg per output.
+// Metrics per job: <strategy>-<transcoder|ffmpeg>-ms (wall time) and
+// -cpu-ms (CPU time of this process and its children: ffmpeg, ffprobe;
+// steadier than wall time on a shared machine), and for the default
+// strategy overhead-ms and overhead-cpu-ms (transcoder minus ffmpeg),
+// ratio and cpu-ratio (transcoder / ffmpeg). one-process against
+// process-per-output compares one decode feeding every output with one
+// ffmpeg per output.
 //
 //	go test ./internal/media/transcode -run '^$' -bench Reference -benchtime 4x
 func BenchmarkReferenceJob(b *testing.B) {
@@ -70,26 +76,42 @@ func benchReference(b *testing.B, preset string) {
 	}
 	tools := mediatest.Tools(b)
 	spent := map[string]time.Duration{}
+	measure := func(name string, f func()) {
+		wall, cpu := time.Now(), cpuTime()
+		f()
+		spent[name+"-ms"] += time.Since(wall)
+		spent[name+"-cpu-ms"] += cpuTime() - cpu
+	}
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
 		for _, s := range benchStrategies {
-			start := time.Now()
-			runDirect(b, tools, direct[s])
-			spent[string(s)+"-ffmpeg"] += time.Since(start)
-			start = time.Now()
-			if _, err := transcoders[s].Run(context.Background(), req, nil); err != nil {
-				b.Fatal(err)
-			}
-			spent[string(s)+"-transcoder"] += time.Since(start)
+			measure(string(s)+"-ffmpeg", func() { runDirect(b, tools, direct[s]) })
+			measure(string(s)+"-transcoder", func() {
+				if _, err := transcoders[s].Run(context.Background(), req, nil); err != nil {
+					b.Fatal(err)
+				}
+			})
 		}
 	}
 	perJob := func(k string) float64 { return float64(spent[k].Milliseconds()) / float64(b.N) }
 	for k := range spent {
-		b.ReportMetric(perJob(k), k+"-ms")
+		b.ReportMetric(perJob(k), k)
 	}
-	t, f := perJob("one-process-transcoder"), perJob("one-process-ffmpeg")
-	b.ReportMetric(t-f, "overhead-ms")
-	b.ReportMetric(t/f, "ratio")
+	for _, unit := range []string{"", "-cpu"} {
+		t, f := perJob("one-process-transcoder"+unit+"-ms"), perJob("one-process-ffmpeg"+unit+"-ms")
+		b.ReportMetric(t-f, "overhead"+unit+"-ms")
+		b.ReportMetric(t/f, strings.TrimPrefix(unit+"-ratio", "-"))
+	}
+}
+
+// cpuTime is the user and system time of this process and its waited-for
+// children.
+func cpuTime() time.Duration {
+	var self, children syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children)
+	tv := func(t syscall.Timeval) time.Duration { return time.Duration(t.Nano()) }
+	return tv(self.Utime) + tv(self.Stime) + tv(children.Utime) + tv(children.Stime)
 }
 
 // directCommands are the ffmpeg runs the transcoder would make.
@@ -128,5 +150,47 @@ func runDirect(b *testing.B, tools ffmpeg.Tools, cmds []command) {
 		if err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkDecodeOnce isolates the decode: a 720p input to four small
+// MP4 outputs that differ in bitrate (so no encode is shared), as one
+// ffmpeg with one decode split four ways, or four ffmpegs each decoding
+// the input. The ffmpeg command lines run directly.
+//
+//	go test ./internal/media/transcode -run '^$' -bench DecodeOnce -benchtime 4x
+func BenchmarkDecodeOnce(b *testing.B) {
+	clip := mediatest.Make(b, "", mediatest.Clip{Seconds: 6, Width: 1280, Height: 720})
+	var outs []string
+	for i, rate := range []int{200000, 250000, 300000, 350000} {
+		outs = append(outs, fmt.Sprintf(`{"NameModifier":"_%d","ContainerSettings":{"Container":"MP4"},`+
+			`"VideoDescription":{"Width":320,"Height":180,"CodecSettings":{"Codec":"H_264","H264Settings":`+
+			`{"RateControlMode":"CBR","Bitrate":%d}}},"AudioDescriptions":[{"CodecSettings":{"Codec":"AAC",`+
+			`"AacSettings":{"Bitrate":96000,"SampleRate":48000}}}]}`, i, rate))
+	}
+	job := `{"Role":"r","Settings":{"Inputs":[{"FileInput":"s3://bucket-in/clip.mp4"}],"OutputGroups":[{` +
+		`"OutputGroupSettings":{"Type":"FILE_GROUP_SETTINGS","FileGroupSettings":{"Destination":"s3://bucket-out/"}},` +
+		`"Outputs":[` + strings.Join(outs, ",") + `]}]}}`
+	req, err := Decode([]byte(job))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tools := mediatest.Tools(b)
+	presets := map[string]string{"SINGLE_PASS_HQ": "ultrafast"}
+	cmds := map[Strategy][]command{}
+	for _, s := range []Strategy{StrategyOneProcess, StrategyProcessPerOutput} {
+		cmds[s] = directCommands(b, req, clip, presets, s)
+	}
+	spent := map[string]time.Duration{}
+	for b.Loop() {
+		for s, c := range cmds {
+			wall, cpu := time.Now(), cpuTime()
+			runDirect(b, tools, c)
+			spent[string(s)+"-ms"] += time.Since(wall)
+			spent[string(s)+"-cpu-ms"] += cpuTime() - cpu
+		}
+	}
+	for k, v := range spent {
+		b.ReportMetric(float64(v.Milliseconds())/float64(b.N), k)
 	}
 }
