@@ -65,3 +65,18 @@ func TestAudioSelection(t *testing.T) {
 		}
 	})
 }
+
+// An MP4 output can carry several audio tracks.
+func TestTwoAudioTracks(t *testing.T) {
+	e := newEnv(t)
+	e.putClip(srcBucket, "in/two.mp4", mediatest.Clip{Seconds: 2, Width: 160, Height: 120})
+	e.mustRun(jobJSON("s3://"+srcBucket+"/in/two.mp4", fileGroup("s3://"+outBucket+"/two/",
+		output("", "MP4", h264(160, 120, ""), `"AudioDescriptions":[`+
+			`{"LanguageCodeControl":"USE_CONFIGURED","LanguageCode":"ENG","CodecSettings":{"Codec":"AAC","AacSettings":{"Bitrate":96000,"CodingMode":"CODING_MODE_2_0"}}},`+
+			`{"LanguageCodeControl":"USE_CONFIGURED","LanguageCode":"FRA","CodecSettings":{"Codec":"AAC","AacSettings":{"Bitrate":64000,"CodingMode":"CODING_MODE_1_0","SampleRate":44100}}}]`))))
+	m := e.probe(outBucket, "two/two.mp4")
+	if len(m.Audio) != 2 || m.Audio[0].Channels != 2 || m.Audio[0].Language != "eng" ||
+		m.Audio[1].Channels != 1 || m.Audio[1].SampleRate != 44100 || m.Audio[1].Language != "fra" {
+		t.Fatalf("audio %+v", m.Audio)
+	}
+}
