@@ -33,17 +33,11 @@ import (
 // progress reader, one call at a time) with a copy of the Job at every
 // status or phase change and whole-percent step.
 func (t *Transcoder) Run(ctx context.Context, req *CreateJobRequest, progress func(Job)) (*Job, error) {
-	if err := Validate(req); err != nil {
+	job, err := t.Submit(req)
+	if err != nil {
 		return nil, err
 	}
-	if err := t.requiredEncoders(req); err != nil {
-		return nil, err
-	}
-	r := &jobRun{t: t, req: req, job: t.newJob(req), progress: progress}
-	r.report()
-	err := r.execute(ctx)
-	r.finish(err)
-	return r.snapshot(), err
+	return t.RunJob(ctx, req, job, progress)
 }
 
 // jobRun is one job in flight.
