@@ -63,11 +63,12 @@ func (s *slot) run(ctx context.Context, rec *kgo.Record, m *events.MediaConvertJ
 		doc.Job.Status, doc.Job.ErrorCode, doc.Job.ErrorMessage = transcode.StatusError, transcode.ErrorCodeSettings, runErr.Error()
 		return s.finish(ctx, doc, log)
 	}
-	doc.Job = *final
 	if final.Status == transcode.StatusCanceled && !errors.Is(cause, errCancelRequested) &&
 		!errors.Is(cause, errAbandoned) && !errors.Is(cause, errTimedOut) {
+		doc.Job = w.last()
 		return s.leave(doc, cause, log)
 	}
+	doc.Job = *final
 	if final.Status == transcode.StatusCanceled {
 		log.Info("mediaconvert job canceled", "reason", cause.Error())
 	}
@@ -175,8 +176,12 @@ type watch struct {
 	lastPercent int
 }
 
-// progress is the transcoder's callback: it must not block.
+// progress is the transcoder's callback: it must not block. The job's end
+// is not written here: the run decides what it means.
 func (w *watch) progress(j transcode.Job) {
+	if j.Status.Done() {
+		return
+	}
 	w.mu.Lock()
 	prev := w.doc.Job
 	w.doc.Job = j
@@ -190,6 +195,13 @@ func (w *watch) progress(j transcode.Job) {
 		default:
 		}
 	}
+}
+
+// last is the job as it last progressed.
+func (w *watch) last() transcode.Job {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.doc.Job
 }
 
 func (w *watch) loop(ctx context.Context, cancel context.CancelCauseFunc) {
