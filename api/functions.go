@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -20,14 +21,38 @@ type Functions interface {
 
 // functionBody is PUT /functions/{Name}'s body.
 type functionBody struct {
-	Implementation string            `json:"Implementation"`
-	TimeoutSeconds int64             `json:"TimeoutSeconds"`
-	Environment    map[string]string `json:"Environment"`
-	Description    string            `json:"Description"`
+	Implementation string          `json:"Implementation"`
+	TimeoutSeconds int64           `json:"TimeoutSeconds"`
+	Environment    json.RawMessage `json:"Environment"`
+	Description    string          `json:"Description"`
+}
+
+// environment reads a function's Environment in either shape: Lambda's,
+// {"Variables": {"JOBS_TABLE": "jobs"}}, or the variables themselves,
+// {"JOBS_TABLE": "jobs"}. Either way the function keeps (and GET returns)
+// the variables, {"JOBS_TABLE": "jobs"}.
+func environment(raw json.RawMessage) (map[string]string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return nil, problem.Invalid("Environment", "want an object: {\"Variables\": {\"NAME\": \"value\"}} or {\"NAME\": \"value\"}")
+	}
+	if v, ok := obj["Variables"]; ok && len(obj) == 1 && len(v) > 0 && v[0] == '{' {
+		raw = v
+	}
+	var vars map[string]string
+	if err := json.Unmarshal(raw, &vars); err != nil {
+		return nil, problem.Invalid("Environment", "every variable's value must be a string")
+	}
+	return vars, nil
 }
 
 // Functions are definitions: a name and an implementation that Task states
-// reach (a Lambda function ARN or lambda:invoke's FunctionName names one).
+// reach (a Lambda function ARN or lambda:invoke's FunctionName names one),
+// with an optional Environment (see environment) handed to the function
+// at each invocation.
 // PUT /functions/{Name} creates or replaces one and answers 200 with it;
 // GET lists or reads them; DELETE removes one.
 func routeFunctions(e *echo.Echo, fs Functions) {
@@ -36,8 +61,12 @@ func routeFunctions(e *echo.Echo, fs Functions) {
 		if err := bind(c, &in); err != nil {
 			return err
 		}
+		env, err := environment(in.Environment)
+		if err != nil {
+			return err
+		}
 		out, err := fs.PutFunction(c.Request().Context(), events.Function{Name: c.Param("Name"),
-			Implementation: in.Implementation, TimeoutSeconds: in.TimeoutSeconds, Environment: in.Environment,
+			Implementation: in.Implementation, TimeoutSeconds: in.TimeoutSeconds, Environment: env,
 			Description: in.Description})
 		if err != nil {
 			return err
