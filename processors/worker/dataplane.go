@@ -119,20 +119,13 @@ func (o *Output) StoreMetadataPages(ctx context.Context, pages ...any) error {
 // MIE's add_media_object, and returns where it is. It is added to the
 // result's Media unless the handler sets that type itself.
 func (o *Output) AddMediaObject(ctx context.Context, mediaType, name string, r io.Reader, size int64, contentType string) (events.MediaObject, error) {
-	if err := o.ready(); err != nil {
-		return events.MediaObject{}, err
-	}
 	if mediaType == "" {
 		return events.MediaObject{}, errors.New("worker: AddMediaObject needs a media type")
 	}
-	key := events.MediaPath(o.task.AssetId, o.task.WorkflowExecutionId) + name
-	if err := objectstore.ValidateKey(key); err != nil {
-		return events.MediaObject{}, err
+	m, err := o.PutObject(ctx, name, r, size, contentType)
+	if err != nil {
+		return events.MediaObject{}, fmt.Errorf("store %s media object: %w", mediaType, err)
 	}
-	if _, err := o.dp.Store.Put(ctx, o.dp.Bucket, key, r, size, contentType); err != nil {
-		return events.MediaObject{}, fmt.Errorf("store %s media object %s: %w", mediaType, name, err)
-	}
-	m := events.MediaObject{S3Bucket: o.dp.Bucket, S3Key: key}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.changes = append(o.changes, &events.MediaObjectAdded{AssetId: o.task.AssetId, MediaType: mediaType,
@@ -142,6 +135,23 @@ func (o *Output) AddMediaObject(ctx context.Context, mediaType, name string, r i
 	}
 	o.media[mediaType] = m
 	return m, nil
+}
+
+// PutObject stores a file that belongs to a media object rather than
+// being one (an HLS segment beside its playlist) in the same folder as
+// AddMediaObject, without adding a media object to the asset.
+func (o *Output) PutObject(ctx context.Context, name string, r io.Reader, size int64, contentType string) (events.MediaObject, error) {
+	if err := o.ready(); err != nil {
+		return events.MediaObject{}, err
+	}
+	key := events.MediaPath(o.task.AssetId, o.task.WorkflowExecutionId) + name
+	if err := objectstore.ValidateKey(key); err != nil {
+		return events.MediaObject{}, err
+	}
+	if _, err := o.dp.Store.Put(ctx, o.dp.Bucket, key, r, size, contentType); err != nil {
+		return events.MediaObject{}, fmt.Errorf("store %s: %w", name, err)
+	}
+	return events.MediaObject{S3Bucket: o.dp.Bucket, S3Key: key}, nil
 }
 
 // apply merges the added media into a successful result.

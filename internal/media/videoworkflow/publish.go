@@ -86,6 +86,9 @@ func (f *Functions) MediaPublish(ctx context.Context, in PublishInput) (*Publish
 	if f.cfg.Table == nil || f.cfg.Notifier == nil {
 		return nil, errors.New("videoworkflow: MediaPublish needs Config.Table and Config.Notifier")
 	}
+	if f.cfg.JobsTable == "" || f.cfg.TopicArn == "" {
+		return nil, problem.Invalid("JOBS_TABLE, SNS_TOPIC_ARN", "MediaPublish needs the jobs table and the topic (Config.JobsTable, Config.TopicArn, or With)")
+	}
 	p := PlanPublish(in, f.cfg.JobsTable, f.cfg.TopicArn, f.cfg.Now())
 	if err := f.cfg.Table.UpdateItem(ctx, p.Update); err != nil {
 		return nil, fmt.Errorf("updating job %s in %s: %w", in.JobID, f.cfg.JobsTable, err)

@@ -64,13 +64,15 @@ type Notifier interface {
 type Config struct {
 	// Store holds the source and the outputs. Required.
 	Store objectstore.Store
-	// Table receives the rows the Lambdas write (JOBS_TABLE). Required by
-	// MediaPublish; MediaMetadata and MediaQualityControl write their rows
-	// when it is set.
+	// Table receives the rows the Lambdas write. Required by MediaPublish;
+	// MediaMetadata and MediaQualityControl write their rows when it and
+	// JobsTable are set.
 	Table TableUpdater
-	// JobsTable is the table's name (the Lambdas' JOBS_TABLE).
+	// JobsTable is the table's name (the Lambdas' JOBS_TABLE); With sets it
+	// per invocation.
 	JobsTable string
-	// Notifier and TopicArn (SNS_TOPIC_ARN) are required by MediaPublish.
+	// Notifier and TopicArn (SNS_TOPIC_ARN; With sets it per invocation)
+	// are required by MediaPublish.
 	Notifier Notifier
 	TopicArn string
 	// WorkDir holds downloaded objects while they are checked; default
@@ -87,12 +89,6 @@ func (c *Config) Validate() error {
 	var errs []error
 	if c.Store == nil {
 		errs = append(errs, errors.New("videoworkflow: Config.Store is required"))
-	}
-	if c.Notifier != nil && c.TopicArn == "" {
-		errs = append(errs, errors.New("videoworkflow: Config.TopicArn is required with a Notifier"))
-	}
-	if c.Table != nil && c.JobsTable == "" {
-		errs = append(errs, errors.New("videoworkflow: Config.JobsTable is required with a Table"))
 	}
 	return errors.Join(errs...)
 }
@@ -125,7 +121,7 @@ func isoformat(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.
 
 // update writes a row when a table is configured.
 func (f *Functions) update(ctx context.Context, jobID, expr string, values map[string]any) error {
-	if f.cfg.Table == nil {
+	if f.cfg.Table == nil || f.cfg.JobsTable == "" {
 		return nil
 	}
 	err := f.cfg.Table.UpdateItem(ctx, TableUpdate{TableName: f.cfg.JobsTable, Key: map[string]any{"JobId": jobID},

@@ -196,7 +196,9 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("%s is %s but implements Monitor = %v", name, b.Type, monitors)
 		}
 	}
-	want := map[string]string{"Passthrough": "Sync", "Sleep": "Async", "Fail": "Sync", "MediaInfo": "Sync", "Wait": "Sync"}
+	want := map[string]string{"Passthrough": "Sync", "Sleep": "Async", "Fail": "Sync", "ObjectInfo": "Sync", "Wait": "Sync",
+		"MediaInfo": "Sync", "Thumbnail": "Sync", "Transcode": "Sync", "ExtractAudio": "Sync", "PackageHLS": "Sync",
+		"MediaMetadata": "Sync", "MediaQualityControl": "Sync", "MediaPublish": "Sync"}
 	if got := Types(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Types() = %v, want %v", got, want)
 	}

@@ -32,24 +32,34 @@ type Builtin struct {
 // no Builtin entry.
 const Wait = "Wait"
 
-// Registry returns the built-in operators that run in workers, by name.
+// Registry returns the built-in operators that run in workers with no
+// dependency but the data plane, by name; the media functions need more
+// (MediaFunctions).
 func Registry() map[string]Builtin {
 	return map[string]Builtin{
-		"Passthrough": {Name: "Passthrough", Type: TypeSync, Handler: Passthrough{}},
-		"Sleep":       {Name: "Sleep", Type: TypeAsync, Handler: Sleep{}},
-		"Fail":        {Name: "Fail", Type: TypeSync, Handler: Fail{}},
-		"MediaInfo":   {Name: "MediaInfo", Type: TypeSync, Handler: MediaInfo{}},
+		"Passthrough":  {Name: "Passthrough", Type: TypeSync, Handler: Passthrough{}},
+		"Sleep":        {Name: "Sleep", Type: TypeAsync, Handler: Sleep{}},
+		"Fail":         {Name: "Fail", Type: TypeSync, Handler: Fail{}},
+		"ObjectInfo":   {Name: "ObjectInfo", Type: TypeSync, Handler: ObjectInfo{}},
+		"MediaInfo":    {Name: "MediaInfo", Type: TypeSync, Handler: MediaInfo{}},
+		"Thumbnail":    {Name: "Thumbnail", Type: TypeSync, Handler: Thumbnail{}},
+		"Transcode":    {Name: "Transcode", Type: TypeSync, Handler: Transcode{}},
+		"ExtractAudio": {Name: "ExtractAudio", Type: TypeSync, Handler: ExtractAudio{}},
+		"PackageHLS":   {Name: "PackageHLS", Type: TypeSync, Handler: PackageHLS{}},
 	}
 }
 
 // Types returns the type (Sync or Async) of every built-in operator by
-// name, including the engine-native Wait.
+// name, including the engine-native Wait and the media functions.
 func Types() map[string]string {
 	reg := Registry()
-	out := make(map[string]string, len(reg)+1)
+	out := make(map[string]string, len(reg)+1+len(MediaFunctionNames))
 	for name, b := range maps.All(reg) {
 		out[name] = b.Type
 	}
 	out[Wait] = TypeSync
+	for _, name := range MediaFunctionNames {
+		out[name] = TypeSync
+	}
 	return out
 }
