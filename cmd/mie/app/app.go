@@ -158,7 +158,7 @@ func (a *App) specs() []topics.Spec {
 		t, _ := a.cat.Task(impl)
 		specs = append(specs, a.cat.TaskSpec(t))
 	}
-	return specs
+	return append(specs, a.mediaSpecs()...)
 }
 
 // taskImpls are the implementation references of the workers this binary
@@ -293,7 +293,8 @@ func (a *App) startExecutor(ctx context.Context) error {
 		Options:  execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs,
 		EndedRetention: a.cfg.EndedRetention,
 		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs,
-			Inline: map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
+			Inline:   map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage},
+			Services: a.serviceIntegrations()},
 			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload)},
 	})
 	if err != nil {
@@ -325,6 +326,10 @@ func (a *App) startWorkers(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	defs, err := a.definitionsStore(ctx)
+	if err != nil {
+		return err
+	}
 	for _, name := range a.operatorNames() {
 		var h worker.Handler
 		impl := "builtin:" + name
@@ -348,6 +353,7 @@ func (a *App) startWorkers(ctx context.Context) error {
 		if h, err = a.gated(ctx, h); err != nil {
 			return err
 		}
+		h = worker.WithEnvironment(h, defs)
 		rt, err := worker.New(worker.Config{
 			Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: "mie-worker-" + topic + "-" + a.cfg.Instance,
 				SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
@@ -358,7 +364,7 @@ func (a *App) startWorkers(ctx context.Context) error {
 		}
 		a.run("worker "+name, ctx, rt.Run)
 	}
-	return nil
+	return a.startMediaConvertRunner(ctx)
 }
 
 // URL is the API's base URL.

@@ -157,7 +157,8 @@ func sessionFlags(s *cli.Set, c *Config) {
 }
 
 func workerFlags(s *cli.Set, c *Config) {
-	s.List(&c.Operators, "operators", "MIE_OPERATORS", []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http"}, "built-in operators to run workers for; 'http' runs the HTTP operator dispatcher")
+	s.List(&c.Operators, "operators", "MIE_OPERATORS", append([]string{"Passthrough", "Sleep", "Fail", "http"}, MediaOperators...),
+		"built-in operators and functions to run workers for; 'http' runs the HTTP operator dispatcher, aws.mediaconvert MediaConvert's integration and its job runner")
 }
 
 func storeFlags(s *cli.Set, c *Config) {

@@ -246,7 +246,7 @@ func TestDataplaneMultipartUploadAndAssetReuse(t *testing.T) {
 	if status != 200 || !strings.Contains(string(body), `"s3_key":"song.mp3"`) || !strings.Contains(string(body), `"executions":[]`) {
 		t.Fatalf("multipart upload: %d %s", status, body)
 	}
-	defineOperator(t, a, "Info", "builtin:MediaInfo", "Sync", map[string]any{"MediaType": "Audio"})
+	defineOperator(t, a, "Info", "builtin:ObjectInfo", "Sync", map[string]any{"MediaType": "Audio"})
 	defineWorkflow(t, a, "Describe", "_Info")
 	var v struct{ Id, AssetId string }
 	must(t, a, http.StatusOK, "POST", "/workflow/execution", map[string]any{"Name": "Describe",
@@ -265,7 +265,7 @@ func TestDataplaneMultipartUploadAndAssetReuse(t *testing.T) {
 	must(t, a, http.StatusOK, "DELETE", "/workflow/execution/"+held.Id, nil, nil)
 	waitStatus(t, a, held.Id, 20*time.Second, "Error")
 
-	// Input.AssetId runs on the asset's media: MediaInfo is not skipped.
+	// Input.AssetId runs on the asset's media: ObjectInfo is not skipped.
 	var w struct{ Id, AssetId string }
 	must(t, a, http.StatusOK, "POST", "/workflow/execution", map[string]any{"Name": "Describe",
 		"Input": map[string]any{"AssetId": v.AssetId}}, &w)
@@ -274,7 +274,7 @@ func TestDataplaneMultipartUploadAndAssetReuse(t *testing.T) {
 		t.Fatalf("rerun on asset: %s %s asset %s", x.Status, x.Message, w.AssetId)
 	}
 	if out := x.Workflow.Stages["_Info"].Outputs; len(out) != 1 || out[0].Status != "Complete" {
-		t.Fatalf("MediaInfo on the reused asset: %+v", out)
+		t.Fatalf("ObjectInfo on the reused asset: %+v", out)
 	}
 	syncDataplane(t, a)
 	var p operatorPage

@@ -132,9 +132,9 @@ func TestDataplaneUploadTriggerMetadataChangeStream(t *testing.T) {
 	a := h.start("dp", Roles{API: true, Executor: true, Worker: true})
 	cs := followChanges(t, a)
 
-	defineOperator(t, a, "MediaInfo", "builtin:MediaInfo", "Sync", nil)
+	defineOperator(t, a, "ObjectInfo", "builtin:ObjectInfo", "Sync", nil)
 	defineOperator(t, a, "Echo", "builtin:Passthrough", "Sync", nil)
-	defineStage(t, a, "Describe", "MediaInfo", "Echo")
+	defineStage(t, a, "Describe", "ObjectInfo", "Echo")
 	defineWorkflow(t, a, "Ingest", "Describe")
 	must(t, a, http.StatusOK, "POST", "/workflow/trigger", map[string]any{
 		"Name": "videos", "Prefix": "upload/", "Suffix": ".mp4", "MediaType": "Video", "Workflow": "Ingest"}, nil)
@@ -177,7 +177,7 @@ func TestDataplaneUploadTriggerMetadataChangeStream(t *testing.T) {
 	asset := x.AssetId
 	syncDataplane(t, a)
 
-	// MediaInfo stored one page per input medium (Echo stores nothing);
+	// ObjectInfo stored one page per input medium (Echo stores nothing);
 	// page through all metadata one item at a time.
 	var pages []string
 	cursor := ""
@@ -192,7 +192,7 @@ func TestDataplaneUploadTriggerMetadataChangeStream(t *testing.T) {
 			pages = append(pages, fmt.Sprintf("%s/%d/%v", m.Operator, m.Page, m.Final))
 			var info struct{ Size int64 }
 			if err := json.Unmarshal(m.Results, &info); err != nil || info.Size != int64(len(video)) {
-				t.Errorf("MediaInfo page %d: %s", m.Page, m.Results)
+				t.Errorf("ObjectInfo page %d: %s", m.Page, m.Results)
 			}
 			if m.WorkflowId != x.Id {
 				t.Errorf("page workflow_id %q, want %s", m.WorkflowId, x.Id)
@@ -205,11 +205,11 @@ func TestDataplaneUploadTriggerMetadataChangeStream(t *testing.T) {
 			t.Fatal("cursor never ends")
 		}
 	}
-	if want := "[MediaInfo/0/true]"; fmt.Sprint(pages) != want {
+	if want := "[ObjectInfo/0/true]"; fmt.Sprint(pages) != want {
 		t.Fatalf("metadata pages = %v, want %s", pages, want)
 	}
 	var op operatorPage
-	must(t, a, http.StatusOK, "GET", "/dataplane/metadata/"+asset+"/MediaInfo", nil, &op)
+	must(t, a, http.StatusOK, "GET", "/dataplane/metadata/"+asset+"/ObjectInfo", nil, &op)
 	if op.Page != 0 || !op.Final || op.Cursor != "" || !strings.Contains(string(op.Results), `"SHA256"`) {
 		t.Fatalf("operator metadata: %+v", op)
 	}
@@ -217,7 +217,7 @@ func TestDataplaneUploadTriggerMetadataChangeStream(t *testing.T) {
 	var mp struct{ S3Bucket, S3Key string }
 	must(t, a, http.StatusOK, "GET", "/dataplane/mediapath/"+asset+"/"+x.Id, nil, &mp)
 	status, body = raw(t, a, "POST", "/dataplane/download", "application/json",
-		strings.NewReader(fmt.Sprintf(`{"S3Bucket":%q,"S3Key":%q}`, mp.S3Bucket, mp.S3Key+"mediainfo.json")))
+		strings.NewReader(fmt.Sprintf(`{"S3Bucket":%q,"S3Key":%q}`, mp.S3Bucket, mp.S3Key+"objectinfo.json")))
 	if status != http.StatusOK || !strings.Contains(string(body), `"SHA256"`) {
 		t.Fatalf("download derived object: %d %s", status, body)
 	}

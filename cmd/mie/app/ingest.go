@@ -132,10 +132,16 @@ func (a *App) segments(runCtx context.Context) (*memory.Segments, error) {
 	return a.Segments, a.segmentsErr
 }
 
-// workerRegistry is builtin.Registry plus, when --operators names them,
-// the ingest-window operators with their GPU pool and clients.
+// workerRegistry is builtin.Registry and the media workers plus, when
+// --operators names them, the ingest-window operators with their GPU pool
+// and clients.
 func (a *App) workerRegistry(runCtx context.Context) (map[string]builtin.Builtin, error) {
 	reg := builtin.Registry()
+	media, err := a.mediaBuiltins(runCtx)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(reg, media)
 	names := a.operatorNames()
 	want := false
 	for _, n := range names {
