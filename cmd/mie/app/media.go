@@ -70,7 +70,7 @@ func (a *App) mediaBuiltins(ctx context.Context) (map[string]builtin.Builtin, er
 		return nil, err
 	}
 	if cfg.Missing != nil {
-		a.log.Warn("MediaConvert jobs and the media functions and operators will fail: "+cfg.Missing.Error())
+		a.log.Warn("MediaConvert jobs and the media functions and operators will fail: " + cfg.Missing.Error())
 	}
 	svc, err := mediaconvert.NewService(cfg)
 	if err != nil {
