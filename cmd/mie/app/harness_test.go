@@ -176,6 +176,9 @@ func validateTopics(t *testing.T, a *App) int {
 	for _, d := range topics.Tiers {
 		tops = append(tops, cat.Tier(d))
 	}
+	for _, s := range a.mediaSpecs() {
+		tops = append(tops, s.Name)
+	}
 	cl, err := kgo.NewClient(a.kafka.Opts()...)
 	if err != nil {
 		t.Fatal(err)
