@@ -175,6 +175,25 @@ func TestTaskTimeouts(t *testing.T) {
 	h.succeeded(`{"ok":true}`)
 }
 
+// TestExecutingIsAHeartbeat: a worker that answers Executing (a .sync
+// job checked on) keeps its attempt within HeartbeatSeconds.
+func TestExecutingIsAHeartbeat(t *testing.T) {
+	h := newHarness(t).start(`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:job",
+		"HeartbeatSeconds":10,"TimeoutSeconds":100,"End":true}}}`, `{}`)
+	start := h.task()
+	h.now = h.now.Add(8 * time.Second)
+	h.answer(start, events.ResultExecuting, "", "")
+	h.sweep(8 * time.Second)
+	if h.x.Status != StatusRunning {
+		t.Fatalf("the Executing answer did not count as a heartbeat: %s %s", h.x.Error, h.x.Cause)
+	}
+	h.task() // the check, unanswered
+	h.sweep(3 * time.Second)
+	if h.x.Status != StatusFailed || h.x.Error != "States.HeartbeatTimeout" {
+		t.Fatalf("no answer for 11 s: %s %s", h.x.Status, h.x.Error)
+	}
+}
+
 func TestParallel(t *testing.T) {
 	def := `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
 		{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:a","End":true}}},

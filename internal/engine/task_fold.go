@@ -23,8 +23,11 @@ func (x *Execution) applyTask(at time.Time, p events.Payload) error {
 			}
 		})
 	case *events.TaskExecuting:
+		// A worker answering Executing (a .sync job's check) is a
+		// heartbeat of the attempt.
 		return x.withTask(e.Run, func(t *TaskRun) {
 			t.TaskID, t.Phase, t.Delivery, t.MonitorState = e.TaskId, events.PhaseMonitor, 1, e.MonitorState
+			t.Heartbeat = at
 		})
 	case *events.TaskDeferred:
 		return x.withTask(e.Run, func(t *TaskRun) {
