@@ -40,7 +40,7 @@ const (
 // the service worker in a real worker Runtime, runners on the jobs topic,
 // and a reader of the results topic standing in for the executor.
 type env struct {
-	t         *testing.T
+	t         testing.TB
 	kafka     broker.Config
 	cat       topics.Catalog
 	store     *objectstore.Local
@@ -73,7 +73,7 @@ func (s *syncBuffer) String() string {
 
 var fastPresets = map[string]string{"SINGLE_PASS": "ultrafast", "SINGLE_PASS_HQ": "ultrafast", "MULTI_PASS_HQ": "ultrafast"}
 
-func newEnv(t *testing.T, presets map[string]string) *env {
+func newEnv(t testing.TB, presets map[string]string, adjust ...func(*mediaconvert.Config)) *env {
 	t.Helper()
 	mediatest.Tools(t)
 	kafka, cat := kafkatest.Start(t)
@@ -96,6 +96,9 @@ func newEnv(t *testing.T, presets map[string]string) *env {
 	e.jobs = &mediaconvert.Jobs{Store: store, Bucket: jobBucket}
 	e.cfg = mediaconvert.Config{Jobs: e.jobs, Transcoder: tc, JobsTopic: jobsTopic, MinCheck: 50 * time.Millisecond,
 		MaxCheck: 500 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(e.logs, nil))}
+	for _, f := range adjust {
+		f(&e.cfg)
+	}
 	e.startService(e.cfg)
 	e.collectResults()
 	return e
@@ -274,7 +277,7 @@ func (e *env) doc(id string) mediaconvert.JobDoc {
 }
 
 // jobOf reads the Job out of a Task's output.
-func jobOf(t *testing.T, res *events.OperatorResult) transcode.Job {
+func jobOf(t testing.TB, res *events.OperatorResult) transcode.Job {
 	t.Helper()
 	var out struct{ Job transcode.Job }
 	if err := json.Unmarshal(res.Output, &out); err != nil || out.Job.Id == "" {

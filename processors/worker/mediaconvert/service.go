@@ -59,7 +59,7 @@ type Config struct {
 	// JobsTopic carries MediaConvertJob records. Required.
 	JobsTopic string
 	// MinCheck and MaxCheck bound the wait between a .sync Task's checks;
-	// defaults 250ms and 10s. The wait aims at half the job's estimated
+	// defaults 100ms and 10s. The wait aims at half the job's estimated
 	// remaining time, from its JobPercentComplete.
 	MinCheck, MaxCheck time.Duration
 	Logger             *slog.Logger
@@ -87,7 +87,7 @@ func (c *Config) Validate() error {
 
 func (c *Config) defaults() {
 	if c.MinCheck == 0 {
-		c.MinCheck = 250 * time.Millisecond
+		c.MinCheck = 100 * time.Millisecond
 	}
 	if c.MaxCheck == 0 {
 		c.MaxCheck = max(10*time.Second, c.MinCheck)
