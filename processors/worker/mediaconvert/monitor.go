@@ -19,10 +19,13 @@ type check struct {
 	Status             transcode.JobStatus `json:"Status"`
 	CurrentPhase       transcode.JobPhase  `json:"CurrentPhase,omitempty"`
 	JobPercentComplete int                 `json:"JobPercentComplete"`
+	// CheckedAt is when (Unix ms) the check saw the job.
+	CheckedAt int64 `json:"CheckedAt"`
 }
 
-func checkState(j *transcode.Job) check {
-	return check{JobId: j.Id, Status: j.Status, CurrentPhase: j.CurrentPhase, JobPercentComplete: j.JobPercentComplete}
+func checkState(j *transcode.Job, now time.Time) check {
+	return check{JobId: j.Id, Status: j.Status, CurrentPhase: j.CurrentPhase, JobPercentComplete: j.JobPercentComplete,
+		CheckedAt: now.UnixMilli()}
 }
 
 // storeRetry is how soon a check that could not read the job store is
@@ -55,24 +58,30 @@ func (s *Service) Monitor(ctx context.Context, t *worker.Task) (worker.Result, e
 	case transcode.StatusError, transcode.StatusCanceled:
 		return jobFailed(j), nil
 	}
-	next := s.nextCheck(&j, now)
+	next := s.nextCheck(&j, st, now)
 	s.log.Debug("mediaconvert job checked", "job", j.Id, "status", j.Status, "phase", j.CurrentPhase,
 		"percent", j.JobPercentComplete, "next_check", next)
-	return worker.Executing(checkState(&j), next), nil
+	return worker.Executing(checkState(&j, now), next), nil
 }
 
-// nextCheck is half the job's estimated remaining time, within MinCheck
-// and MaxCheck: from its progress so far once it has some, else from how
-// long it has waited or run.
-func (s *Service) nextCheck(j *transcode.Job, now time.Time) time.Duration {
+// nextCheck is when to look again, within MinCheck and MaxCheck: half
+// the job's estimated remaining time (from its progress since the last
+// check, else since it started), and never more than a quarter of how
+// long it has waited or run, so that a poor estimate costs at most a
+// quarter of the job's time.
+func (s *Service) nextCheck(j *transcode.Job, last check, now time.Time) time.Duration {
 	since := j.CreatedAt.Time
 	if j.Timing.StartTime != nil {
 		since = j.Timing.StartTime.Time
 	}
 	elapsed := max(now.Sub(since), 0)
-	wait := elapsed / 2
+	wait := elapsed / 4
 	if p := j.JobPercentComplete; j.Status == transcode.StatusProgressing && p > 0 && p < 100 {
-		wait = elapsed * time.Duration(100-p) / time.Duration(p) / 2
+		remaining := elapsed * time.Duration(100-p) / time.Duration(p)
+		if dp, dt := p-last.JobPercentComplete, now.Sub(time.UnixMilli(last.CheckedAt)); last.CheckedAt > 0 && dp > 0 && dt > 0 {
+			remaining = dt * time.Duration(100-p) / time.Duration(dp)
+		}
+		wait = min(wait, remaining/2)
 	}
 	return min(max(wait, s.cfg.MinCheck), s.cfg.MaxCheck)
 }

@@ -60,7 +60,7 @@ type Config struct {
 	JobsTopic string
 	// MinCheck and MaxCheck bound the wait between a .sync Task's checks;
 	// defaults 100ms and 10s. The wait aims at half the job's estimated
-	// remaining time, from its JobPercentComplete.
+	// remaining time, from its JobPercentComplete (see nextCheck).
 	MinCheck, MaxCheck time.Duration
 	Logger             *slog.Logger
 	// Now is the clock; default time.Now.
@@ -180,7 +180,7 @@ func (s *Service) createJob(ctx context.Context, t *worker.Task, sync bool) (wor
 	if !sync {
 		return worker.Returned(map[string]any{"Job": job}), nil
 	}
-	return worker.Executing(checkState(job), s.cfg.MinCheck), nil
+	return worker.Executing(checkState(job, now), s.cfg.MinCheck), nil
 }
 
 func (s *Service) submit(ctx context.Context, t *worker.Task, req *transcode.CreateJobRequest, sync bool) (*transcode.Job, error) {
