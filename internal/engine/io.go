@@ -83,7 +83,7 @@ type mapItem struct {
 // pathScope is the scope JSONPath fields of run r are evaluated in, with
 // "$" the given document.
 func (d *step) pathScope(r *Run, input any, item *mapItem) dataflow.Scope {
-	return dataflow.Scope{Input: input, Context: d.contextObject(r, item), Var: r.scope.variable,
+	return dataflow.Scope{Input: input, ContextOf: func() any { return d.contextObject(r, item) }, Var: r.scope.variable,
 		Random: d.random, UUID: d.uuid}
 }
 
