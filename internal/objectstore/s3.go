@@ -224,7 +224,15 @@ func (s *S3) Stat(ctx context.Context, bucket, key string) (Info, error) {
 	}
 	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
-		return Info{}, s.fail("stat", bucket, key, err)
+		err = s.fail("stat", bucket, key, err)
+		var noKey *NoSuchKeyError
+		// HeadObject's 404 has no body to say whether the bucket is missing.
+		if errors.As(err, &noKey) {
+			if berr := s.HeadBucket(ctx, bucket); berr != nil {
+				return Info{}, berr
+			}
+		}
+		return Info{}, err
 	}
 	return Info{
 		Bucket: bucket, Key: key,
