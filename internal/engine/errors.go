@@ -175,8 +175,8 @@ func (d *step) catch(r *Run, e *failure.Error) bool {
 		d.endExecution(failure.As(firstErr(err, verr)))
 		return true
 	}
-	d.emit(&events.StateCaught{RunRef: ref(r), Error: e.Name, Cause: e.Cause, Catcher: i, Next: c.Next,
-		Output: raw, Assigned: vraw})
+	d.emitValue(&events.StateCaught{RunRef: ref(r), Error: e.Name, Cause: e.Cause, Catcher: i, Next: c.Next,
+		Output: raw, Assigned: vraw}, out)
 	d.queue = append(d.queue, work{kind: workEnter, sc: r.scope, name: c.Next, input: out})
 	return true
 }
