@@ -187,7 +187,7 @@ func (f *Firer) start(ctx context.Context, t events.UploadTrigger, ev *events.Ob
 	arn := f.executionArn(t.StateMachine, id)
 	_, err = f.cfg.Starts.StartRun(ctx, commands.RunRequest{ExecutionId: id, Name: id, Arn: arn, Definition: m.Definition,
 		StateMachine: events.StateMachineRef{Kind: events.KindStateMachine, Name: t.StateMachine, Arn: m.Arn},
-		Type: m.Type, RoleArn: m.RoleArn, Input: raw, Trigger: trigger, NoWait: true})
+		Type:         m.Type, RoleArn: m.RoleArn, Input: raw, Trigger: trigger, NoWait: true})
 	return false, err
 }
 

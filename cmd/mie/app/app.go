@@ -299,7 +299,7 @@ func (a *App) startExecutor(ctx context.Context) error {
 		EndedRetention: a.cfg.EndedRetention,
 		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs,
 			Services: map[string]bool{awss3.Service: true},
-			Inline: map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
+			Inline:   map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
 			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload)},
 	})
 	if err != nil {

@@ -36,13 +36,13 @@ type Config struct {
 	Log            cli.Log
 
 	// Object storage and the data plane.
-	Store          string // local or s3
-	Bucket         string
-	S3Endpoint     string
-	S3Region       string
-	S3PathStyle    bool
+	Store       string // local or s3
+	Bucket      string
+	S3Endpoint  string
+	S3Region    string
+	S3PathStyle bool
 	// S3APIAddr is the S3 endpoint's listen address (empty: none).
-	S3APIAddr string
+	S3APIAddr      string
 	UploadLimit    int64
 	ClaimThreshold int64
 
