@@ -239,6 +239,9 @@ func (d *step) exit(r *Run, output any, next string, assigned map[string]any) {
 			r.Name(), len(raw), d.opts.maxPayload())
 	}
 	vars, verr := encodeVars(assigned)
+	if verr == nil {
+		verr = d.limitVars(r, vars)
+	}
 	if err != nil || verr != nil {
 		d.fail(r, failure.As(firstErr(err, verr)))
 		return

@@ -171,6 +171,9 @@ func (d *step) catch(r *Run, e *failure.Error) bool {
 	}
 	raw, err := encode(out)
 	vraw, verr := encodeVars(vars)
+	if verr == nil {
+		verr = d.limitVars(r, vraw)
+	}
 	if err != nil || verr != nil {
 		d.endExecution(failure.As(firstErr(err, verr)))
 		return true

@@ -215,11 +215,14 @@ type scope struct {
 	slot    int
 	outer   *scope
 	vars    map[string]any
-	visits  map[string]int
-	current RunID
-	status  RunStatus
-	output  any
-	err     *failure.Error
+	// varBytes are the variables' sizes as JSON, varTotal their sum.
+	varBytes map[string]int
+	varTotal int
+	visits   map[string]int
+	current  RunID
+	status   RunStatus
+	output   any
+	err      *failure.Error
 }
 
 func newScope(m *asl.Machine, owner RunID, slot int, outer *scope) *scope {

@@ -241,9 +241,12 @@ func (x *Execution) assign(sc *scope, vars map[string]json.RawMessage) {
 	}
 	if sc.vars == nil {
 		sc.vars = make(map[string]any, len(vars))
+		sc.varBytes = make(map[string]int, len(vars))
 	}
 	for k, v := range vars {
 		sc.vars[k] = decode(v)
+		sc.varTotal += len(v) - sc.varBytes[k]
+		sc.varBytes[k] = len(v)
 	}
 }
 
