@@ -118,6 +118,8 @@ type Execution struct {
 	root *scope
 	runs map[RunID]*Run
 	next RunID
+	// mapRuns are the runs waiting for a map run (mapdist.go).
+	mapRuns map[RunID]struct{}
 	// invalid is why Machine could not be built from the Definition: the
 	// execution fails at its start (a definition that passed validation
 	// never has one).
@@ -143,6 +145,8 @@ type Run struct {
 	Task     *TaskRun
 	Timer    *TimerRun
 	Children *Children
+	// MapRun is the map run a distributed Map run's attempt waits for.
+	MapRun *MapRunRef
 	// Retries counts the retries decided by each retrier of the state (a
 	// Task, Parallel or Map), by index; Attempt is the current attempt.
 	Retries []int
