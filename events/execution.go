@@ -114,7 +114,8 @@ type ParentRef struct {
 	Run         int32  `json:"Run"`
 	TaskId      string `json:"TaskId"`
 	// MapRun: the parent is a map run (ExecutionId is its id, Run the
-	// child's number in it); the child's end carries its input too.
+	// child's number in it, from 1); the child's end carries its input
+	// too.
 	MapRun bool `json:"MapRun,omitempty"`
 }
 

@@ -224,9 +224,10 @@ func HandleMapRun(m *MapRun, p events.Payload, now time.Time, opts *Options) Out
 	return d.out
 }
 
-// childEnded records the end of a running child.
+// childEnded records the end of a running child; its parent reference
+// names it by number from 1, as runs are.
 func (d *mrStep) childEnded(c *events.ChildExecutionEnded) {
-	n := int(c.Run)
+	n := int(c.Run) - 1
 	ch, ok := d.m.running[n]
 	if !ok || ch.id != c.Child {
 		return

@@ -256,7 +256,7 @@ func (d *mrStep) startCommand(n int, input any) (Command, *failure.Error) {
 	return Command{Key: id, Payload: &events.StartExecution{ExecutionId: id, AssetId: m.Spec.AssetId, Input: raw,
 		Trigger: events.Trigger{Source: "maprun"}, Created: d.now,
 		Run: events.Run{Name: id, Arn: executionArn(sm.Arn, id), StateMachine: &sm, Definition: m.childDef,
-			Type: m.Spec.ExecutionType, Parent: &events.ParentRef{ExecutionId: m.ID, Run: int32(n), TaskId: m.ID, MapRun: true}},
+			Type: m.Spec.ExecutionType, Parent: &events.ParentRef{ExecutionId: m.ID, Run: int32(n + 1), TaskId: m.ID, MapRun: true}},
 	}}, nil
 }
 
