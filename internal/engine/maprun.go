@@ -84,8 +84,9 @@ type MapRun struct {
 	// parse): it fails at its start.
 	invalid *failure.Error
 	// failing is the failure of a map run that writes its results before
-	// it ends (MapRunFailing).
-	failing *failure.Error
+	// it ends (MapRunFailing); lastFailure says which child failed last.
+	failing     *failure.Error
+	lastFailure string
 
 	// pending are the items read and not yet started; read counts the
 	// items read, pages the pages; cursor is where the reader goes on.

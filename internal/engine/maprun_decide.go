@@ -69,7 +69,8 @@ func (m *MapRun) exceeded() *failure.Error {
 		return nil
 	}
 	return failure.New(failure.ExceedToleratedFailureThreshold,
-		"the map run %s failed because more items failed than it tolerates: %d of %d items read", m.Spec.MapRunArn, failed, m.Items.Total)
+		"the map run %s failed because more items failed than it tolerates: %d of %d items read; the last: %s",
+		m.Spec.MapRunArn, failed, m.Items.Total, m.lastFailure)
 }
 
 // stop fails the map run past its tolerance: with a ResultWriter bucket

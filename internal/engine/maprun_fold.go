@@ -178,6 +178,13 @@ func (m *MapRun) childEnded(e *events.MapRunChildEnded) {
 	default:
 		items.Failed, execs.Failed = items.Failed+ch.count, execs.Failed+1
 	}
+	if e.Status != "SUCCEEDED" {
+		cause := e.Cause
+		if len(cause) > 300 {
+			cause = cause[:300] + "..."
+		}
+		m.lastFailure = fmt.Sprintf("child %d (%s) ended %s: %s: %s", e.Child, e.ChildId, e.Status, e.Error, cause)
+	}
 	m.addResult(e, ch)
 }
 

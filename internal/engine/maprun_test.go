@@ -397,3 +397,35 @@ func TestMapRunIDs(t *testing.T) {
 		t.Fatal("child ids must differ")
 	}
 }
+
+// A Parallel branch that fails ends its sibling's distributed Map: the
+// map run is aborted with the Parallel.
+func TestDistributedAbortedWithItsParallel(t *testing.T) {
+	def := `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,
+			"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"X","States":{
+				"X":{"Type":"Pass","End":true}}},"End":true}}},
+		{"StartAt":"W","States":{"W":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:work","End":true}}}]}}}`
+	h := newDist(t)
+	h.parent.start(def, `[1,2,3,4]`)
+	for len(h.runs) == 0 {
+		if !h.pump() {
+			t.Fatal("no map run")
+		}
+	}
+	h.parent.answer(h.parent.task(), events.ResultError, "", "Work.Failed")
+	h.run()
+	h.parent.failedWith("Work.Failed", "")
+	if m := h.only().m; m.Status != MapRunAborted {
+		t.Fatalf("map run %s, want ABORTED with its Parallel", m.Status)
+	}
+}
+
+// ItemSelector reads the variables visible to the Map state.
+func TestDistributedItemSelectorVariables(t *testing.T) {
+	def := `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"factor":10},"Next":"M"},
+		"M":{"Type":"Map","ItemSelector":{"v.$":"$$.Map.Item.Value","f.$":"$factor"},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"X","States":{
+			"X":{"Type":"Pass","Parameters":{"p.$":"States.MathAdd($.v, $.f)"},"End":true}}},"End":true}}}`
+	newDist(t).start(def, `[1,2]`).parent.succeeded(`[{"p":11},{"p":12}]`)
+}
