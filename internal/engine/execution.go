@@ -9,6 +9,9 @@
 // One handler per state type (pass.go, task.go, choice.go, wait.go,
 // succeed.go, fail.go, parallel.go, map.go) does that state's part; the
 // shared data flow is in io.go, errors, retries and catches in errors.go.
+// A distributed Map runs as a map run, an entity of its own with the same
+// shape (MapRun, StartMapRun, HandleMapRun, MapRun.Apply: maprun*.go),
+// which the parent's Map run starts and waits for (mapdist.go).
 // A decision runs as a work queue, never recursion, bounded by
 // Options.MaxTransitions. Runs are numbered in the order they are entered
 // (RunID), and a Parallel branch or Map iteration is a scope of its own

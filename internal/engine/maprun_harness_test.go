@@ -41,6 +41,7 @@ type distHarness struct {
 	// readFails makes the reads of a key fail; replayEvery checks the map
 	// run's replay every n steps (1: every step).
 	readFails   map[string]string
+	writeFails  string
 	replayEvery int
 }
 
@@ -213,6 +214,10 @@ func (h *distHarness) serve(t Task) *events.OperatorResult {
 	} else {
 		var w events.MapRunWrite
 		must(h.t, json.Unmarshal(t.Task.Payload, &w))
+		if h.writeFails != "" {
+			res.Status, res.Error, res.Cause = events.ResultError, "States.ResultWriterFailed", h.writeFails+" "+w.Key
+			return res
+		}
 		h.written[w.Bucket+"/"+w.Key] = w.Body
 		out = events.MapRunWritten{Key: w.Key, Size: int64(len(w.Body))}
 	}

@@ -429,3 +429,10 @@ func TestDistributedItemSelectorVariables(t *testing.T) {
 			"X":{"Type":"Pass","Parameters":{"p.$":"States.MathAdd($.v, $.f)"},"End":true}}},"End":true}}}`
 	newDist(t).start(def, `[1,2]`).parent.succeeded(`[{"p":11},{"p":12}]`)
 }
+
+func TestDistributedResultWriterFailure(t *testing.T) {
+	h := newDist(t)
+	h.writeFails = "bucket out: access denied for"
+	h.start(writerMap(""), `{"xs":[{"n":1},{"n":2},{"n":3},{"n":4}]}`)
+	h.parent.failedWith(failure.ResultWriterFailed, "access denied for runs/")
+}
