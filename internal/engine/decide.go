@@ -2,10 +2,7 @@ package engine
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/asl"
@@ -24,6 +21,8 @@ type step struct {
 	// token is the task token of the Task attempt whose parameters are
 	// being evaluated ($$.Task.Token).
 	token string
+	// endedMapRun is the run whose map run's end the decision handles.
+	endedMapRun RunID
 }
 
 type workKind uint8
@@ -64,19 +63,20 @@ func (d *step) emit(p events.Payload) {
 	d.out.Events = append(d.out.Events, p)
 }
 
-func (d *step) random() float64 {
-	if d.opts.Rand != nil {
-		return d.opts.Rand()
-	}
-	return rand.Float64()
+// emitValue is emit for an event that records value v (a run's input or
+// output) as JSON: the fold takes v as it is instead of decoding the
+// JSON. Values are never modified in place once made, so the run and
+// whoever made v can share it; the harness's replay check holds decided
+// and replayed states equal.
+func (d *step) emitValue(p events.Payload, v any) {
+	d.x.hint, d.x.hinted = v, true
+	d.emit(p)
+	d.x.hint, d.x.hinted = nil, false
 }
 
-func (d *step) uuid() string {
-	if d.opts.UUID != nil {
-		return d.opts.UUID()
-	}
-	return uuid.NewString()
-}
+func (d *step) random() float64 { return d.opts.random() }
+
+func (d *step) uuid() string { return d.opts.uuid() }
 
 // Start handles StartExecution for an execution that does not exist yet:
 // it is queued, and then admitted (when it waits for a slot under
@@ -128,6 +128,7 @@ func Handle(x *Execution, p events.Payload, now time.Time, opts *Options) Output
 	if x.Terminal() {
 		return d.out
 	}
+	open := x.openMapRuns()
 	switch c := p.(type) {
 	case *events.AdmitExecution:
 		if x.Status != StatusQueued {
@@ -148,8 +149,11 @@ func Handle(x *Execution, p events.Payload, now time.Time, opts *Options) Output
 		d.timerFired(c)
 	case *events.ChildExecutionEnded:
 		d.childEnded(c)
+	case *events.MapRunEnded:
+		d.mapRunEnded(c)
 	}
 	d.drain()
+	d.abortMapRuns(open)
 	return d.out
 }
 
@@ -214,8 +218,8 @@ func (d *step) enter(w work, name string, input any) {
 		return
 	}
 	id := d.x.next
-	d.emit(&events.StateEntered{RunRef: events.RunRef{Run: int32(id), State: name}, Type: st.Type().String(),
-		Parent: int32(owner), Slot: slot, Visit: visit, Input: raw})
+	d.emitValue(&events.StateEntered{RunRef: events.RunRef{Run: int32(id), State: name}, Type: st.Type().String(),
+		Parent: int32(owner), Slot: slot, Visit: visit, Input: raw}, input)
 	handlerOf(st).enter(d, d.x.runs[id])
 }
 
@@ -228,11 +232,14 @@ func (d *step) exit(r *Run, output any, next string, assigned map[string]any) {
 			r.Name(), len(raw), d.opts.maxPayload())
 	}
 	vars, verr := encodeVars(assigned)
+	if verr == nil {
+		verr = d.limitVars(r, vars)
+	}
 	if err != nil || verr != nil {
 		d.fail(r, failure.As(firstErr(err, verr)))
 		return
 	}
-	d.emit(&events.StateExited{RunRef: ref(r), Output: raw, Next: next, Assigned: vars})
+	d.emitValue(&events.StateExited{RunRef: ref(r), Output: raw, Next: next, Assigned: vars}, output)
 	if next != "" {
 		d.queue = append(d.queue, work{kind: workEnter, sc: r.scope, name: next, input: output})
 		return

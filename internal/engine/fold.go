@@ -65,6 +65,14 @@ func (x *Execution) apply(at time.Time, p events.Payload) error {
 		return x.onRun(e.Run, func(r *Run) { x.caught(at, r, e) })
 	case *events.MapStarted:
 		return x.onRun(e.Run, func(r *Run) { x.mapStarted(r, e) })
+	case *events.MapRunStarted:
+		return x.onRun(e.Run, func(r *Run) {
+			r.MapRun = &MapRunRef{ID: e.MapRunId, Arn: e.MapRunArn}
+			if x.mapRuns == nil {
+				x.mapRuns = map[RunID]struct{}{}
+			}
+			x.mapRuns[r.ID] = struct{}{}
+		})
 	case *events.TimerScheduled:
 		return x.onRun(e.Run, func(r *Run) {
 			_, retry := r.State.(*asl.Parallel)
@@ -159,7 +167,7 @@ func (x *Execution) entered(at time.Time, e *events.StateEntered) error {
 	if prev, ok := x.runs[sc.current]; ok && prev.Status.Done() {
 		x.forget(prev)
 	}
-	r := &Run{ID: id, Parent: RunID(e.Parent), Slot: e.Slot, State: st, Visit: e.Visit, Input: decode(e.Input),
+	r := &Run{ID: id, Parent: RunID(e.Parent), Slot: e.Slot, State: st, Visit: e.Visit, Input: x.value(e.Input),
 		Entered: at, scope: sc, Attempt: 1}
 	switch s := st.(type) {
 	case *asl.Parallel:
@@ -184,8 +192,19 @@ func (x *Execution) forget(r *Run) {
 	}
 }
 
+// value is a recorded run input or output: the hint of the decision
+// applying it, else the JSON decoded.
+func (x *Execution) value(raw json.RawMessage) any {
+	if x.hinted {
+		x.hinted = false
+		return x.hint
+	}
+	return decode(raw)
+}
+
 func (x *Execution) exited(at time.Time, r *Run, e *events.StateExited) {
-	r.Status, r.Output, r.Ended = RunSucceeded, decode(e.Output), at
+	r.Status, r.Output, r.Ended = RunSucceeded, x.value(e.Output), at
+	delete(x.mapRuns, r.ID)
 	x.assign(r.scope, e.Assigned)
 	x.stopChildren(at, r)
 	if e.Next == "" {
@@ -195,12 +214,14 @@ func (x *Execution) exited(at time.Time, r *Run, e *events.StateExited) {
 
 func (x *Execution) failed(at time.Time, r *Run, errName, cause string) {
 	r.Status, r.Error, r.Cause, r.Ended = RunFailed, errName, cause, at
+	delete(x.mapRuns, r.ID)
 	x.stopChildren(at, r)
 	x.scopeEnded(r.scope, RunFailed, nil, &failure.Error{Name: errName, Cause: cause})
 }
 
 func (x *Execution) caught(at time.Time, r *Run, e *events.StateCaught) {
-	r.Status, r.Error, r.Cause, r.Output, r.Ended = RunCaught, e.Error, e.Cause, decode(e.Output), at
+	r.Status, r.Error, r.Cause, r.Output, r.Ended = RunCaught, e.Error, e.Cause, x.value(e.Output), at
+	delete(x.mapRuns, r.ID)
 	x.assign(r.scope, e.Assigned)
 	x.stopChildren(at, r)
 }
@@ -231,9 +252,12 @@ func (x *Execution) assign(sc *scope, vars map[string]json.RawMessage) {
 	}
 	if sc.vars == nil {
 		sc.vars = make(map[string]any, len(vars))
+		sc.varBytes = make(map[string]int, len(vars))
 	}
 	for k, v := range vars {
 		sc.vars[k] = decode(v)
+		sc.varTotal += len(v) - sc.varBytes[k]
+		sc.varBytes[k] = len(v)
 	}
 }
 
@@ -250,6 +274,11 @@ func (x *Execution) retrying(r *Run, e *events.TaskRetrying) {
 	}
 	r.Retries[e.Retrier]++
 	r.Attempt = e.NextAttempt
+	if r.MapRun != nil {
+		// The failed attempt's map run ended; the next starts its own.
+		r.MapRun = nil
+		delete(x.mapRuns, r.ID)
+	}
 	if r.Task != nil {
 		r.Task.LastError, r.Task.LastCause = e.Error, e.Cause
 	}
@@ -286,6 +315,7 @@ func (x *Execution) abortScope(at time.Time, sc *scope) {
 	sc.status = RunAborted
 	if r, ok := x.runs[sc.current]; ok && !r.Status.Done() {
 		r.Status, r.Ended = RunAborted, at
+		delete(x.mapRuns, r.ID)
 		x.stopChildren(at, r)
 	}
 }

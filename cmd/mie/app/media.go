@@ -24,11 +24,6 @@ import (
 var MediaOperators = []string{"ObjectInfo", "MediaInfo", "Thumbnail", "Transcode", "ExtractAudio", "PackageHLS",
 	"MediaMetadata", "MediaQualityControl", "MediaPublish", mediaconvert.Name}
 
-// serviceIntegrations are the AWS services whose Tasks have a worker here.
-func (a *App) serviceIntegrations() map[string]bool {
-	return map[string]bool{"mediaconvert": true}
-}
-
 // mediaSpecs are the MediaConvert integration's topics: its task topic
 // and the jobs topic.
 func (a *App) mediaSpecs() []topics.Spec {

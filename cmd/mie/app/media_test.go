@@ -207,7 +207,7 @@ func checkProgressInHistory(t *testing.T, a *App, id string) {
 }
 
 // TestMissingInputIsCaught: a createJob.sync Task on an object that does
-// not exist fails with S3.NoSuchKey, which a Catch takes; a bad setting
+// not exist fails with S3.NoSuchKeyException, which a Catch takes; a bad setting
 // fails with MediaConvert.BadRequestException naming its path.
 func TestMissingInputIsCaught(t *testing.T) {
 	a, _ := mediaApp(t)
@@ -216,13 +216,13 @@ func TestMissingInputIsCaught(t *testing.T) {
 	    "Settings":{"Inputs":[{"FileInput.$":"$.input"}],"OutputGroups":[{"OutputGroupSettings":{"Type":"FILE_GROUP_SETTINGS",
 	      "FileGroupSettings":{"Destination":"s3://output/x/"}},"Outputs":[{"ContainerSettings":{"Container":"MP4"},
 	      "VideoDescription":{"CodecSettings":{"Codec.$":"$.codec","H264Settings":{"RateControlMode":"QVBR","MaxBitrate":500000}}}}]}]}},
-	    "Catch":[{"ErrorEquals":["S3.NoSuchKey"],"ResultPath":"$.error","Next":"Missing"}],"End":true},
+	    "Catch":[{"ErrorEquals":["S3.NoSuchKeyException"],"ResultPath":"$.error","Next":"Missing"}],"End":true},
 	  "Missing":{"Type":"Pass","End":true}}}`
 	id := startRun(t, a, "missing", def, `{"input":"s3://source/uploads/none.mp4","codec":"H_264"}`)
 	x := waitRun(t, a, id, time.Minute)
 	var out struct{ Error map[string]string }
 	_ = json.Unmarshal(x.Run.Output, &out)
-	if x.Run.Status != "SUCCEEDED" || out.Error["Error"] != "S3.NoSuchKey" || !strings.Contains(out.Error["Cause"], `"ErrorCode":1404`) {
+	if x.Run.Status != "SUCCEEDED" || out.Error["Error"] != mediaconvert.ErrNoSuchKey || !strings.Contains(out.Error["Cause"], `"ErrorCode":1404`) {
 		t.Fatalf("missing input: %s %s", x.Run.Status, x.Run.Output)
 	}
 	id = startRun(t, a, "bad", def, `{"input":"s3://source/uploads/talk.mp4","codec":"AV1"}`)

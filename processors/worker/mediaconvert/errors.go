@@ -8,6 +8,7 @@ import (
 
 	"github.com/mie-kafka/mie/internal/media/transcode"
 	"github.com/mie-kafka/mie/processors/worker"
+	"github.com/mie-kafka/mie/processors/worker/awss3"
 )
 
 // Task errors, as Step Functions names them.
@@ -28,9 +29,9 @@ const (
 	ErrJobFailed = "States.TaskFailed"
 	// ErrNoSuchKey: a .sync job whose input object (or bucket) does not
 	// exist (MediaConvert's error 1404). MediaConvert reports it as a
-	// failed job; mie names it as the S3 integration does, so a Catch can
-	// tell it apart. The Cause is the Job.
-	ErrNoSuchKey = "S3.NoSuchKey"
+	// failed job; mie names it as the aws-sdk:s3 integration names a
+	// missing object, so a Catch can tell it apart. The Cause is the Job.
+	ErrNoSuchKey = awss3.ErrNoSuchKey
 	// ErrFfmpegNotInstalled: this worker cannot transcode; the Cause says
 	// which program is missing and how to install it.
 	ErrFfmpegNotInstalled = "Mie.FfmpegNotInstalled"

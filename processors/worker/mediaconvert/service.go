@@ -43,9 +43,12 @@ import (
 	"github.com/mie-kafka/mie/processors/worker"
 )
 
+// ServiceName is the service's name in Task resources.
+const ServiceName = "mediaconvert"
+
 // Name is the built-in worker's name: its Implementation is
 // builtin:aws.mediaconvert.
-var Name = functions.ServiceWorker("mediaconvert")
+var Name = functions.ServiceWorker(ServiceName)
 
 // Config is what the service worker and the runners share.
 type Config struct {

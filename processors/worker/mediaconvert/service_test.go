@@ -128,7 +128,7 @@ func TestBadRequests(t *testing.T) {
 }
 
 // TestMissingInputIsNoSuchKey: a .sync job whose input does not exist
-// ends in ERROR 1404, and the Task fails with S3.NoSuchKey, the Job (its
+// ends in ERROR 1404, and the Task fails with S3.NoSuchKeyException, the Job (its
 // ErrorCode and ErrorMessage) as the Cause; nothing is written.
 func TestMissingInputIsNoSuchKey(t *testing.T) {
 	e := newEnv(t, nil)
