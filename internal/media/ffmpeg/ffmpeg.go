@@ -21,6 +21,11 @@ import (
 // missing, so callers can skip or fail with the reason.
 var ErrNotInstalled = errors.New("not installed")
 
+// TaskError is the error name of a task that needs ffmpeg on a worker
+// that lacks it (the media operators and functions, MediaConvert jobs);
+// its cause is the NotInstalledError's text.
+const TaskError = "Mie.FfmpegNotInstalled"
+
 // NotInstalledError names the program that could not be found.
 type NotInstalledError struct {
 	Program string // "ffmpeg" or "ffprobe"

@@ -26,7 +26,7 @@ import (
 
 // ErrFfmpegNotInstalled is the Error of a media task on a worker without
 // ffmpeg; the Cause names the missing program and how to install it.
-const ErrFfmpegNotInstalled = "Mie.FfmpegNotInstalled"
+const ErrFfmpegNotInstalled = ffmpeg.TaskError
 
 // mediaTask is what a media operator works on: one input media object,
 // downloaded and probed.

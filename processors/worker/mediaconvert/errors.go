@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mie-kafka/mie/internal/media/ffmpeg"
 	"github.com/mie-kafka/mie/internal/media/transcode"
 	"github.com/mie-kafka/mie/processors/worker"
 	"github.com/mie-kafka/mie/processors/worker/awss3"
@@ -34,7 +35,7 @@ const (
 	ErrNoSuchKey = awss3.ErrNoSuchKey
 	// ErrFfmpegNotInstalled: this worker cannot transcode; the Cause says
 	// which program is missing and how to install it.
-	ErrFfmpegNotInstalled = "Mie.FfmpegNotInstalled"
+	ErrFfmpegNotInstalled = ffmpeg.TaskError
 	// ErrUnsupported: an action or integration pattern this worker does not
 	// serve.
 	ErrUnsupported = "States.Runtime"
