@@ -22,11 +22,11 @@ const (
 	ErrNotFound = "MediaConvert.NotFoundException"
 	// ErrConflict: CancelJob on a job that has ended.
 	ErrConflict = "MediaConvert.ConflictException"
-	// ErrJobFailed: a .sync job ended in ERROR or CANCELED. Step Functions
-	// fails its Run a Job (.sync) Tasks whose job failed with
-	// States.TaskFailed and the job's description as the Cause (as for
-	// Batch, ECS and Glue jobs); the Cause here is the Job, with its
-	// ErrorCode and ErrorMessage.
+	// ErrJobFailed: a .sync job ended in ERROR or CANCELED. Step Functions'
+	// Run a Job (.sync) integrations of Batch, ECS and Glue fail such a
+	// Task with States.TaskFailed and the job's description as the Cause;
+	// AWS documents no MediaConvert-specific name, so this does the same.
+	// The Cause is the Job, with its ErrorCode and ErrorMessage.
 	ErrJobFailed = "States.TaskFailed"
 	// ErrNoSuchKey: a .sync job whose input object (or bucket) does not
 	// exist (MediaConvert's error 1404). MediaConvert reports it as a
