@@ -232,3 +232,40 @@ func TestMissingInputIsCaught(t *testing.T) {
 		t.Fatalf("bad setting: %s %s %s", x.Run.Status, x.Run.Error, x.Run.Cause)
 	}
 }
+
+// TestSyncTaskTimeoutCancelsJob: a createJob.sync Task that times out
+// (States.Timeout, which a Catch takes) cancels its job: ffmpeg is
+// killed, the job ends CANCELED and writes nothing.
+func TestSyncTaskTimeoutCancelsJob(t *testing.T) {
+	a, objects := mediaApp(t)
+	def := `{"StartAt":"T","States":{
+	  "T":{"Type":"Task","Resource":"arn:aws:states:::mediaconvert:createJob.sync","TimeoutSeconds":1,
+	    "Parameters":{"Role":"r","Settings":{"Inputs":[{"FileInput":"s3://source/uploads/talk.mp4"}],
+	      "OutputGroups":[{"OutputGroupSettings":{"Type":"FILE_GROUP_SETTINGS","FileGroupSettings":{"Destination":"s3://output/slow/"}},
+	        "Outputs":[{"ContainerSettings":{"Container":"MP4"},"VideoDescription":{"Width":1920,"Height":1080,
+	          "CodecSettings":{"Codec":"H_264","H264Settings":{"RateControlMode":"QVBR","MaxBitrate":8000000,"QualityTuningLevel":"MULTI_PASS_HQ"}}}}]}]}},
+	    "Catch":[{"ErrorEquals":["States.Timeout"],"ResultPath":"$.error","Next":"TimedOut"}],"End":true},
+	  "TimedOut":{"Type":"Pass","End":true}}}`
+	id := startRun(t, a, "timeout", def, `{}`)
+	x := waitRun(t, a, id, time.Minute)
+	if x.Run.Status != "SUCCEEDED" || !strings.Contains(string(x.Run.Output), "States.Timeout") {
+		t.Fatalf("run %s %s %s %s", x.Run.Status, x.Run.Output, x.Run.Error, x.Run.Cause)
+	}
+	jobs := &mediaconvert.Jobs{Store: a.store, Bucket: a.cfg.Bucket}
+	eventually(t, time.Minute, "the timed-out job to be canceled", func() bool {
+		infos, err := a.store.List(t.Context(), a.cfg.Bucket, "mediaconvert/jobs/")
+		if err != nil {
+			return false
+		}
+		for _, i := range infos {
+			if id, ok := strings.CutSuffix(strings.TrimPrefix(i.Key, "mediaconvert/jobs/"), ".json"); ok {
+				d, err := jobs.Get(t.Context(), id)
+				return err == nil && d.Job.Status == "CANCELED"
+			}
+		}
+		return false
+	})
+	if _, err := os.Stat(filepath.Join(objects, "output", "slow")); !os.IsNotExist(err) {
+		t.Errorf("a canceled job wrote outputs: %v", err)
+	}
+}

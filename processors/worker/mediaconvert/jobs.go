@@ -44,7 +44,21 @@ type JobDoc struct {
 	Renewed time.Time `json:"Renewed,omitzero"`
 	// Sync is set when a .sync Task waits on the job.
 	Sync bool `json:"Sync,omitempty"`
+	// Canceled says why a CANCELED job was cancelled.
+	Canceled CancelReason `json:"Canceled,omitempty"`
 }
+
+// CancelReason is why a job was cancelled.
+type CancelReason string
+
+// Why jobs are cancelled.
+const (
+	CanceledByRequest CancelReason = "CancelJob"     // cancelJob asked
+	CanceledTimeout   CancelReason = "TaskTimedOut"  // its Task's TimeoutSeconds passed
+	CanceledAbandoned CancelReason = "NobodyWaiting" // no .sync check for AbandonAfter
+)
+
+func (r CancelReason) String() string { return string(r) }
 
 func (j *Jobs) prefix() string {
 	if j.Prefix == "" {

@@ -81,7 +81,9 @@ func TestCancelJob(t *testing.T) {
 	if r := e.result("t-cancel"); r.Status != events.ResultComplete || string(r.Output) != "{}" {
 		t.Fatalf("cancelJob = %s %s %s", r.Status, r.Error, r.Output)
 	}
-	e.waitStatus(id, transcode.StatusCanceled)
+	if d := e.waitStatus(id, transcode.StatusCanceled); d.Canceled != mediaconvert.CanceledByRequest {
+		t.Errorf("canceled for %q", d.Canceled)
+	}
 	if keys := e.keys("out/cancel/"); len(keys) != 0 {
 		t.Errorf("a canceled job wrote %v", keys)
 	}
@@ -101,7 +103,9 @@ func TestAbandonedSyncJobIsCanceled(t *testing.T) {
 	e.startRunner("r1", func(c *mediaconvert.RunnerConfig) { c.AbandonAfter = 1500 * time.Millisecond })
 	e.putClip("in/long.mp4", mediatest.Clip{Seconds: 8, Width: 640, Height: 360})
 	id := e.submit("t-sync", createJob+".sync", bigJob("s3://media/in/long.mp4", "abandoned"), 0)
-	e.waitStatus(id, transcode.StatusCanceled)
+	if d := e.waitStatus(id, transcode.StatusCanceled); d.Canceled != mediaconvert.CanceledAbandoned {
+		t.Errorf("canceled for %q", d.Canceled)
+	}
 	if !strings.Contains(e.logs.String(), "no Task has checked on the .sync job") {
 		t.Errorf("logs:\n%s", e.logs)
 	}
@@ -126,9 +130,17 @@ func TestTaskTimeoutCancelsJob(t *testing.T) {
 		return nil
 	})
 	defer stop()
-	e.waitStatus(id, transcode.StatusCanceled)
+	if d := e.waitStatus(id, transcode.StatusCanceled); d.Canceled != mediaconvert.CanceledTimeout {
+		t.Errorf("canceled for %q", d.Canceled)
+	}
 	if !strings.Contains(e.logs.String(), "its Task timed out") {
 		t.Errorf("logs:\n%s", e.logs)
+	}
+	// A check that sees it fails the Task as the engine's timeout does.
+	state, _ := json.Marshal(map[string]string{"JobId": id})
+	e.task("t-check", createJob+".sync", events.PhaseMonitor, nil, state, 2)
+	if r := e.result("t-check"); r.Status != events.ResultError || r.Error != "States.Timeout" {
+		t.Errorf("check of a timed-out job = %s %s %s", r.Status, r.Error, r.Cause)
 	}
 }
 

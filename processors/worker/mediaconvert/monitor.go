@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mie-kafka/mie/internal/asl/failure"
 	"github.com/mie-kafka/mie/internal/media/transcode"
 	"github.com/mie-kafka/mie/internal/problem"
 	"github.com/mie-kafka/mie/processors/worker"
@@ -55,7 +56,12 @@ func (s *Service) Monitor(ctx context.Context, t *worker.Task) (worker.Result, e
 	switch j.Status {
 	case transcode.StatusComplete:
 		return worker.Returned(map[string]any{"Job": j}), nil
-	case transcode.StatusError, transcode.StatusCanceled:
+	case transcode.StatusError:
+		return jobFailed(j), nil
+	case transcode.StatusCanceled:
+		if d.Canceled == CanceledTimeout {
+			return worker.Failed(failure.Timeout, fmt.Sprintf("the Task's TimeoutSeconds passed: job %s was canceled", j.Id)), nil
+		}
 		return jobFailed(j), nil
 	}
 	next := s.nextCheck(&j, st, now)

@@ -63,16 +63,32 @@ func (s *slot) run(ctx context.Context, rec *kgo.Record, m *events.MediaConvertJ
 		doc.Job.Status, doc.Job.ErrorCode, doc.Job.ErrorMessage = transcode.StatusError, transcode.ErrorCodeSettings, runErr.Error()
 		return s.finish(ctx, doc, log)
 	}
-	if final.Status == transcode.StatusCanceled && !errors.Is(cause, errCancelRequested) &&
-		!errors.Is(cause, errAbandoned) && !errors.Is(cause, errTimedOut) {
+	if final.Status != transcode.StatusCanceled {
+		doc.Job = *final
+		return s.finish(ctx, doc, log)
+	}
+	reason, ok := cancelReason(cause)
+	if !ok {
 		doc.Job = w.last()
 		return s.leave(doc, cause, log)
 	}
-	doc.Job = *final
-	if final.Status == transcode.StatusCanceled {
-		log.Info("mediaconvert job canceled", "reason", cause.Error())
-	}
+	doc.Job, doc.Canceled = *final, reason
+	log.Info("mediaconvert job canceled", "reason", cause.Error())
 	return s.finish(ctx, doc, log)
+}
+
+// cancelReason is why a cancelled job ended, when it ended; false when it
+// was interrupted and must run again.
+func cancelReason(cause error) (CancelReason, bool) {
+	switch {
+	case errors.Is(cause, errCancelRequested):
+		return CanceledByRequest, true
+	case errors.Is(cause, errTimedOut):
+		return CanceledTimeout, true
+	case errors.Is(cause, errAbandoned):
+		return CanceledAbandoned, true
+	}
+	return "", false
 }
 
 // claim reads the job and makes it this run's: a job that has ended needs

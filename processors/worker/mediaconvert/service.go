@@ -146,6 +146,9 @@ func (s *Service) Invoke(ctx context.Context, t *worker.Task) (worker.Result, er
 	return worker.Failed(ErrUnsupported, fmt.Sprintf("%s: MediaConvert here serves createJob (request-response, .sync), getJob and cancelJob", t.Resource)), nil
 }
 
+// timeoutGrace is how long past its Task's TimeoutSeconds a job runs.
+const timeoutGrace = 2 * time.Second
+
 // createJob submits a job: validated, stored SUBMITTED, and handed to the
 // runners in the Task's transaction. A Task attempt delivered again (its
 // batch aborted) finds the job it submitted and hands that one on.
@@ -172,7 +175,10 @@ func (s *Service) createJob(ctx context.Context, t *worker.Task, sync bool) (wor
 		return worker.Result{}, err
 	}
 	if t.TimeoutSeconds > 0 {
-		d := now.Add(time.Duration(t.TimeoutSeconds) * time.Second)
+		// The engine times the attempt out at TimeoutSeconds from its
+		// dispatch; the job stops a little later, so that the engine's
+		// decision, not a race with it, ends the attempt.
+		d := now.Add(time.Duration(t.TimeoutSeconds)*time.Second + timeoutGrace)
 		rec.Deadline = &d
 	}
 	if err := worker.Emit(ctx, s.cfg.JobsTopic, job.Id, rec); err != nil {
