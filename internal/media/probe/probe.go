@@ -142,7 +142,33 @@ func WithTools(ctx context.Context, tools ffmpeg.Tools, path string) (*Metadata,
 	if len(m.Video) == 0 && len(m.Audio) == 0 {
 		return nil, &NotMediaError{Path: path, Reason: fmt.Sprintf("ffprobe found no audio or video stream (format %q)", m.Format)}
 	}
+	if rawStreams[m.Format] {
+		if err := decodes(ctx, tools, safe); err != nil {
+			return nil, &NotMediaError{Path: path, Reason: fmt.Sprintf("ffprobe took it for a raw %s stream, which does not decode: %v", m.Format, err)}
+		}
+	}
 	return m, nil
+}
+
+// rawStreams are the formats of bare elementary streams, which have no
+// container to recognise: random bytes now and then pass ffprobe's guess
+// for one (an H.263 picture start code), so these must also decode.
+var rawStreams = map[string]bool{
+	"h261": true, "h263": true, "h264": true, "hevc": true, "mpegvideo": true, "m4v": true, "cavsvideo": true,
+	"vc1": true, "dirac": true, "avs2": true, "avs3": true, "ingenient": true, "mjpeg": true,
+	"mp3": true, "aac": true, "ac3": true, "eac3": true, "dts": true, "truehd": true, "mlp": true,
+}
+
+// decodes decodes the start of a file (its first second), failing at the
+// first decoding error.
+func decodes(ctx context.Context, tools ffmpeg.Tools, path string) error {
+	err := tools.Run(ctx, ffmpeg.Command{Args: []string{"-hide_banner", "-v", "error", "-nostdin", "-xerror",
+		"-i", path, "-map", "0", "-t", "1", "-f", "null", "-"}})
+	var exit *ffmpeg.ExitError
+	if errors.As(err, &exit) {
+		return errors.New(ffmpeg.LastLine(exit.Stderr))
+	}
+	return err
 }
 
 // minProbeScore is the least ffprobe confidence taken as media: random

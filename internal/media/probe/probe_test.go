@@ -138,3 +138,26 @@ func TestFileRandomBytesNeverMedia(t *testing.T) {
 		}
 	}
 }
+
+// Random bytes that ffprobe takes for a raw H.263 stream (score 25, the
+// threshold) are not media: a raw stream must decode. A real raw H.264
+// stream still is media.
+func TestRawStreamsMustDecode(t *testing.T) {
+	tools := mediatest.Tools(t)
+	_, err := probe.File(t.Context(), "testdata/random-h263-lookalike.bin")
+	if !errors.Is(err, probe.ErrNotMedia) || !strings.Contains(err.Error(), "raw h263 stream, which does not decode") {
+		t.Fatalf("random bytes taken for H.263: %v", err)
+	}
+	raw := filepath.Join(t.TempDir(), "clip.h264")
+	if err := tools.Run(t.Context(), ffmpeg.Command{Args: []string{"-loglevel", "error", "-f", "lavfi", "-i",
+		"testsrc2=size=64x48:duration=1", "-c:v", "libx264", "-f", "h264", raw}}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := probe.File(t.Context(), raw)
+	if err != nil {
+		t.Fatalf("a raw H.264 stream: %v", err)
+	}
+	if v, ok := m.FirstVideo(); !ok || v.Codec != "h264" || m.Format != "h264" {
+		t.Errorf("metadata %+v", m)
+	}
+}
