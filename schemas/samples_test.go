@@ -86,7 +86,35 @@ func configuration() events.Configuration {
 // samples holds realistic payloads of every registered type; together they
 // set every field.
 func samples() []events.Payload {
-	return append(mieSamples(), runSamples()...)
+	return append(append(mieSamples(), runSamples()...), stepFunctionsSamples()...)
+}
+
+// stepFunctionsSamples are the definitions of the Step Functions API:
+// state machines, their versions and aliases, and activities.
+func stepFunctionsSamples() []events.Payload {
+	logging := json.RawMessage(`{"level":"ERROR","includeExecutionData":false,"destinations":[{"cloudWatchLogsLogGroup":{"logGroupArn":"arn:aws:logs:us-east-1:123456789012:log-group:orders:*"}}]}`)
+	tracing := json.RawMessage(`{"enabled":true}`)
+	encryption := json.RawMessage(`{"type":"AWS_OWNED_KEY"}`)
+	tags := []events.Tag{{Key: "team", Value: "orders"}}
+	return []events.Payload{
+		&events.StateMachineDefined{StateMachine: events.StateMachine{Name: "OrderPipeline", Type: events.TypeStandard,
+			Status: events.StateMachineActive, Definition: orderPipeline, RoleArn: "arn:aws:iam::123456789012:role/orders",
+			RevisionId: "8c7f0e3a-3d55-4f3e-9a59-0d6b1b7f1e2a", Logging: logging, Tracing: tracing, Encryption: encryption,
+			Tags: tags, NextVersion: 2, Publish: true, VersionDescription: "first", Created: created, Updated: created}},
+		&events.StateMachineDeleted{Name: "OrderPipeline"},
+		&events.StateMachineVersionPublished{Version: events.StateMachineVersion{StateMachine: "OrderPipeline", Version: 1,
+			Type: events.TypeStandard, Definition: orderPipeline, RoleArn: "arn:aws:iam::123456789012:role/orders",
+			RevisionId: "8c7f0e3a-3d55-4f3e-9a59-0d6b1b7f1e2a", Logging: logging, Tracing: tracing, Encryption: encryption,
+			Description: "first", Created: created}},
+		&events.StateMachineVersionDeleted{StateMachine: "OrderPipeline", Version: 1},
+		&events.StateMachineAliasDefined{Alias: events.StateMachineAlias{StateMachine: "OrderPipeline", Name: "PROD",
+			Description: "canary", Routing: []events.AliasRoute{{Version: 1, Weight: 90}, {Version: 2, Weight: 10}},
+			Created: created, Updated: created}},
+		&events.StateMachineAliasDeleted{StateMachine: "OrderPipeline", Name: "PROD"},
+		&events.ActivityDefined{Activity: events.Activity{Name: "ReviewOrder", Topic: "activity.ReviewOrder",
+			Encryption: encryption, Tags: tags, Created: created}},
+		&events.ActivityDeleted{Name: "ReviewOrder"},
+	}
 }
 
 // mieSamples are the records of definitions, the data plane, admission and
