@@ -37,6 +37,8 @@ type Config struct {
 	Segments projections.Segments
 	// Projections, when set, serves GET /projections and GET /metrics.
 	Projections Projections
+	// Functions, when set, serves /functions.
+	Functions Functions
 }
 
 // Validate joins every problem with the configuration.
@@ -89,6 +91,9 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	if cfg.Projections != nil {
 		routeProjections(e, cfg.Projections)
+	}
+	if cfg.Functions != nil {
+		routeFunctions(e, cfg.Functions)
 	}
 	return e, nil
 }

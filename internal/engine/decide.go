@@ -120,6 +120,11 @@ func (d *step) begin() {
 // makes redelivery harmless.
 func Handle(x *Execution, p events.Payload, now time.Time, opts *Options) Output {
 	d := newStep(x, now, opts)
+	if r, ok := p.(*events.RedriveExecution); ok {
+		d.redrive(r)
+		d.drain()
+		return d.out
+	}
 	if x.Terminal() {
 		return d.out
 	}
@@ -134,12 +139,15 @@ func Handle(x *Execution, p events.Payload, now time.Time, opts *Options) Output
 	case *events.CancelExecution:
 		d.emit(&events.ExecutionCancelled{ExecutionId: x.ID, Reason: c.Reason, Error: c.Error, Cause: c.Cause})
 		d.released("cancelled")
+		d.notifyParent()
 	case *events.OperatorResult:
 		d.taskResult(c)
 	case *events.TaskTokenAnswered:
 		d.tokenAnswered(c)
 	case *events.TimerFired:
 		d.timerFired(c)
+	case *events.ChildExecutionEnded:
+		d.childEnded(c)
 	}
 	d.drain()
 	return d.out
@@ -265,6 +273,7 @@ func (d *step) succeedExecution(output any) {
 	}
 	d.emit(&events.ExecutionCompleted{ExecutionId: d.x.ID, Output: raw})
 	d.released("completed")
+	d.notifyParent()
 }
 
 // endExecution fails the execution (unless it ended already).
@@ -274,6 +283,7 @@ func (d *step) endExecution(e *failure.Error) {
 	}
 	d.emit(&events.ExecutionFailed{ExecutionId: d.x.ID, Error: e.Name, Cause: e.Cause})
 	d.released("failed")
+	d.notifyParent()
 	d.queue = nil
 }
 

@@ -106,6 +106,10 @@ type Execution struct {
 	Updated       time.Time
 	// Events counts the events applied (the execution's history length).
 	Events int
+	// RedriveCount counts the execution's redrives; Redriven is when the
+	// last began.
+	RedriveCount int
+	Redriven     time.Time
 	// Keep keeps every run in memory (a projection that shows them all);
 	// the executor keeps only the runs that may still change.
 	Keep bool
@@ -157,6 +161,7 @@ type TaskRun struct {
 	// Function and Topic are where it went.
 	Payload                  json.RawMessage
 	Resource, Function       string
+	Implementation           string
 	Topic                    string
 	Token                    string
 	TimeoutSeconds           int64
@@ -166,6 +171,8 @@ type TaskRun struct {
 	LastError, LastCause     string
 	Dispatched, Heartbeat    time.Time
 	WaitingForToken, Invoked bool
+	// Child is the id of the child execution a .sync task waits for.
+	Child string
 }
 
 // TimerRun is what a waiting run (a Wait state, a retry's backoff) waits

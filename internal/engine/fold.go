@@ -51,6 +51,10 @@ func (x *Execution) apply(at time.Time, p events.Payload) error {
 	switch e := p.(type) {
 	case *events.ExecutionStarted:
 		x.Status, x.Started = StatusRunning, at
+	case *events.ExecutionRedriven:
+		x.Status, x.Error, x.Cause, x.Ended, x.Output = StatusRunning, "", "", time.Time{}, nil
+		x.RedriveCount, x.Redriven = e.RedriveCount, at
+		x.root.status, x.root.err = RunRunning, nil
 	case *events.StateEntered:
 		return x.entered(at, e)
 	case *events.StateExited:

@@ -252,3 +252,34 @@ func indexOf(s, sub string) int {
 	}
 	return -1
 }
+
+func TestRedrive(t *testing.T) {
+	def := `{"StartAt":"A","States":{
+		"A":{"Type":"Pass","Result":"a","ResultPath":"$.a","Next":"T"},
+		"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:work",
+			"Parameters":{"a.$":"$.a","count.$":"$$.Execution.RedriveCount"},"End":true}}}`
+	h := newHarness(t).start(def, `{}`)
+	h.answer(h.task(), events.ResultError, "", "Broken")
+	h.failedWith("Broken", "")
+	if !Redrivable(h.x) {
+		t.Fatal("a failed execution is not redrivable")
+	}
+	h.take(Handle(h.x, &events.RedriveExecution{ExecutionId: h.x.ID}, h.now, &h.opts))
+	if h.x.Status != StatusRunning || h.x.RedriveCount != 1 {
+		t.Fatalf("after redrive: %s, count %d", h.x.Status, h.x.RedriveCount)
+	}
+	task := h.task()
+	if string(task.Payload) != `{"a":"a","count":1}` {
+		t.Fatalf("the redriven task got %s, want the failed state's input and RedriveCount 1", task.Payload)
+	}
+	h.complete(task, `"done"`)
+	h.succeeded(`"done"`)
+	if Redrivable(h.x) {
+		t.Fatal("a succeeded execution is redrivable")
+	}
+	// A redrive of a running or succeeded execution does nothing.
+	out := Handle(h.x, &events.RedriveExecution{ExecutionId: h.x.ID}, h.now, &h.opts)
+	if len(out.Events) != 0 {
+		t.Fatalf("redriving a succeeded execution emitted %v", out.Events)
+	}
+}

@@ -242,7 +242,7 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 		return err
 	}
 	e, err := api.New(api.Config{Logger: a.log, Definitions: a.DefinitionService, Executions: a.Commands,
-		Dataplane: a.Dataplane, Triggers: a.DefinitionService, Segments: a.segmentsReader(segs),
+		Dataplane: a.Dataplane, Triggers: a.DefinitionService, Functions: a.DefinitionService, Segments: a.segmentsReader(segs),
 		Projections: projectionStatus{a}})
 	if err != nil {
 		return err
@@ -293,7 +293,8 @@ func (a *App) startExecutor(ctx context.Context) error {
 		Options:  execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs,
 		EndedRetention: a.cfg.EndedRetention,
 		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs,
-			Inline: map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}}},
+			Inline: map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
+			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload)},
 	})
 	if err != nil {
 		return err

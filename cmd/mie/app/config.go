@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mie-kafka/mie/internal/cli"
+	"github.com/mie-kafka/mie/internal/engine"
 	"github.com/mie-kafka/mie/internal/topics"
 )
 
@@ -26,9 +27,13 @@ type Config struct {
 	Operators       []string
 	OperatorTimeout time.Duration
 	EndedRetention  time.Duration
-	ValidateInputs  bool
-	SessionTimeout  time.Duration
-	Log             cli.Log
+	// MaxHistory and MaxPayload bound a States Language execution: its
+	// events, and a state's input or output in bytes.
+	MaxHistory     int
+	MaxPayload     int64
+	ValidateInputs bool
+	SessionTimeout time.Duration
+	Log            cli.Log
 
 	// Object storage and the data plane.
 	Store          string // local or s3
@@ -130,10 +135,18 @@ func operatorFlags(s *cli.Set, c *Config) {
 
 func executorFlags(s *cli.Set, c *Config) {
 	s.Duration(&c.EndedRetention, "ended-retention", "MIE_ENDED_RETENTION", time.Hour, "how long the executor remembers an ended execution (a later input for it is ignored, not dead-lettered as unknown); also how far back a restarted executor reads")
+	s.Int(&c.MaxHistory, "max-history", "MIE_MAX_HISTORY", engine.DefaultMaxHistory, "events one execution may have (AWS's 25,000); past it the execution fails")
+	s.Bytes(&c.MaxPayload, "max-payload", "MIE_MAX_PAYLOAD", engine.DefaultMaxPayload, "largest input or output of a state or an execution (AWS's 256 KiB); larger fails with States.DataLimitExceeded")
 	s.Bool(&c.ValidateInputs, "validate-inputs", "MIE_VALIDATE_INPUTS", false, "check every command and result against its JSON Schema, dead-lettering a mismatch (costs 20-300 µs a record)")
 	s.Check(func() error {
 		if c.EndedRetention <= 0 {
 			return fmt.Errorf("--ended-retention: %s must be positive", c.EndedRetention)
+		}
+		if c.MaxHistory < 10 {
+			return fmt.Errorf("--max-history: %d is too small (10 at least)", c.MaxHistory)
+		}
+		if c.MaxPayload < 1<<10 || c.MaxPayload > 768<<10 {
+			return fmt.Errorf("--max-payload: %d bytes: want 1KiB to 768KiB (a state's data travels inline in Kafka records of at most 1 MiB)", c.MaxPayload)
 		}
 		return nil
 	})
