@@ -18,6 +18,7 @@ import (
 	"github.com/mie-kafka/mie/api"
 	"github.com/mie-kafka/mie/api/commands"
 	"github.com/mie-kafka/mie/api/dataplane"
+	"github.com/mie-kafka/mie/api/sfn"
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/definitions"
 	"github.com/mie-kafka/mie/internal/engine"
@@ -281,6 +282,24 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	return nil
 }
 
+// stepFunctions builds the Step Functions API and runs its activity
+// dispatcher and its deleter of DELETING state machines.
+func (a *App) stepFunctions(runCtx context.Context) (*sfn.Service, error) {
+	disp, err := sfn.NewDispatcher(sfn.DispatcherConfig{Kafka: a.kafka, Catalog: a.cat, SessionTimeout: a.cfg.SessionTimeout, Logger: a.log})
+	if err != nil {
+		return nil, err
+	}
+	a.run("activity dispatcher", runCtx, disp.Run)
+	sf, err := sfn.New(sfn.Config{Region: a.cfg.Region, Account: a.cfg.AccountID, MaxPayload: int(a.cfg.MaxPayload),
+		PollTimeout: a.cfg.ActivityPoll, OperatorTimeout: a.cfg.OperatorTimeout, Catalog: a.cat, Store: a.Definitions,
+		Definitions: a.DefinitionService, Executions: a.executionsReader(), Commands: a.Commands, Tasks: disp, Logger: a.log})
+	if err != nil {
+		return nil, err
+	}
+	a.run("step functions deleter", runCtx, sf.Run)
+	return sf, nil
+}
+
 func (a *App) startExecutor(ctx context.Context) error {
 	defs, err := a.definitionsStore(ctx)
 	if err != nil {
@@ -292,7 +311,7 @@ func (a *App) startExecutor(ctx context.Context) error {
 		Producer: executor.Name + "@" + a.cfg.Instance,
 		Options:  execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs,
 		EndedRetention: a.cfg.EndedRetention,
-		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs,
+		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs, Activities: defs,
 			Inline: map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
 			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload)},
 	})
