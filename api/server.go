@@ -39,6 +39,14 @@ type Config struct {
 	Projections Projections
 	// Functions, when set, serves /functions.
 	Functions Functions
+	// StepFunctions, when set, serves the AWS Step Functions API at
+	// POST / (api/sfn).
+	StepFunctions Router
+}
+
+// Router adds its routes to the server.
+type Router interface {
+	Route(e *echo.Echo)
 }
 
 // Validate joins every problem with the configuration.
@@ -94,6 +102,9 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	if cfg.Functions != nil {
 		routeFunctions(e, cfg.Functions)
+	}
+	if cfg.StepFunctions != nil {
+		cfg.StepFunctions.Route(e)
 	}
 	return e, nil
 }

@@ -242,9 +242,13 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	if err != nil {
 		return err
 	}
+	sf, err := a.stepFunctions(runCtx)
+	if err != nil {
+		return err
+	}
 	e, err := api.New(api.Config{Logger: a.log, Definitions: a.DefinitionService, Executions: a.Commands,
 		Dataplane: a.Dataplane, Triggers: a.DefinitionService, Functions: a.DefinitionService, Segments: a.segmentsReader(segs),
-		Projections: projectionStatus{a}})
+		Projections: projectionStatus{a}, StepFunctions: sf})
 	if err != nil {
 		return err
 	}
