@@ -1,0 +1,170 @@
+package app
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The README's Step Functions quick start, run as written against a test
+// server (only the endpoint is the test's): the AWS CLI and boto3 from a
+// Python venv, aws-sdk-go-v2 with go run.
+//
+// The venv is MIE_TEST_AWS_VENV, or .cache/awsclients, which .ci/run
+// makes (pip install awscli boto3); without one the CLI and boto3 tests
+// skip and say so.
+const envAWSVenv = "MIE_TEST_AWS_VENV"
+
+const readmeEndpoint = "http://127.0.0.1:8080"
+
+// repoRoot is the module's root, from this package's directory.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// readmeBlock returns the first ```lang block of README.md that holds
+// marker.
+func readmeBlock(t *testing.T, lang, marker string) string {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join(repoRoot(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile("(?s)```"+lang+"\n(.*?)```").FindAllSubmatch(doc, -1) {
+		if strings.Contains(string(m[1]), marker) {
+			if !strings.Contains(string(m[1]), readmeEndpoint) {
+				t.Fatalf("the README's %s example no longer uses %s", lang, readmeEndpoint)
+			}
+			return string(m[1])
+		}
+	}
+	t.Fatalf("README.md has no %s block with %q", lang, marker)
+	return ""
+}
+
+// awsVenv is the venv with the AWS CLI and boto3, or skips the test.
+func awsVenv(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv(envAWSVenv)
+	if dir == "" {
+		dir = filepath.Join(repoRoot(t), ".cache", "awsclients")
+	}
+	for _, bin := range []string{"python", "aws"} {
+		if _, err := os.Stat(filepath.Join(dir, "bin", bin)); err != nil {
+			t.Skipf("no Python venv with the AWS CLI and boto3 at %s (set %s, or run .ci/run, which installs awscli and boto3 from PyPI there)", dir, envAWSVenv)
+		}
+	}
+	return dir
+}
+
+// shellCommands splits a shell block into its commands, joining continued
+// lines.
+func shellCommands(block string) []string {
+	var out []string
+	var cur strings.Builder
+	for _, line := range strings.Split(block, "\n") {
+		if strings.HasSuffix(line, `\`) {
+			cur.WriteString(strings.TrimSuffix(line, `\`))
+			continue
+		}
+		cur.WriteString(line)
+		if s := strings.TrimSpace(cur.String()); s != "" {
+			out = append(out, s)
+		}
+		cur.Reset()
+	}
+	return out
+}
+
+func TestReadmeStepFunctionsCLI(t *testing.T) {
+	venv := awsVenv(t)
+	a, _ := sfnApp(t)
+	block := strings.ReplaceAll(readmeBlock(t, "sh", "aws stepfunctions"), readmeEndpoint, a.URL())
+	cmds := shellCommands(block)
+	if len(cmds) != 5 || !strings.HasPrefix(cmds[0], "export ") {
+		t.Fatalf("the README's CLI example is %d commands, want an export and four aws calls: %q", len(cmds), cmds)
+	}
+	run := func(cmd string) string {
+		c := exec.Command("bash", "-c", cmds[0]+"\n"+cmd)
+		c.Env = append(os.Environ(), "PATH="+filepath.Join(venv, "bin")+":"+os.Getenv("PATH"))
+		out, err := c.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", cmd, err, out)
+		}
+		return string(out)
+	}
+	if out := run(cmds[1]); !strings.Contains(out, `"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Hello"`) {
+		t.Fatalf("create-state-machine answered %s", out)
+	}
+	if out := run(cmds[2]); !strings.Contains(out, `"executionArn": "arn:aws:states:us-east-1:123456789012:execution:Hello:first"`) {
+		t.Fatalf("start-execution answered %s", out)
+	}
+	var described string
+	eventually(t, 60*time.Second, "describe-execution to answer SUCCEEDED", func() bool {
+		described = run(cmds[3])
+		return strings.Contains(described, `"status": "SUCCEEDED"`)
+	})
+	if !strings.Contains(described, `\"greeting\":\"hello\"`) {
+		t.Fatalf("describe-execution = %s", described)
+	}
+	history := run(cmds[4])
+	for _, typ := range []string{"ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"} {
+		if !strings.Contains(history, `"type": "`+typ+`"`) {
+			t.Fatalf("get-execution-history has no %s:\n%s", typ, history)
+		}
+	}
+}
+
+func TestReadmeStepFunctionsBoto3(t *testing.T) {
+	venv := awsVenv(t)
+	a, _ := sfnApp(t)
+	code := strings.ReplaceAll(readmeBlock(t, "python", "boto3.client"), readmeEndpoint, a.URL())
+	c := exec.Command(filepath.Join(venv, "bin", "python"), "-c", code)
+	out, err := c.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the boto3 example: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], `SUCCEEDED {`) || !strings.Contains(lines[0], `"greeting":"hello"`) ||
+		lines[1] != "1 ExecutionStarted" || lines[4] != "4 ExecutionSucceeded" {
+		t.Fatalf("the boto3 example printed:\n%s", out)
+	}
+}
+
+func TestReadmeStepFunctionsGo(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH to run the README's Go example with")
+	}
+	a, _ := sfnApp(t)
+	code := strings.ReplaceAll(readmeBlock(t, "go", "sfn.NewFromConfig"), readmeEndpoint, a.URL())
+	// Inside the module, so that it builds with the module's aws-sdk-go-v2.
+	dir := filepath.Join(repoRoot(t), ".cache", "readme-go", strings.ReplaceAll(t.Name(), "/", "_"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	file := filepath.Join(dir, "main.go")
+	if err := os.WriteFile(file, []byte(code), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := exec.Command(goBin, "run", file)
+	c.Dir = repoRoot(t)
+	out, err := c.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the Go example: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], `SUCCEEDED {`) || lines[1] != "1 ExecutionStarted" || lines[4] != "4 ExecutionSucceeded" {
+		t.Fatalf("the Go example printed:\n%s", out)
+	}
+}
