@@ -174,6 +174,7 @@ func (s *Service) GetActivityTask(ctx context.Context, in *GetActivityTaskInput)
 	}
 	pctx, cancel := context.WithTimeout(ctx, s.cfg.PollTimeout)
 	defer cancel()
+	defer context.AfterFunc(s.closing, cancel)()
 	for {
 		t, ok, err := s.cfg.Tasks.Next(pctx, a.Topic)
 		if err != nil {

@@ -155,6 +155,9 @@ type Service struct {
 	log      *slog.Logger
 	locks    stripes
 	redrives redrives
+	// closing ends the long polls in flight when the server shuts down.
+	closing context.Context
+	close   context.CancelFunc
 }
 
 // New builds the API.
@@ -163,8 +166,13 @@ func New(cfg Config) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, log: cfg.Logger}, nil
+	closing, cancel := context.WithCancel(context.Background())
+	return &Service{cfg: cfg, log: cfg.Logger, closing: closing, close: cancel}, nil
 }
+
+// Close ends the GetActivityTask long polls in flight (they answer no
+// task), so that a server shutting down need not wait for them.
+func (s *Service) Close() { s.close() }
 
 // Route serves the API on e at POST /.
 func (s *Service) Route(e *echo.Echo) { e.POST("/", s.Handle) }

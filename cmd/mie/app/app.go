@@ -275,6 +275,7 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 		return fmt.Errorf("listen %s: %w", a.cfg.Addr, err)
 	}
 	a.server = &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	a.server.RegisterOnShutdown(sf.Close)
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()

@@ -69,6 +69,29 @@ func TestStepFunctionsStateMachineLifecycle(t *testing.T) {
 		t.Fatalf("UpdateStateMachine of nothing = %v, want MissingRequiredParameter", err)
 	}
 
+	if _, err := c.DeleteStateMachine(ctx, &awssfn.DeleteStateMachineInput{StateMachineArn: first.StateMachineArn}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DescribeStateMachine(ctx, &awssfn.DescribeStateMachineInput{StateMachineArn: first.StateMachineArn})
+	var gone *types.StateMachineDoesNotExist
+	if !errors.As(err, &gone) {
+		t.Fatalf("DescribeStateMachine after delete = %v, want StateMachineDoesNotExist", err)
+	}
+	_, err = c.DescribeStateMachine(ctx, &awssfn.DescribeStateMachineInput{StateMachineArn: up.StateMachineVersionArn})
+	if !errors.As(err, &gone) {
+		t.Fatalf("DescribeStateMachine of a deleted machine's version = %v, want StateMachineDoesNotExist", err)
+	}
+	// Deleting again is no error, as on AWS.
+	if _, err := c.DeleteStateMachine(ctx, &awssfn.DeleteStateMachineInput{StateMachineArn: first.StateMachineArn}); err != nil {
+		t.Fatalf("a second DeleteStateMachine = %v", err)
+	}
+}
+
+// ListStateMachines pages the state machines and the MIE workflows by name.
+func TestStepFunctionsListStateMachines(t *testing.T) {
+	_, c := sfnApp(t)
+	ctx := context.Background()
+	createMachine(t, c, "Orders", passMachine, types.StateMachineTypeStandard)
 	for _, name := range []string{"B", "C"} {
 		createMachine(t, c, name, passMachine, types.StateMachineTypeExpress)
 	}
@@ -90,22 +113,6 @@ func TestStepFunctionsStateMachineLifecycle(t *testing.T) {
 		t.Fatalf("ListStateMachines = %v in %d pages", names, pages)
 	}
 
-	if _, err := c.DeleteStateMachine(ctx, &awssfn.DeleteStateMachineInput{StateMachineArn: first.StateMachineArn}); err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.DescribeStateMachine(ctx, &awssfn.DescribeStateMachineInput{StateMachineArn: first.StateMachineArn})
-	var gone *types.StateMachineDoesNotExist
-	if !errors.As(err, &gone) {
-		t.Fatalf("DescribeStateMachine after delete = %v, want StateMachineDoesNotExist", err)
-	}
-	_, err = c.DescribeStateMachine(ctx, &awssfn.DescribeStateMachineInput{StateMachineArn: up.StateMachineVersionArn})
-	if !errors.As(err, &gone) {
-		t.Fatalf("DescribeStateMachine of a deleted machine's version = %v, want StateMachineDoesNotExist", err)
-	}
-	// Deleting again is no error, as on AWS.
-	if _, err := c.DeleteStateMachine(ctx, &awssfn.DeleteStateMachineInput{StateMachineArn: first.StateMachineArn}); err != nil {
-		t.Fatalf("a second DeleteStateMachine = %v", err)
-	}
 }
 
 // Requests AWS refuses are refused with AWS's error types.

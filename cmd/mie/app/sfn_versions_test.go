@@ -17,12 +17,19 @@ func passResult(result string) string {
 	return `{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"` + result + `","End":true}}}`
 }
 
-// Versions, aliases with weighted routing, and the executions started
-// through them.
-func TestStepFunctionsVersionsAndAliases(t *testing.T) {
+// Versions: publishing is idempotent per revision and checks the
+// revision; they are listed newest first.
+func TestStepFunctionsVersions(t *testing.T) {
 	_, c := sfnApp(t)
+	publishTwo(t, c)
+}
+
+// publishTwo creates a machine with two published versions, answering
+// "one" and "two".
+func publishTwo(t *testing.T, c *awssfn.Client) (smArn string, v1, v2 *awssfn.PublishStateMachineVersionOutput) {
+	t.Helper()
 	ctx := context.Background()
-	smArn := createMachine(t, c, "Canary", passResult("one"), types.StateMachineTypeStandard)
+	smArn = createMachine(t, c, "Canary", passResult("one"), types.StateMachineTypeStandard)
 	v1, err := c.PublishStateMachineVersion(ctx, &awssfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(smArn),
 		Description: aws.String("first")})
 	if err != nil {
@@ -43,7 +50,7 @@ func TestStepFunctionsVersionsAndAliases(t *testing.T) {
 	if !errors.As(err, &conflict) {
 		t.Fatalf("publish of another revision = %v, want ConflictException", err)
 	}
-	v2, err := c.PublishStateMachineVersion(ctx, &awssfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(smArn), RevisionId: up.RevisionId})
+	v2, err = c.PublishStateMachineVersion(ctx, &awssfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(smArn), RevisionId: up.RevisionId})
 	if err != nil || !strings.HasSuffix(aws.ToString(v2.StateMachineVersionArn), ":Canary:2") {
 		t.Fatalf("publish = %+v, %v", v2, err)
 	}
@@ -52,6 +59,15 @@ func TestStepFunctionsVersionsAndAliases(t *testing.T) {
 		aws.ToString(versions.StateMachineVersions[0].StateMachineVersionArn) != aws.ToString(v2.StateMachineVersionArn) {
 		t.Fatalf("ListStateMachineVersions = %+v, %v (newest first)", versions, err)
 	}
+	return smArn, v1, v2
+}
+
+// Aliases with weighted routing, and the executions started through them.
+func TestStepFunctionsAliases(t *testing.T) {
+	_, c := sfnApp(t)
+	ctx := context.Background()
+	smArn, v1, v2 := publishTwo(t, c)
+	var conflict *types.ConflictException
 
 	alias, err := c.CreateStateMachineAlias(ctx, &awssfn.CreateStateMachineAliasInput{Name: aws.String("PROD"),
 		RoutingConfiguration: []types.RoutingConfigurationListItem{
