@@ -1,6 +1,7 @@
 package sfn
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -123,10 +124,13 @@ func (s *Service) checkInput(in *string) (json.RawMessage, error) {
 	if len(*in) > s.cfg.MaxPayload {
 		return nil, fault(ValidationException, "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to %d", s.cfg.MaxPayload)
 	}
-	if !json.Valid([]byte(*in)) {
-		return nil, fault(InvalidExecutionInput, "Invalid State Machine Execution Input: 'the input is not JSON'")
+	// The log keeps JSON compact (encoding/json compacts raw values), so
+	// the input is compacted here, and a repeated start compares alike.
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(*in)); err != nil {
+		return nil, fault(InvalidExecutionInput, "Invalid State Machine Execution Input: 'the input is not JSON: %v'", err)
 	}
-	return json.RawMessage(*in), nil
+	return buf.Bytes(), nil
 }
 
 func checkTrace(t string) error {

@@ -168,3 +168,28 @@ func TestReadmeStepFunctionsGo(t *testing.T) {
 		t.Fatalf("the Go example printed:\n%s", out)
 	}
 }
+
+// The boto3 activity worker and StartSyncExecution of
+// docs/stepfunctions.md, as written.
+func TestDocsStepFunctionsBoto3(t *testing.T) {
+	venv := awsVenv(t)
+	a, _ := sfnApp(t)
+	doc, err := os.ReadFile(filepath.Join(repoRoot(t), "docs", "stepfunctions.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```python\n(.*?)```").FindSubmatch(doc)
+	if m == nil || !strings.Contains(string(m[1]), readmeEndpoint) {
+		t.Fatalf("docs/stepfunctions.md has no python example on %s", readmeEndpoint)
+	}
+	c := exec.Command(filepath.Join(venv, "bin", "python"), "-c", strings.ReplaceAll(string(m[1]), readmeEndpoint, a.URL()))
+	out, err := c.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the example: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 || lines[0] != `SUCCEEDED {"approved":true}` || !strings.HasPrefix(lines[1], "SUCCEEDED {") ||
+		!strings.Contains(lines[1], `"sum":3`) {
+		t.Fatalf("the example printed:\n%s", out)
+	}
+}
