@@ -34,14 +34,13 @@ func (e Epoch) MarshalJSON() ([]byte, error) {
 	return strconv.AppendFloat(nil, float64(ms)/1000, 'f', -1, 64), nil
 }
 
-// UnmarshalJSON reads seconds (a number), as clients send them.
+// UnmarshalJSON reads seconds (a number), to the millisecond.
 func (e *Epoch) UnmarshalJSON(b []byte) error {
 	f, err := strconv.ParseFloat(string(b), 64)
 	if err != nil {
 		return err
 	}
-	sec, frac := math.Modf(f)
-	*e = Epoch(time.Unix(int64(sec), int64(frac*1e9)).UTC())
+	*e = Epoch(time.UnixMilli(int64(math.Round(f * 1000))).UTC())
 	return nil
 }
 

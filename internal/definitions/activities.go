@@ -22,8 +22,12 @@ import (
 // catalog's prefix.
 const activityTopicPrefix = "activity."
 
-// maxTopicName is Kafka's longest topic name.
-const maxTopicName = 249
+// maxTopicName is Kafka's longest topic name; maxTaskTopic mie's longest
+// task topic name after the catalog's prefix (topics.Catalog.Task).
+const (
+	maxTopicName = 249
+	maxTaskTopic = 200
+)
 
 // ActivityTopic is the task topic of the named activity: letters, digits
 // and '-' are kept, every other byte is written _XX (hex), so that two
@@ -40,7 +44,7 @@ func ActivityTopic(cat topics.Catalog, name string) string {
 		}
 	}
 	enc := b.String()
-	if room := maxTopicName - len(cat.Prefix) - len(activityTopicPrefix); len(enc) > room {
+	if room := min(maxTopicName-len(cat.Prefix), maxTaskTopic) - len(activityTopicPrefix); len(enc) > room {
 		sum := sha256.Sum256([]byte(name))
 		h := "_h" + hex.EncodeToString(sum[:12])
 		enc = enc[:max(0, room-len(h))] + h
