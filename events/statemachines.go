@@ -145,8 +145,10 @@ func StateMachineKey(name string) string { return "statemachine/" + name }
 func StateMachineVersionKey(name string, version int) string {
 	return StateMachineKey(name) + "/version/" + strconv.Itoa(version)
 }
-func StateMachineAliasKey(name, alias string) string { return StateMachineKey(name) + "/alias/" + alias }
-func ActivityKey(name string) string                 { return "activity/" + name }
+func StateMachineAliasKey(name, alias string) string {
+	return StateMachineKey(name) + "/alias/" + alias
+}
+func ActivityKey(name string) string { return "activity/" + name }
 
 func (StateMachineDefined) EventType() string          { return "StateMachineDefined" }
 func (StateMachineDeleted) EventType() string          { return "StateMachineDeleted" }
