@@ -64,6 +64,17 @@ func (d *step) emit(p events.Payload) {
 	d.out.Events = append(d.out.Events, p)
 }
 
+// emitValue is emit for an event that records value v (a run's input or
+// output) as JSON: the fold takes v as it is instead of decoding the
+// JSON. Values are never modified in place once made, so the run and
+// whoever made v can share it; the harness's replay check holds decided
+// and replayed states equal.
+func (d *step) emitValue(p events.Payload, v any) {
+	d.x.hint, d.x.hinted = v, true
+	d.emit(p)
+	d.x.hint, d.x.hinted = nil, false
+}
+
 func (d *step) random() float64 {
 	if d.opts.Rand != nil {
 		return d.opts.Rand()
@@ -214,8 +225,8 @@ func (d *step) enter(w work, name string, input any) {
 		return
 	}
 	id := d.x.next
-	d.emit(&events.StateEntered{RunRef: events.RunRef{Run: int32(id), State: name}, Type: st.Type().String(),
-		Parent: int32(owner), Slot: slot, Visit: visit, Input: raw})
+	d.emitValue(&events.StateEntered{RunRef: events.RunRef{Run: int32(id), State: name}, Type: st.Type().String(),
+		Parent: int32(owner), Slot: slot, Visit: visit, Input: raw}, input)
 	handlerOf(st).enter(d, d.x.runs[id])
 }
 
@@ -228,11 +239,14 @@ func (d *step) exit(r *Run, output any, next string, assigned map[string]any) {
 			r.Name(), len(raw), d.opts.maxPayload())
 	}
 	vars, verr := encodeVars(assigned)
+	if verr == nil {
+		verr = d.limitVars(r, vars)
+	}
 	if err != nil || verr != nil {
 		d.fail(r, failure.As(firstErr(err, verr)))
 		return
 	}
-	d.emit(&events.StateExited{RunRef: ref(r), Output: raw, Next: next, Assigned: vars})
+	d.emitValue(&events.StateExited{RunRef: ref(r), Output: raw, Next: next, Assigned: vars}, output)
 	if next != "" {
 		d.queue = append(d.queue, work{kind: workEnter, sc: r.scope, name: next, input: output})
 		return

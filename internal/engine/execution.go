@@ -118,6 +118,11 @@ type Execution struct {
 	root *scope
 	runs map[RunID]*Run
 	next RunID
+	// hint is the decoded value of the event being applied, when the
+	// decision that emitted it has it (see step.emitValue): applying then
+	// skips decoding what was just encoded.
+	hint   any
+	hinted bool
 	// invalid is why Machine could not be built from the Definition: the
 	// execution fails at its start (a definition that passed validation
 	// never has one).
@@ -210,11 +215,14 @@ type scope struct {
 	slot    int
 	outer   *scope
 	vars    map[string]any
-	visits  map[string]int
-	current RunID
-	status  RunStatus
-	output  any
-	err     *failure.Error
+	// varBytes are the variables' sizes as JSON, varTotal their sum.
+	varBytes map[string]int
+	varTotal int
+	visits   map[string]int
+	current  RunID
+	status   RunStatus
+	output   any
+	err      *failure.Error
 }
 
 func newScope(m *asl.Machine, owner RunID, slot int, outer *scope) *scope {

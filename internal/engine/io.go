@@ -83,7 +83,7 @@ type mapItem struct {
 // pathScope is the scope JSONPath fields of run r are evaluated in, with
 // "$" the given document.
 func (d *step) pathScope(r *Run, input any, item *mapItem) dataflow.Scope {
-	return dataflow.Scope{Input: input, Context: d.contextObject(r, item), Var: r.scope.variable,
+	return dataflow.Scope{Input: input, ContextOf: func() any { return d.contextObject(r, item) }, Var: r.scope.variable,
 		Random: d.random, UUID: d.uuid}
 }
 
@@ -235,6 +235,42 @@ func (d *step) assignments(r *Run, a *asl.Assign, doc any, states map[string]any
 	}
 	m, _ := v.(map[string]any)
 	return m, nil
+}
+
+// Variable limits, AWS's: one variable, and one state's Assign, at most
+// 256 KiB as JSON; the variables an execution holds at most 10 MiB.
+const (
+	MaxVariableBytes  = 256 << 10
+	MaxAssignBytes    = 256 << 10
+	MaxVariablesBytes = 10 << 20
+)
+
+// limitVars checks what run r assigns against the variable limits: the
+// new values replace the old ones in r's scope, and every scope r sees
+// counts.
+func (d *step) limitVars(r *Run, vars map[string]json.RawMessage) error {
+	if len(vars) == 0 {
+		return nil
+	}
+	sum, delta := 0, 0
+	for k, v := range vars {
+		if len(v) > MaxVariableBytes {
+			return failure.New(ErrDataLimitExceeded, "state %q: the variable %s is %d bytes, over the limit of %d", r.Name(), k, len(v), MaxVariableBytes)
+		}
+		sum += len(v)
+		delta += len(v) - r.scope.varBytes[k]
+	}
+	if sum > MaxAssignBytes {
+		return failure.New(ErrDataLimitExceeded, "state %q assigns %d bytes of variables, over the limit of %d", r.Name(), sum, MaxAssignBytes)
+	}
+	total := delta
+	for sc := r.scope; sc != nil; sc = sc.outer {
+		total += sc.varTotal
+	}
+	if total > MaxVariablesBytes {
+		return failure.New(ErrDataLimitExceeded, "state %q: the execution's variables would be %d bytes, over the limit of %d", r.Name(), total, MaxVariablesBytes)
+	}
+	return nil
 }
 
 // encodeVars encodes assigned variables for StateExited.

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -282,4 +284,28 @@ func TestRedrive(t *testing.T) {
 	if len(out.Events) != 0 {
 		t.Fatalf("redriving a succeeded execution emitted %v", out.Events)
 	}
+}
+
+func TestVariableLimits(t *testing.T) {
+	big := `"` + strings.Repeat("x", MaxVariableBytes) + `"`
+	// One variable over 256 KiB.
+	h := newHarness(t)
+	h.opts.MaxPayload = 1 << 20
+	h.start(`{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"v.$":"$.big"},"End":true}}}`, `{"big":`+big+`}`)
+	h.failedWith(ErrDataLimitExceeded, "the variable v is")
+	// Two variables under the limit each, over it together in one Assign.
+	half := `"` + strings.Repeat("y", MaxAssignBytes/2) + `"`
+	h = newHarness(t).start(`{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"a.$":"$.h","b.$":"$.h"},"End":true}}}`, `{"h":`+half+`}`)
+	h.failedWith(ErrDataLimitExceeded, "assigns")
+	// A Catch's Assign is limited too, and so is the total an execution holds.
+	var states []string
+	for i := 0; i < 45; i++ {
+		states = append(states, fmt.Sprintf(`"S%d":{"Type":"Pass","Assign":{"v%d.$":"$.q"},"Next":"S%d"}`, i, i, i+1))
+	}
+	states = append(states, `"S45":{"Type":"Succeed"}`)
+	quarter := `"` + strings.Repeat("z", 240<<10) + `"`
+	h = newHarness(t)
+	h.opts.MaxPayload = 1 << 20
+	h.start(`{"StartAt":"S0","States":{`+strings.Join(states, ",")+`}}`, `{"q":`+quarter+`}`)
+	h.failedWith(ErrDataLimitExceeded, "the execution's variables would be")
 }

@@ -108,12 +108,7 @@ func TestState(ctx context.Context, in TestStateInput, opts Options) (TestStateO
 	if x.invalid != nil {
 		return TestStateOutput{}, fmt.Errorf("%s: %s", x.invalid.Name, x.invalid.Cause)
 	}
-	if len(in.Variables) > 0 {
-		x.root.vars = make(map[string]any, len(in.Variables))
-		for k, v := range in.Variables {
-			x.root.vars[k] = decode(v)
-		}
-	}
+	x.assign(x.root, in.Variables)
 	d.begin()
 	out := d.out
 	for steps := 0; ; steps++ {

@@ -11,13 +11,16 @@ import (
 )
 
 // The README's Step Functions quick start, run as written against a test
-// server (only the endpoint is the test's): the AWS CLI and boto3 from a
-// Python venv, aws-sdk-go-v2 with go run.
+// server (only the endpoint is the test's): the AWS CLI v2 and boto3,
+// aws-sdk-go-v2 with go run.
 //
-// The venv is MIE_TEST_AWS_VENV, or .cache/awsclients, which .ci/run
-// makes (pip install awscli boto3); without one the CLI and boto3 tests
-// skip and say so.
-const envAWSVenv = "MIE_TEST_AWS_VENV"
+// The CLI is MIE_TEST_AWSCLI and the Python with boto3 MIE_TEST_S3_PYTHON,
+// as deploy/s3/tools.sh installs them from PyPI (CI does); without them
+// the CLI and boto3 tests skip and say so.
+const (
+	envAWSCLI = "MIE_TEST_AWSCLI"
+	envBoto3  = "MIE_TEST_S3_PYTHON"
+)
 
 const readmeEndpoint = "http://127.0.0.1:8080"
 
@@ -51,19 +54,17 @@ func readmeBlock(t *testing.T, lang, marker string) string {
 	return ""
 }
 
-// awsVenv is the venv with the AWS CLI and boto3, or skips the test.
-func awsVenv(t *testing.T) string {
+// awsTool is the tool an environment variable names, or skips the test.
+func awsTool(t *testing.T, env, what string) string {
 	t.Helper()
-	dir := os.Getenv(envAWSVenv)
-	if dir == "" {
-		dir = filepath.Join(repoRoot(t), ".cache", "awsclients")
+	path := os.Getenv(env)
+	if path == "" {
+		t.Skipf("%s is not set: no %s (deploy/s3/tools.sh install gets it from PyPI; `deploy/s3/tools.sh env` prints the variables; CI sets them)", env, what)
 	}
-	for _, bin := range []string{"python", "aws"} {
-		if _, err := os.Stat(filepath.Join(dir, "bin", bin)); err != nil {
-			t.Skipf("no Python venv with the AWS CLI and boto3 at %s (set %s, or run .ci/run, which installs awscli and boto3 from PyPI there)", dir, envAWSVenv)
-		}
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("%s=%s: %v", env, path, err)
 	}
-	return dir
+	return path
 }
 
 // shellCommands splits a shell block into its commands, joining continued
@@ -86,7 +87,7 @@ func shellCommands(block string) []string {
 }
 
 func TestReadmeStepFunctionsCLI(t *testing.T) {
-	venv := awsVenv(t)
+	awsCLI := awsTool(t, envAWSCLI, "AWS CLI v2")
 	a, _ := sfnApp(t)
 	block := strings.ReplaceAll(readmeBlock(t, "sh", "aws stepfunctions"), readmeEndpoint, a.URL())
 	cmds := shellCommands(block)
@@ -95,7 +96,7 @@ func TestReadmeStepFunctionsCLI(t *testing.T) {
 	}
 	run := func(cmd string) string {
 		c := exec.Command("bash", "-c", cmds[0]+"\n"+cmd)
-		c.Env = append(os.Environ(), "PATH="+filepath.Join(venv, "bin")+":"+os.Getenv("PATH"))
+		c.Env = append(os.Environ(), "PATH="+filepath.Dir(awsCLI)+":"+os.Getenv("PATH"))
 		out, err := c.CombinedOutput()
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", cmd, err, out)
@@ -125,10 +126,10 @@ func TestReadmeStepFunctionsCLI(t *testing.T) {
 }
 
 func TestReadmeStepFunctionsBoto3(t *testing.T) {
-	venv := awsVenv(t)
+	python := awsTool(t, envBoto3, "Python with boto3")
 	a, _ := sfnApp(t)
 	code := strings.ReplaceAll(readmeBlock(t, "python", "boto3.client"), readmeEndpoint, a.URL())
-	c := exec.Command(filepath.Join(venv, "bin", "python"), "-c", code)
+	c := exec.Command(python, "-c", code)
 	out, err := c.CombinedOutput()
 	if err != nil {
 		t.Fatalf("the boto3 example: %v\n%s", err, out)
@@ -172,7 +173,7 @@ func TestReadmeStepFunctionsGo(t *testing.T) {
 // The boto3 activity worker and StartSyncExecution of
 // docs/stepfunctions.md, as written.
 func TestDocsStepFunctionsBoto3(t *testing.T) {
-	venv := awsVenv(t)
+	python := awsTool(t, envBoto3, "Python with boto3")
 	a, _ := sfnApp(t)
 	doc, err := os.ReadFile(filepath.Join(repoRoot(t), "docs", "stepfunctions.md"))
 	if err != nil {
@@ -182,7 +183,7 @@ func TestDocsStepFunctionsBoto3(t *testing.T) {
 	if m == nil || !strings.Contains(string(m[1]), readmeEndpoint) {
 		t.Fatalf("docs/stepfunctions.md has no python example on %s", readmeEndpoint)
 	}
-	c := exec.Command(filepath.Join(venv, "bin", "python"), "-c", strings.ReplaceAll(string(m[1]), readmeEndpoint, a.URL()))
+	c := exec.Command(python, "-c", strings.ReplaceAll(string(m[1]), readmeEndpoint, a.URL()))
 	out, err := c.CombinedOutput()
 	if err != nil {
 		t.Fatalf("the example: %v\n%s", err, out)
