@@ -2,6 +2,7 @@ package sfn
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -133,5 +134,21 @@ func TestPickVersion(t *testing.T) {
 	}
 	if v := pickVersion(aliasOf(routeOf(3, 0), routeOf(4, 100)), func() int { return 0 }); v != 4 {
 		t.Fatalf("a weight of 0 got the execution (version %d)", v)
+	}
+}
+
+// Every action of the Step Functions API (its 2016-11-23 model) is served.
+func TestEveryActionServed(t *testing.T) {
+	model := strings.Fields(`CreateActivity CreateStateMachine CreateStateMachineAlias DeleteActivity DeleteStateMachine
+		DeleteStateMachineAlias DeleteStateMachineVersion DescribeActivity DescribeExecution DescribeMapRun DescribeStateMachine
+		DescribeStateMachineAlias DescribeStateMachineForExecution GetActivityTask GetExecutionHistory ListActivities
+		ListExecutions ListMapRuns ListStateMachineAliases ListStateMachineVersions ListStateMachines ListTagsForResource
+		PublishStateMachineVersion RedriveExecution SendTaskFailure SendTaskHeartbeat SendTaskSuccess StartExecution
+		StartSyncExecution StopExecution TagResource TestState UntagResource UpdateMapRun UpdateStateMachine
+		UpdateStateMachineAlias ValidateStateMachineDefinition`)
+	served := Actions()
+	slices.Sort(served)
+	if !slices.Equal(served, model) {
+		t.Fatalf("served %v\nwant %v", served, model)
 	}
 }
