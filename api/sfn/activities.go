@@ -148,9 +148,12 @@ type GetActivityTaskOutput struct {
 	Input     *string `json:"input,omitempty"`
 }
 
-// ActivityTask is one task handed to a worker.
+// ActivityTask is one task handed to a worker: its execution, the run and
+// attempt of its Task state, its token and input.
 type ActivityTask struct {
 	ExecutionId string
+	Run         int32
+	Attempt     int
 	Token       string
 	Input       []byte
 }
@@ -193,6 +196,7 @@ func (s *Service) GetActivityTask(ctx context.Context, in *GetActivityTaskInput)
 			s.log.Warn("activity task handed out without its start heartbeat", "execution", t.ExecutionId, "err", err)
 		}
 		hcancel()
+		s.handed.add(t.Token, handedTask{execution: t.ExecutionId, run: t.Run, attempt: t.Attempt})
 		return &GetActivityTaskOutput{TaskToken: t.Token, Input: text(t.Input)}, nil
 	}
 }

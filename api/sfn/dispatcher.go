@@ -234,5 +234,5 @@ func activityTask(r *kgo.Record) (ActivityTask, error) {
 	if !ok || t.Token == "" {
 		return ActivityTask{}, fmt.Errorf("a %s, not an activity task", env.Type)
 	}
-	return ActivityTask{ExecutionId: t.WorkflowExecutionId, Token: t.Token, Input: t.Payload}, nil
+	return ActivityTask{ExecutionId: t.WorkflowExecutionId, Run: t.Run, Attempt: t.Attempt, Token: t.Token, Input: t.Payload}, nil
 }

@@ -155,6 +155,7 @@ type Service struct {
 	log      *slog.Logger
 	locks    stripes
 	redrives redrives
+	handed   handedOut
 	// closing ends the long polls in flight when the server shuts down.
 	closing context.Context
 	close   context.CancelFunc

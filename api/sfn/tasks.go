@@ -80,14 +80,34 @@ func (s *Service) answer(ctx context.Context, token, outcome string, output json
 	if !ok {
 		return nil, fault(InvalidToken, "Invalid Token: 'not a task token of this engine'")
 	}
-	if err := s.waiting(ctx, id, token); err != nil {
+	if err := s.checkWaiting(ctx, id, token); err != nil {
 		return nil, err
 	}
 	if err := s.cfg.Commands.Send(ctx, id, &events.TaskTokenAnswered{ExecutionId: id, Token: token, Outcome: outcome,
 		Output: output, Error: errName, Cause: cause}); err != nil {
 		return nil, err
 	}
+	if outcome != events.TokenHeartbeat {
+		s.handed.forget(token)
+	}
 	return &Empty{}, nil
+}
+
+// checkWaiting checks a token's task: from the view for a task this
+// instance handed out, else from the history.
+func (s *Service) checkWaiting(ctx context.Context, id, token string) error {
+	if ref, ok := s.handed.get(token); ok && ref.execution == id {
+		st, known, err := s.viewState(ctx, ref)
+		switch {
+		case err != nil:
+			return err
+		case known && st == tokenOver:
+			return fault(TaskTimedOut, "Task Timed Out: 'Provided task does not exist anymore'")
+		case known:
+			return nil
+		}
+	}
+	return s.waiting(ctx, id, token)
 }
 
 // tokenWait bounds how long answer waits for the projection to show the
