@@ -77,7 +77,11 @@ func New(cfg Config) (*echo.Echo, error) {
 	// JSON bodies are bounded; uploads stream and have their own limit.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   "16M",
-		Skipper: func(c echo.Context) bool { return c.Path() == DataplanePrefix+"/upload" },
+		// Uploads stream; the Step Functions API (POST /) bounds its own
+		// bodies and answers in AWS's error shape.
+		Skipper: func(c echo.Context) bool {
+			return c.Path() == DataplanePrefix+"/upload" || c.Request().Method == http.MethodPost && c.Path() == "/"
+		},
 	}))
 
 	e.GET("/", func(c echo.Context) error {

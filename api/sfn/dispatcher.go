@@ -16,6 +16,13 @@ import (
 	"github.com/mie-kafka/mie/internal/topics"
 )
 
+// MaxPollers bounds the GetActivityTask polls waiting on one activity in
+// one instance (AWS's limit of 1,000 per activity).
+const MaxPollers = 1000
+
+// ErrTooManyPollers is Next's error when MaxPollers polls wait already.
+var ErrTooManyPollers = errors.New("too many GetActivityTask polls wait on this activity")
+
 // DispatcherName is the dispatcher's consumer group (under the catalog's
 // prefix): every API instance shares it, so each activity task goes to
 // one instance, which hands it to one of its pollers.
@@ -133,9 +140,9 @@ func (d *Dispatcher) queue(topic string) *taskQueue {
 // came. A record that is no activity task is skipped (and logged).
 func (d *Dispatcher) Next(ctx context.Context, topic string) (ActivityTask, bool, error) {
 	for {
-		r, ok := d.take(ctx, topic)
-		if !ok {
-			return ActivityTask{}, false, nil
+		r, ok, err := d.take(ctx, topic)
+		if err != nil || !ok {
+			return ActivityTask{}, false, err
 		}
 		d.cl.MarkCommitRecords(r)
 		t, err := activityTask(r)
@@ -148,7 +155,7 @@ func (d *Dispatcher) Next(ctx context.Context, topic string) (ActivityTask, bool
 }
 
 // take returns the next record of topic, waiting until ctx is done.
-func (d *Dispatcher) take(ctx context.Context, topic string) (*kgo.Record, bool) {
+func (d *Dispatcher) take(ctx context.Context, topic string) (*kgo.Record, bool, error) {
 	d.mu.Lock()
 	q := d.queue(topic)
 	if len(q.recs) > 0 {
@@ -159,14 +166,18 @@ func (d *Dispatcher) take(ctx context.Context, topic string) (*kgo.Record, bool)
 			d.cl.ResumeFetchTopics(topic)
 		}
 		d.mu.Unlock()
-		return r, true
+		return r, true, nil
+	}
+	if len(q.waiters) >= MaxPollers {
+		d.mu.Unlock()
+		return nil, false, ErrTooManyPollers
 	}
 	w := make(chan *kgo.Record, 1)
 	q.waiters = append(q.waiters, w)
 	d.mu.Unlock()
 	select {
 	case r := <-w:
-		return r, true
+		return r, true, nil
 	case <-ctx.Done():
 	}
 	d.mu.Lock()
@@ -182,7 +193,7 @@ func (d *Dispatcher) take(ctx context.Context, topic string) (*kgo.Record, bool)
 		q.recs = append([]*kgo.Record{r}, q.recs...)
 	default:
 	}
-	return nil, false
+	return nil, false, nil
 }
 
 // Watch makes the dispatcher look for new topics now (a new activity's).

@@ -92,6 +92,7 @@ var errorTable = []struct {
 	{definitions.ErrActivityDoesNotExist, ActivityDoesNotExist},
 	{definitions.ErrActivityLimitExceeded, ActivityLimitExceeded},
 	{definitions.ErrTooManyTags, TooManyTags},
+	{ErrTooManyPollers, ActivityWorkerLimitExceeded},
 	{problem.ErrUnavailable, ServiceUnavailable},
 	{problem.ErrTooLarge, ValidationException},
 	{problem.ErrInvalid, ValidationException},

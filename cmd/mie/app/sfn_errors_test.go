@@ -175,3 +175,13 @@ func TestStepFunctionsMapRuns(t *testing.T) {
 		t.Fatalf("ListExecutions of a map run = %v, want ResourceNotFound", err)
 	}
 }
+
+// A body over the API's limit is refused in AWS's shape, never read whole.
+func TestStepFunctionsBodyLimit(t *testing.T) {
+	a, _ := sfnApp(t)
+	status, body := rawCall(t, a.URL(), "AWSStepFunctions.StartExecution",
+		`{"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:M","input":"`+strings.Repeat("x", 17<<20)+`"}`)
+	if status != http.StatusRequestEntityTooLarge || body["__type"] != "RequestEntityTooLargeException" {
+		t.Fatalf("a 17 MiB body = %d %v", status, body)
+	}
+}
