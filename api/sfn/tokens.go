@@ -2,7 +2,10 @@ package sfn
 
 import (
 	"context"
+	"errors"
 	"sync"
+
+	"github.com/mie-kafka/mie/internal/problem"
 )
 
 // handedOut remembers the activity tasks this instance handed to workers
@@ -60,7 +63,10 @@ func (h *handedOut) forget(token string) {
 // waits; known is false when the view does not show its run yet.
 func (s *Service) viewState(ctx context.Context, ref handedTask) (st tokenStatus, known bool, err error) {
 	x, err := s.cfg.Executions.Execution(ctx, ref.execution)
-	if err != nil || x.Run == nil {
+	switch {
+	case errors.Is(err, problem.ErrNotFound):
+		return tokenUnknown, false, nil // this instance's projection is behind
+	case err != nil || x.Run == nil:
 		return tokenUnknown, false, err
 	}
 	if terminal(x) {
