@@ -47,6 +47,10 @@ type EncryptionConfiguration struct {
 	Type                         string `json:"type"`
 }
 
+// ValidRegion reports whether r looks like an AWS region name
+// (us-east-1, eu-central-2, us-gov-west-1).
+func ValidRegion(r string) bool { return regionName.MatchString(r) }
+
 var (
 	regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 	roleArn    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$`)

@@ -182,8 +182,8 @@ func stepFunctionsFlags(s *cli.Set, c *Config) {
 		if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
 			return fmt.Errorf("--account-id: %q is not a 12-digit account id", c.AccountID)
 		}
-		if c.Region == "" {
-			return errors.New("--region must not be empty")
+		if !sfn.ValidRegion(c.Region) {
+			return fmt.Errorf("--region: %q is not a region name such as us-east-1", c.Region)
 		}
 		return nil
 	})
