@@ -194,3 +194,23 @@ func TestDocsStepFunctionsBoto3(t *testing.T) {
 		t.Fatalf("the example printed:\n%s", out)
 	}
 }
+
+// StartSyncExecution through the AWS CLI v2: with
+// AWS_DISABLE_HOST_PREFIX_INJECTION the CLI calls the endpoint as given,
+// as docs/stepfunctions.md says.
+func TestStepFunctionsCLIStartSync(t *testing.T) {
+	awsCLI := awsTool(t, envAWSCLI, "AWS CLI v2")
+	a, c := sfnApp(t)
+	smArn := createMachine(t, c, "Quick", `{"StartAt":"Add","States":{"Add":{"Type":"Pass","Result":3,"ResultPath":"$.sum","End":true}}}`, "EXPRESS")
+	cmd := exec.Command(awsCLI, "stepfunctions", "--endpoint-url", a.URL(), "start-sync-execution",
+		"--state-machine-arn", smArn, "--input", `{"a":1}`)
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_DEFAULT_REGION=us-east-1",
+		"AWS_PAGER=", "AWS_DISABLE_HOST_PREFIX_INJECTION=true")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("start-sync-execution: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), `"status": "SUCCEEDED"`) || !strings.Contains(string(out), `\"sum\":3`) {
+		t.Fatalf("start-sync-execution answered:\n%s", out)
+	}
+}
