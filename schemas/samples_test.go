@@ -86,7 +86,7 @@ func configuration() events.Configuration {
 // samples holds realistic payloads of every registered type; together they
 // set every field.
 func samples() []events.Payload {
-	return append(append(mieSamples(), runSamples()...), stepFunctionsSamples()...)
+	return append(append(append(mieSamples(), runSamples()...), mapRunSamples()...), stepFunctionsSamples()...)
 }
 
 // stepFunctionsSamples are the definitions of the Step Functions API:

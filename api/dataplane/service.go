@@ -17,11 +17,11 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/mie-kafka/mie/api/triggers"
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/objectstore"
 	"github.com/mie-kafka/mie/internal/problem"
 	"github.com/mie-kafka/mie/internal/topics"
-	"github.com/mie-kafka/mie/internal/triggers"
 	"github.com/mie-kafka/mie/projections"
 )
 

@@ -19,6 +19,7 @@ import (
 	"github.com/mie-kafka/mie/api/commands"
 	"github.com/mie-kafka/mie/api/dataplane"
 	"github.com/mie-kafka/mie/api/sfn"
+	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/definitions"
 	"github.com/mie-kafka/mie/internal/engine"
@@ -184,6 +185,9 @@ func (a *App) taskImpls(all bool) []string {
 			out = append(out, "builtin:"+n)
 		}
 	}
+	if all {
+		out = append(out, events.MapRunImplementation)
+	}
 	sort.Strings(out)
 	return out
 }
@@ -315,6 +319,10 @@ func (a *App) startExecutor(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	mapRuns, err := a.cat.Task(events.MapRunImplementation)
+	if err != nil {
+		return err
+	}
 	ex, err := executor.New(executor.Config{
 		Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: a.cat.Group("mie-executor-" + a.cfg.Instance),
 			SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
@@ -324,7 +332,7 @@ func (a *App) startExecutor(ctx context.Context) error {
 		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs, Activities: defs,
 			Services: map[string]bool{awss3.Service: true},
 			Inline:   map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
-			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload)},
+			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload), MapRun: engine.MapRunOptions{Topic: mapRuns}},
 	})
 	if err != nil {
 		return err
@@ -386,6 +394,27 @@ func (a *App) startWorkers(ctx context.Context) error {
 			Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: "mie-worker-" + topic + "-" + a.cfg.Instance,
 				SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
 			Topic: topic, Handler: h, DataPlane: dp,
+		})
+		if err != nil {
+			return err
+		}
+		a.run("worker "+name, ctx, rt.Run)
+	}
+	return a.startInternalWorkers(ctx, dp)
+}
+
+// startInternalWorkers starts the workers of the engine's own built-ins
+// (the map run worker), which every worker role runs.
+func (a *App) startInternalWorkers(ctx context.Context, dp *worker.DataPlane) error {
+	for name, b := range builtin.Internal(a.store) {
+		topic, err := a.cat.Task("builtin:" + name)
+		if err != nil {
+			return err
+		}
+		rt, err := worker.New(worker.Config{
+			Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: "mie-worker-" + topic + "-" + a.cfg.Instance,
+				SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
+			Topic: topic, Handler: b.Handler, DataPlane: dp,
 		})
 		if err != nil {
 			return err

@@ -10,8 +10,8 @@ import (
 
 	"github.com/mie-kafka/mie/api/commands"
 	"github.com/mie-kafka/mie/api/s3"
+	"github.com/mie-kafka/mie/api/triggers"
 	"github.com/mie-kafka/mie/events"
-	"github.com/mie-kafka/mie/internal/triggers"
 	"github.com/mie-kafka/mie/internal/view"
 	"github.com/mie-kafka/mie/processors/worker/awss3"
 )

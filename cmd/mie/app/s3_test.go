@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/mie-kafka/mie/api/triggers"
 	"github.com/mie-kafka/mie/events"
-	"github.com/mie-kafka/mie/internal/triggers"
 	"github.com/mie-kafka/mie/internal/view"
 )
 
