@@ -234,6 +234,7 @@ type ExecutionListItem struct {
 	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
 	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
 	RedriveCount           int    `json:"redriveCount,omitempty"`
+	MapRunArn              string `json:"mapRunArn,omitempty"`
 }
 
 // ListExecutionsOutput is its answer.
@@ -254,16 +255,7 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 	if err := checkListFilters(in); err != nil {
 		return nil, err
 	}
-	if in.MapRunArn != "" {
-		if _, err := s.mapRun(in.MapRunArn); err != nil {
-			return nil, err
-		}
-	}
-	m, ref, err := s.machineByArn("stateMachineArn", in.StateMachineArn, StateMachineDoesNotExist)
-	if err != nil {
-		return nil, err
-	}
-	runs, err := s.executionsOf(ctx, m.Name)
+	runs, ref, mapRunArn, err := s.listed(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +266,7 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 			continue
 		}
 		it := ExecutionListItem{ExecutionArn: r.Arn, StateMachineArn: s.stateMachineArn(r.Machine), Name: r.X.Run.Name,
-			Status: status(r.X), StartDate: epoch(r.X.Created), RedriveCount: r.X.Run.RedriveCount}
+			Status: status(r.X), StartDate: epoch(r.X.Created), RedriveCount: r.X.Run.RedriveCount, MapRunArn: mapRunArn}
 		if terminal(r.X) {
 			it.StopDate = epochPtr(r.X.Ended)
 		}
@@ -283,7 +275,7 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 		keys = append(keys, newestFirst(r.X.Created, r.X.Id))
 	}
 	sort.Sort(byKeys{items, keys})
-	list, next, err := page(items, keys, "ListExecutions/"+in.StateMachineArn+"/"+in.StatusFilter+"/"+in.RedriveFilter, in.NextToken, size)
+	list, next, err := page(items, keys, "ListExecutions/"+in.StateMachineArn+in.MapRunArn+"/"+in.StatusFilter+"/"+in.RedriveFilter, in.NextToken, size)
 	if err != nil {
 		return nil, err
 	}
@@ -291,6 +283,25 @@ func (s *Service) ListExecutions(ctx context.Context, in *ListExecutionsInput) (
 		list = []ExecutionListItem{}
 	}
 	return &ListExecutionsOutput{Executions: list, NextToken: next}, nil
+}
+
+// listed are the executions ListExecutions filters: a state machine's
+// (with the version or alias its ARN names), or a map run's children.
+func (s *Service) listed(ctx context.Context, in *ListExecutionsInput) ([]run, machineRef, string, error) {
+	if in.MapRunArn != "" {
+		mr, err := s.findMapRun(ctx, in.MapRunArn)
+		if err != nil {
+			return nil, machineRef{}, "", err
+		}
+		kids, err := s.children(ctx, mr.ID)
+		return kids, machineRef{}, mr.Arn, err
+	}
+	m, ref, err := s.machineByArn("stateMachineArn", in.StateMachineArn, StateMachineDoesNotExist)
+	if err != nil {
+		return nil, ref, "", err
+	}
+	runs, err := s.executionsOf(ctx, m.Name)
+	return runs, ref, "", err
 }
 
 func checkListFilters(in *ListExecutionsInput) error {

@@ -105,6 +105,8 @@ type runInfo struct {
 	parent    int32
 	slot      int
 	task      *taskInfo
+	// mapRun: a distributed Map run, which a map run serves.
+	mapRun bool
 }
 
 type taskKind int
@@ -149,13 +151,18 @@ func (r *renderer) apply(p events.Payload) {
 		r.entered(e)
 	case *events.MapStarted:
 		r.add("MapStateStarted", "mapStateStartedEventDetails", mapStateStarted{Length: e.Length})
+	case *events.MapRunStarted:
+		if info := r.runs[e.Run]; info != nil {
+			info.mapRun = true
+		}
+		r.add("MapRunStarted", "mapRunStartedEventDetails", mapRunStarted{MapRunArn: e.MapRunArn})
 	case *events.StateExited:
 		r.exited(e.Run, e.Output, e.Assigned, e.Next == "", false)
 	case *events.StateCaught:
-		r.failedState(e.Run)
+		r.failedState(e.Run, e.Error, e.Cause)
 		r.exited(e.Run, e.Output, e.Assigned, false, true)
 	case *events.StateFailed:
-		r.failedState(e.Run)
+		r.failedState(e.Run, e.Error, e.Cause)
 		if info := r.runs[e.Run]; info != nil && r.inMap(info) {
 			r.add("MapIterationFailed", "mapIterationFailedEventDetails", r.iteration(info))
 		}
@@ -209,11 +216,15 @@ func (r *renderer) iteration(info *runInfo) mapIteration {
 	return mapIteration{Name: r.runs[info.parent].name, Index: info.slot}
 }
 
-// failedState renders the failure of a Map or Parallel run.
-func (r *renderer) failedState(run int32) {
+// failedState renders the failure of a Map (and its map run) or Parallel
+// run.
+func (r *renderer) failedState(run int32, errName, cause string) {
 	switch info := r.runs[run]; {
 	case info == nil:
 	case info.typ == "Map":
+		if info.mapRun {
+			r.add("MapRunFailed", "mapRunFailedEventDetails", errorCause{errName, cause})
+		}
 		r.add("MapStateFailed", "", nil)
 	case info.typ == "Parallel":
 		r.add("ParallelStateFailed", "", nil)
@@ -229,6 +240,9 @@ func (r *renderer) exited(run int32, output json.RawMessage, assigned map[string
 	switch {
 	case caught:
 	case info.typ == "Map":
+		if info.mapRun {
+			r.add("MapRunSucceeded", "", nil)
+		}
 		r.add("MapStateSucceeded", "", nil)
 	case info.typ == "Parallel":
 		r.add("ParallelStateSucceeded", "", nil)

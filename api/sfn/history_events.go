@@ -87,6 +87,10 @@ type mapStateStarted struct {
 	Length int `json:"length"`
 }
 
+type mapRunStarted struct {
+	MapRunArn string `json:"mapRunArn"`
+}
+
 type mapIteration struct {
 	Name  string `json:"name"`
 	Index int    `json:"index"`

@@ -147,7 +147,8 @@ func TestStepFunctionsTags(t *testing.T) {
 	}
 }
 
-// Map runs: there are no Distributed Maps yet, so there are none.
+// Map runs that do not exist: an execution without a Distributed Map has
+// none, and a made-up map run ARN names nothing.
 func TestStepFunctionsMapRuns(t *testing.T) {
 	_, c := sfnApp(t)
 	ctx := context.Background()

@@ -189,3 +189,56 @@ func TestStepFunctionsStartSyncExecution(t *testing.T) {
 		t.Fatalf("two EXPRESS starts of one name = %s, %s (%v)", aws.ToString(a.ExecutionArn), aws.ToString(b.ExecutionArn), err)
 	}
 }
+
+// A Distributed Map's map run, through DescribeMapRun, ListMapRuns,
+// ListExecutions of its children and the parent's history.
+func TestStepFunctionsDistributedMapRun(t *testing.T) {
+	_, c := sfnApp(t)
+	ctx := context.Background()
+	def := `{"StartAt":"Each","States":{"Each":{"Type":"Map","MaxConcurrency":2,"ToleratedFailureCount":1,"ItemsPath":"$.xs","Label":"Each",` +
+		`"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"Double",` +
+		`"States":{"Double":{"Type":"Pass","End":true}}},"End":true}}}`
+	smArn := createMachine(t, c, "Fanout", def, types.StateMachineTypeStandard)
+	x, err := c.StartExecution(ctx, &awssfn.StartExecutionInput{StateMachineArn: aws.String(smArn), Input: aws.String(`{"xs":[1,2,3]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	awaitStatus(t, c, aws.ToString(x.ExecutionArn), types.ExecutionStatusSucceeded)
+	runs, err := c.ListMapRuns(ctx, &awssfn.ListMapRunsInput{ExecutionArn: x.ExecutionArn})
+	if err != nil || len(runs.MapRuns) != 1 || runs.MapRuns[0].StopDate == nil ||
+		!strings.HasPrefix(aws.ToString(runs.MapRuns[0].MapRunArn), "arn:aws:states:us-east-1:123456789012:mapRun:Fanout/Each:") {
+		t.Fatalf("ListMapRuns = %+v, %v", runs, err)
+	}
+	mapRun := runs.MapRuns[0].MapRunArn
+	d, err := c.DescribeMapRun(ctx, &awssfn.DescribeMapRunInput{MapRunArn: mapRun})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != types.MapRunStatusSucceeded || aws.ToString(d.ExecutionArn) != aws.ToString(x.ExecutionArn) ||
+		d.ExecutionCounts.Total != 3 || d.ExecutionCounts.Succeeded != 3 || d.MaxConcurrency != 2 || d.ToleratedFailureCount != 1 {
+		t.Fatalf("DescribeMapRun = %+v (counts %+v)", d, d.ExecutionCounts)
+	}
+	kids, err := c.ListExecutions(ctx, &awssfn.ListExecutionsInput{MapRunArn: mapRun})
+	if err != nil || len(kids.Executions) != 3 {
+		t.Fatalf("ListExecutions of the map run = %+v, %v", kids, err)
+	}
+	for _, k := range kids.Executions {
+		if k.Status != types.ExecutionStatusSucceeded || aws.ToString(k.MapRunArn) != aws.ToString(mapRun) ||
+			!strings.HasSuffix(aws.ToString(k.StateMachineArn), ":stateMachine:Fanout/Each") {
+			t.Fatalf("child = %+v", k)
+		}
+		if _, err := c.DescribeExecution(ctx, &awssfn.DescribeExecutionInput{ExecutionArn: k.ExecutionArn}); err != nil {
+			t.Fatalf("DescribeExecution of a child: %v", err)
+		}
+	}
+	h := historyTypes(t, c, aws.ToString(x.ExecutionArn))
+	want := []string{"ExecutionStarted", "MapStateEntered", "MapRunStarted", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"}
+	if !slices.Equal(h, want) {
+		t.Fatalf("history = %v\nwant %v", h, want)
+	}
+	_, err = c.UpdateMapRun(ctx, &awssfn.UpdateMapRunInput{MapRunArn: mapRun, MaxConcurrency: aws.Int32(4)})
+	var invalid *types.ValidationException
+	if !errors.As(err, &invalid) || invalid.Reason != types.ValidationExceptionReasonCannotUpdateCompletedMapRun {
+		t.Fatalf("UpdateMapRun of an ended map run = %v, want CANNOT_UPDATE_COMPLETED_MAP_RUN", err)
+	}
+}
