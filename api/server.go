@@ -76,7 +76,7 @@ func New(cfg Config) (*echo.Echo, error) {
 	e.Use(middleware.Recover())
 	// JSON bodies are bounded; uploads stream and have their own limit.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
-		Limit:   "16M",
+		Limit: "16M",
 		// Uploads stream; the Step Functions API (POST /) bounds its own
 		// bodies and answers in AWS's error shape.
 		Skipper: func(c echo.Context) bool {
