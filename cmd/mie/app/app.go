@@ -247,6 +247,9 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := a.startConsole(ctx, e); err != nil {
+		return err
+	}
 	// Serve once the projection has replayed the log, so that reads are
 	// never of a half-built view.
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
