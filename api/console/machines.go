@@ -34,11 +34,11 @@ type MachineDetail struct {
 	Definition json.RawMessage `json:"Definition"`
 	// Source says where the definition comes from: the workflow compiled
 	// now, or the latest execution's.
-	Source     string          `json:"Source"`
+	Source     string           `json:"Source"`
 	Workflow   *events.Workflow `json:"Workflow,omitempty"`
-	Graph      *graph.Graph    `json:"Graph,omitempty"`
-	GraphError string          `json:"GraphError,omitempty"`
-	Recent     []ExecutionItem `json:"Recent"`
+	Graph      *graph.Graph     `json:"Graph,omitempty"`
+	GraphError string           `json:"GraphError,omitempty"`
+	Recent     []ExecutionItem  `json:"Recent"`
 }
 
 func (c *Console) routeMachines(e *echo.Echo) {

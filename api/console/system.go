@@ -35,17 +35,17 @@ type TopicStat struct {
 // System is the system page: configuration, queues, projections, the GPU
 // pool and the control plane's functions and triggers.
 type System struct {
-	Time             time.Time                `json:"Time"`
-	Config           events.SystemConfigured  `json:"Config"`
-	Topics           []TopicStat              `json:"Topics"`
-	TopicsError      string                   `json:"TopicsError,omitempty"`
-	Projections      []view.Status            `json:"Projections"`
-	ProjectionsError string                   `json:"ProjectionsError,omitempty"`
-	GPU              *gpu.Availability        `json:"GPU,omitempty"`
-	Functions        []events.Function        `json:"Functions"`
-	Triggers         []events.UploadTrigger   `json:"Triggers"`
-	Workflows        int                      `json:"Workflows"`
-	Active           map[string]int           `json:"Active"`
+	Time             time.Time               `json:"Time"`
+	Config           events.SystemConfigured `json:"Config"`
+	Topics           []TopicStat             `json:"Topics"`
+	TopicsError      string                  `json:"TopicsError,omitempty"`
+	Projections      []view.Status           `json:"Projections"`
+	ProjectionsError string                  `json:"ProjectionsError,omitempty"`
+	GPU              *gpu.Availability       `json:"GPU,omitempty"`
+	Functions        []events.Function       `json:"Functions"`
+	Triggers         []events.UploadTrigger  `json:"Triggers"`
+	Workflows        int                     `json:"Workflows"`
+	Active           map[string]int          `json:"Active"`
 }
 
 func (c *Console) routeSystem(e *echo.Echo) {
