@@ -73,6 +73,8 @@ export class Scope {
     return [...slots.entries()].sort((a, b) => a[0] - b[0]).map(([slot, status]) => ({ slot, status }));
   }
 
+  hasMaps() { return [...this.nodes.values()].some((n) => n.Type === 'Map'); }
+
   // maps are the Map states on screen that have iterations to choose.
   maps() {
     const out = [];

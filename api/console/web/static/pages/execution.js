@@ -30,6 +30,9 @@ export default async function execution(main, [id]) {
     h('h2', {}, 'History'), historyBox,
     h('details', {}, h('summary', {}, 'Definition'), code(detail.Definition)));
 
+  // Room for the Map iteration pickers from the start, so that none
+  // pushes the graph down when its first iteration arrives.
+  if (scope.hasMaps()) scopes.style.minHeight = '3.6em';
   if (detail.Graph) {
     graphBox.innerHTML = detail.Graph.Svg; // laid out and escaped by the server
     graphBox.addEventListener('click', (e) => { const g = e.target.closest('g.state'); if (g) pick(g.dataset.state); });
