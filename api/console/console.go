@@ -163,7 +163,7 @@ func (c *Console) routeStatic(e *echo.Echo) {
 		files.ServeHTTP(ec.Response(), r)
 		return nil
 	}
-	e.GET(Prefix, func(ec echo.Context) error { return ec.Redirect(http.StatusFound, Prefix+"/") })
+	e.GET(Prefix, serve)
 	e.GET(Prefix+"/", serve)
 	e.GET(Prefix+"/static/*", func(ec echo.Context) error {
 		ec.SetParamValues("static/" + ec.Param("*"))
