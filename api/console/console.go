@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -120,6 +121,9 @@ func (d Deps) Validate() error {
 type Console struct {
 	d      Deps
 	graphs *graph.Layouter
+	// done is closed by Shutdown: live streams end.
+	done chan struct{}
+	once sync.Once
 }
 
 // Register mounts the console, its API and /openapi.json on e.
@@ -134,7 +138,7 @@ func Register(ctx context.Context, e *echo.Echo, d Deps) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{d: d, graphs: l}
+	c := &Console{d: d, graphs: l, done: make(chan struct{})}
 	c.routeStatic(e)
 	c.routeExecutions(e)
 	c.routeMachines(e)
@@ -146,8 +150,15 @@ func Register(ctx context.Context, e *echo.Echo, d Deps) (*Console, error) {
 	return c, nil
 }
 
-// Close releases Graphviz.
-func (c *Console) Close() error { return c.graphs.Close() }
+// Shutdown ends the live streams, so that a server shutting down is not
+// held open by them (give it to http.Server.RegisterOnShutdown).
+func (c *Console) Shutdown() { c.once.Do(func() { close(c.done) }) }
+
+// Close ends the live streams and releases Graphviz.
+func (c *Console) Close() error {
+	c.Shutdown()
+	return c.graphs.Close()
+}
 
 // routeStatic serves the pages. The console routes by URL fragment
 // (/ui/#/executions/<id>), so /ui/ is the one page; assets are cached by

@@ -63,6 +63,8 @@ func (c *Console) stream(ec echo.Context, name string, every time.Duration, next
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-c.done:
+			return nil
 		case <-tick.C:
 		}
 	}

@@ -10,8 +10,8 @@ import (
 )
 
 // startConsole mounts the web console, its docs and /openapi.json on the
-// API's server.
-func (a *App) startConsole(ctx context.Context, e *echo.Echo) error {
+// API's server; stop ends its live streams (when the server shuts down).
+func (a *App) startConsole(ctx context.Context, e *echo.Echo) (stop func(), err error) {
 	d := console.Deps{Logger: a.log, Executions: a.executionsReader(), Commands: a.Commands, Definitions: a.Definitions,
 		Kafka: a.kafka, Catalog: a.cat, Projections: projectionStatus{a}, Docs: docs.FS, OperatorTimeout: a.cfg.OperatorTimeout}
 	if a.Dataplane != nil {
@@ -24,8 +24,8 @@ func (a *App) startConsole(ctx context.Context, e *echo.Echo) error {
 	}
 	c, err := console.Register(ctx, e, d)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a.closers = append(a.closers, func() { _ = c.Close() })
-	return nil
+	return c.Shutdown, nil
 }

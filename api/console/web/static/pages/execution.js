@@ -105,7 +105,7 @@ export default async function execution(main, [id]) {
     if (!r) { panel.replaceChildren(h('h2', {}, state), h('p', { class: 'muted' }, 'Not started in this scope.')); return; }
     try {
       const d = await get(`/ui/api/executions/${encodeURIComponent(x.Id)}/runs/${r}`);
-      panel.replaceChildren(...statePanel(d));
+      panel.replaceChildren(...statePanel(d).filter(Boolean));
     } catch (e) { panel.replaceChildren(h('p', { class: 'error' }, e.message)); }
   }
 

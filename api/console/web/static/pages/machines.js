@@ -23,10 +23,10 @@ async function machine(main, kind, name) {
     : h('a', { class: 'button', href: `#/start/workflow/${encodeURIComponent(name)}` }, 'Start this workflow');
   main.append(h('h1', {}, name), h('p', { class: 'muted' }, `${kind} · ${d.Source || ''}`), start,
     d.Versions.length || d.Aliases.length
-      ? h('p', {}, `Versions run: ${d.Versions.join(', ') || '—'} · Aliases run: ${d.Aliases.join(', ') || '—'}`) : null,
+      ? h('p', {}, `Versions run: ${d.Versions.join(', ') || '—'} · Aliases run: ${d.Aliases.join(', ') || '—'}`) : '',
     h('h2', {}, 'Graph'), graph,
     h('h2', {}, 'Definition'), code(d.Definition),
-    d.Workflow ? h('details', {}, h('summary', {}, 'MIE workflow definition'), code(d.Workflow)) : null,
+    d.Workflow ? h('details', {}, h('summary', {}, 'MIE workflow definition'), code(d.Workflow)) : '',
     h('h2', {}, 'Latest executions'),
     table(['Execution', 'Status', 'Created'], d.Recent.map((x) => h('tr', {},
       h('td', {}, h('a', { href: '#/execution/' + encodeURIComponent(x.Id) }, x.Name || x.Id)),

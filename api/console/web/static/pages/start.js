@@ -3,19 +3,9 @@
 // with a preview of the graph) or an MIE workflow (POST /workflow/execution).
 import { api, get } from '../api.js';
 import { h, notice } from '../dom.js';
+import { jsonProblem } from '../json.js';
 
 const SAMPLE = { StartAt: 'Hello', States: { Hello: { Type: 'Pass', Result: { hello: 'world' }, End: true } } };
-
-// jsonProblem names where text stops being JSON, or returns ''.
-export function jsonProblem(text) {
-  try { JSON.parse(text); return ''; } catch (e) {
-    const m = /position (\d+)/.exec(e.message);
-    if (!m) return e.message;
-    const before = text.slice(0, Number(m[1]));
-    const line = before.split('\n').length;
-    return `${e.message} (line ${line}, column ${before.length - before.lastIndexOf('\n')})`;
-  }
-}
 
 function editor(id, label, value, onInput) {
   const area = h('textarea', { id, class: 'editor', spellcheck: 'false', rows: 14, 'aria-describedby': id + '-status' }, value);

@@ -20,12 +20,12 @@ export default async function system(main) {
     const prevEnd = new Map((before ? before.Topics : []).map((t) => [t.Topic, t.End]));
     before = s;
     renderConfig(cfgBox, s);
-    queues.replaceChildren(h('h2', {}, 'Queues'), s.TopicsError ? h('p', { class: 'error' }, s.TopicsError) : null,
+    queues.replaceChildren(h('h2', {}, 'Queues'), s.TopicsError ? h('p', { class: 'error' }, s.TopicsError) : '',
       table(['Topic', 'Records', 'Depth', 'Records/s', 'Groups'], s.Topics.map((t) => h('tr', {},
         h('td', { class: 'mono' }, t.Topic), h('td', {}, t.End), h('td', {}, t.Depth),
         h('td', {}, secs > 0 && prevEnd.has(t.Topic) ? ((t.End - prevEnd.get(t.Topic)) / secs).toFixed(1) : '…'),
         h('td', { class: 'mono' }, t.Groups.join(', '))))));
-    proj.replaceChildren(h('h2', {}, 'Projections'), s.ProjectionsError ? h('p', { class: 'error' }, s.ProjectionsError) : null,
+    proj.replaceChildren(h('h2', {}, 'Projections'), s.ProjectionsError ? h('p', { class: 'error' }, s.ProjectionsError) : '',
       table(['Projection', 'Backend', 'Lag'], s.Projections.map((p) => h('tr', {}, h('td', {}, p.Name), h('td', {}, p.Backend), h('td', {}, p.Lag)))));
     gpu.replaceChildren(h('h2', {}, 'GPU pool'), s.GPU
       ? h('dl', { class: 'facts' }, h('dt', {}, 'Up'), h('dd', {}, s.GPU.Up ? 'yes' : 'no'),
@@ -60,7 +60,7 @@ function renderConfig(box, s) {
     } catch (err) { notice(err.message, 'error'); }
   });
   box.append(h('h2', {}, 'Concurrency'), form, h('p', {}, 'Active executions: ', h('span', { id: 'active' },
-    Object.entries(s.Active).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none')), h('p', { class: 'muted' }, `${s.Workflows} workflows defined.`));
+    Object.entries(s.Active).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none')), h('p', { class: 'muted' }, `Workflows defined: ${s.Workflows}.`));
 }
 
 function renderSegments(box) {
