@@ -214,7 +214,8 @@ type ExecutionRedriven struct {
 // ChildExecutionEnded is a command to a parent execution: the child
 // execution its Task run Run started (states:startExecution, or an
 // iteration of a distributed Map) ended. Status is SUCCEEDED, FAILED,
-// TIMED_OUT or ABORTED; Output is a success's output.
+// TIMED_OUT or ABORTED; Output is a success's output. Input is the
+// child's input, sent to a map run (whose results files show it).
 type ChildExecutionEnded struct {
 	ExecutionId string          `json:"ExecutionId"`
 	Run         int32           `json:"Run"`
@@ -222,6 +223,7 @@ type ChildExecutionEnded struct {
 	Child       string          `json:"Child"`
 	ChildArn    string          `json:"ChildArn,omitempty"`
 	Status      string          `json:"Status"`
+	Input       json.RawMessage `json:"Input,omitempty"`
 	Output      json.RawMessage `json:"Output,omitempty"`
 	Error       string          `json:"Error,omitempty"`
 	Cause       string          `json:"Cause,omitempty"`

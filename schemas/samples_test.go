@@ -86,7 +86,7 @@ func configuration() events.Configuration {
 // samples holds realistic payloads of every registered type; together they
 // set every field.
 func samples() []events.Payload {
-	return append(mieSamples(), runSamples()...)
+	return append(append(mieSamples(), runSamples()...), mapRunSamples()...)
 }
 
 // mieSamples are the records of definitions, the data plane, admission and
@@ -109,7 +109,16 @@ func mieSamples() []events.Payload {
 		&events.AssetDeleted{AssetId: "a1"},
 		&events.UploadTriggerDefined{Trigger: events.UploadTrigger{Name: "videos", Prefix: "upload/", Suffix: ".mp4",
 			MediaType: "Video", Workflow: "CaptionWorkflow", Created: time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}},
+		&events.UploadTriggerDefined{Trigger: events.UploadTrigger{Name: "VideoWorkflowTrigger", Bucket: "video-source", Suffix: ".mov",
+			StateMachine: "video-processing", EventFormat: events.EventFormatEventBridge,
+			Input:      map[string]any{"jobId.$": "States.UUID()", "bucket.$": "$.detail.bucket.name"},
+			Definition: json.RawMessage(`{"StartAt":"Done","States":{"Done":{"Type":"Succeed"}}}`),
+			Created:    time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)}},
 		&events.UploadTriggerDeleted{Name: "videos"},
+		&events.ObjectCreated{Bucket: "video-source", Key: "in/talk.mov", Size: 300000, ETag: "9b2cf535f27731c974343645a3985328",
+			VersionId: "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY", ContentType: "video/quicktime", Event: "ObjectCreated:Put",
+			Source: events.ObjectSourceS3, RequestId: "8F1E2D3C4B5A6978", SourceIP: "127.0.0.1", Sequencer: "0000018C2B3D4E5F",
+			Time: created},
 		&events.FunctionDefined{Function: events.Function{Name: "MediaQualityControl", Implementation: "builtin:MediaQualityControl",
 			TimeoutSeconds: 900, Environment: map[string]string{"JOBS_TABLE": "video-jobs"}, Description: "checks renditions",
 			Version: "2", Created: created, Updated: created}},

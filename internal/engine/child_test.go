@@ -157,7 +157,13 @@ func TestChildRetryIgnoresStaleChild(t *testing.T) {
 }
 
 func TestChildDeterministicID(t *testing.T) {
-	if childID("p", 3, 1) != childID("p", 3, 1) || childID("p", 3, 1) == childID("p", 3, 2) {
-		t.Fatal("child ids must be a function of parent, run and attempt")
+	// A fixed value: a replay, another executor or a later release must
+	// derive the same child id, or a redelivered start would be a second
+	// child.
+	if got := childID("p", 3, 1); got != "86e0892c-4f5a-5c1a-91cd-7e3e5dd52eb6" {
+		t.Fatalf("childID(p, 3, 1) = %s; the derivation changed", got)
+	}
+	if childID("p", 3, 1) == childID("p", 3, 2) || childID("p", 3, 1) == childID("p", 4, 1) || childID("p", 3, 1) == childID("q", 3, 1) {
+		t.Fatal("child ids must differ by parent, run and attempt")
 	}
 }

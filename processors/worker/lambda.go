@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mie-kafka/mie/internal/asl/failure"
 )
 
 // Lambda's invoke contract, which functions implemented by an http(s) URL
@@ -77,7 +79,7 @@ func (h *HTTP) Invoke(ctx context.Context, t *Task) (Result, error) {
 	resp, err := cl.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return Failed("States.Timeout", fmt.Sprintf("function %s did not answer within %s", t.Function, timeout)), nil
+			return Failed(failure.Timeout, fmt.Sprintf("function %s did not answer within %s", t.Function, timeout)), nil
 		}
 		return Failed(ErrLambdaClient, fmt.Sprintf("invoke function %s at %s: %v", t.Function, target, err)), nil
 	}

@@ -100,6 +100,9 @@ func (p *Projection) applyRecord(r *kgo.Record) {
 	x := p.execs[env.Key]
 	q, queued := pl.(*events.ExecutionQueued)
 	if x == nil {
+		if events.IsMapRunEvent(pl) {
+			return // a map run's own history: no execution of its own
+		}
 		if !queued {
 			p.log.Error("skipping event before its execution's ExecutionQueued", "type", env.Type, "key", env.Key, "offset", r.Offset)
 			return

@@ -18,6 +18,7 @@ import (
 	"github.com/mie-kafka/mie/api"
 	"github.com/mie-kafka/mie/api/commands"
 	"github.com/mie-kafka/mie/api/dataplane"
+	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/definitions"
 	"github.com/mie-kafka/mie/internal/engine"
@@ -31,6 +32,7 @@ import (
 	"github.com/mie-kafka/mie/processors/executor"
 	"github.com/mie-kafka/mie/processors/relay"
 	"github.com/mie-kafka/mie/processors/worker"
+	"github.com/mie-kafka/mie/processors/worker/awss3"
 	"github.com/mie-kafka/mie/processors/worker/builtin"
 	"github.com/mie-kafka/mie/projections/memory"
 )
@@ -75,6 +77,7 @@ type App struct {
 	closers []func()
 	segmentsState
 	clickhouseState
+	s3State
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -154,7 +157,7 @@ func Start(ctx context.Context, cfg Config, roles Roles, log *slog.Logger) (a *A
 
 func (a *App) specs() []topics.Spec {
 	specs := a.cat.Specs()
-	for _, impl := range a.taskImpls(true) {
+	for _, impl := range append(a.taskImpls(true), "builtin:"+awss3.Name) {
 		t, _ := a.cat.Task(impl)
 		specs = append(specs, a.cat.TaskSpec(t))
 	}
@@ -180,6 +183,9 @@ func (a *App) taskImpls(all bool) []string {
 		} else {
 			out = append(out, "builtin:"+n)
 		}
+	}
+	if all {
+		out = append(out, events.MapRunImplementation)
 	}
 	sort.Strings(out)
 	return out
@@ -227,6 +233,9 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 		Builtins: a.builtinTypes(), Logger: a.log,
 	})
 	if err != nil {
+		return err
+	}
+	if err := a.startTriggers(runCtx); err != nil {
 		return err
 	}
 	if err := a.startDataplane(ctx, runCtx); err != nil {
@@ -283,11 +292,15 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 		}
 	}()
 	a.log.Info("API listening", "url", a.URL())
-	return nil
+	return a.startS3Endpoint()
 }
 
 func (a *App) startExecutor(ctx context.Context) error {
 	defs, err := a.definitionsStore(ctx)
+	if err != nil {
+		return err
+	}
+	mapRuns, err := a.cat.Task(events.MapRunImplementation)
 	if err != nil {
 		return err
 	}
@@ -298,8 +311,9 @@ func (a *App) startExecutor(ctx context.Context) error {
 		Options:  execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs,
 		EndedRetention: a.cfg.EndedRetention,
 		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs,
-			Inline: map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
-			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload)},
+			Services: map[string]bool{awss3.Service: true},
+			Inline:   map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
+			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload), MapRun: engine.MapRunOptions{Topic: mapRuns}},
 	})
 	if err != nil {
 		return err
@@ -336,10 +350,14 @@ func (a *App) startWorkers(ctx context.Context) error {
 		switch b, ok := reg[name]; {
 		case name == "http":
 			h, impl = &worker.HTTP{}, "http://"
+		case name == awss3.Name:
+			if h, err = a.s3Worker(); err != nil {
+				return err
+			}
 		case ok:
 			h = b.Handler
 		default:
-			known := []string{"http"}
+			known := []string{"http", awss3.Name}
 			for n := range reg {
 				known = append(known, n)
 			}
@@ -357,6 +375,27 @@ func (a *App) startWorkers(ctx context.Context) error {
 			Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: "mie-worker-" + topic + "-" + a.cfg.Instance,
 				SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
 			Topic: topic, Handler: h, DataPlane: dp,
+		})
+		if err != nil {
+			return err
+		}
+		a.run("worker "+name, ctx, rt.Run)
+	}
+	return a.startInternalWorkers(ctx, dp)
+}
+
+// startInternalWorkers starts the workers of the engine's own built-ins
+// (the map run worker), which every worker role runs.
+func (a *App) startInternalWorkers(ctx context.Context, dp *worker.DataPlane) error {
+	for name, b := range builtin.Internal(a.store) {
+		topic, err := a.cat.Task("builtin:" + name)
+		if err != nil {
+			return err
+		}
+		rt, err := worker.New(worker.Config{
+			Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: "mie-worker-" + topic + "-" + a.cfg.Instance,
+				SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
+			Topic: topic, Handler: b.Handler, DataPlane: dp,
 		})
 		if err != nil {
 			return err
@@ -397,6 +436,11 @@ func (a *App) Shutdown(ctx context.Context) {
 	if a.server != nil {
 		if err := a.server.Shutdown(ctx); err != nil {
 			a.log.Warn("http shutdown", "err", err)
+		}
+	}
+	if a.s3server != nil {
+		if err := a.s3server.Shutdown(ctx); err != nil {
+			a.log.Warn("s3 endpoint shutdown", "err", err)
 		}
 	}
 	a.closeAll()

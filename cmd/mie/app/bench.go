@@ -10,12 +10,10 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/mie-kafka/mie/events"
@@ -163,33 +161,8 @@ func writeHeapProfile(path string) error {
 func deleteBenchTopics(cfg Config) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cl, err := kgo.NewClient(broker.Config{Brokers: cfg.Kafka, ClientID: "mie-bench"}.Opts()...)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "mie bench: delete topics:", err)
-		return
-	}
-	defer cl.Close()
-	adm := kadm.NewClient(cl)
-	listed, err := adm.ListTopics(ctx)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "mie bench: delete topics:", err)
-		return
-	}
-	var names []string
-	for _, n := range listed.Names() {
-		if strings.HasPrefix(n, cfg.TopicPrefix) {
-			names = append(names, n)
-		}
-	}
-	if len(names) == 0 {
-		return
-	}
-	res, err := adm.DeleteTopics(ctx, names...)
-	if err == nil {
-		err = res.Error()
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "mie bench: delete topics:", err)
+	if _, err := broker.DeleteTopicsWithPrefix(ctx, broker.Config{Brokers: cfg.Kafka, ClientID: "mie-bench"}, cfg.TopicPrefix); err != nil {
+		fmt.Fprintln(os.Stderr, "mie bench:", err)
 	}
 }
 

@@ -36,11 +36,13 @@ type Config struct {
 	Log            cli.Log
 
 	// Object storage and the data plane.
-	Store          string // local or s3
-	Bucket         string
-	S3Endpoint     string
-	S3Region       string
-	S3PathStyle    bool
+	Store       string // local or s3
+	Bucket      string
+	S3Endpoint  string
+	S3Region    string
+	S3PathStyle bool
+	// S3APIAddr is the S3 endpoint's listen address (empty: none).
+	S3APIAddr      string
 	UploadLimit    int64
 	ClaimThreshold int64
 
@@ -120,6 +122,7 @@ func commonFlags(s *cli.Set, c *Config) {
 
 func apiFlags(s *cli.Set, c *Config) {
 	s.String(&c.Addr, "addr", "MIE_ADDR", "127.0.0.1:8080", "HTTP listen address of the API")
+	s.String(&c.S3APIAddr, "s3-api-addr", "MIE_S3_API_ADDR", "127.0.0.1:8081", "listen address of the S3-compatible endpoint over the object store (path-style; empty: none)")
 }
 
 func uploadFlags(s *cli.Set, c *Config) {
@@ -157,7 +160,7 @@ func sessionFlags(s *cli.Set, c *Config) {
 }
 
 func workerFlags(s *cli.Set, c *Config) {
-	s.List(&c.Operators, "operators", "MIE_OPERATORS", []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http"}, "built-in operators to run workers for; 'http' runs the HTTP operator dispatcher")
+	s.List(&c.Operators, "operators", "MIE_OPERATORS", []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http", "aws.s3"}, "built-in operators to run workers for; 'http' runs the HTTP operator dispatcher, 'aws.s3' the aws-sdk:s3 integrations")
 }
 
 func storeFlags(s *cli.Set, c *Config) {

@@ -128,7 +128,7 @@ func planVideo(v *VideoDescription, src videoSource, seg segmenting, cfg *Config
 	srcW, srcH := src.Width, src.Height
 	if r := v.Crop; r != nil {
 		if r.X+r.Width > srcW || r.Y+r.Height > srcH {
-			return nil, fmt.Errorf("Crop %dx%d at (%d, %d) is outside the %dx%d input picture", r.Width, r.Height, r.X, r.Y, srcW, srcH)
+			return nil, fmt.Errorf("the Crop %dx%d at (%d, %d) is outside the %dx%d input picture", r.Width, r.Height, r.X, r.Y, srcW, srcH)
 		}
 		chain = append(chain, fmt.Sprintf("crop=%d:%d:%d:%d", r.Width, r.Height, r.X, r.Y))
 		srcW, srcH = r.Width, r.Height
