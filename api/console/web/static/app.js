@@ -17,7 +17,8 @@ async function route() {
   stop();
   stop = () => {};
   notice('');
-  const [name = 'executions', ...args] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const [path, search = ''] = location.hash.replace(/^#\/?/, '').split('?');
+  const [name = 'executions', ...args] = path.split('/').map(decodeURIComponent);
   const page = pages[name] || executions;
   for (const a of document.querySelectorAll('[data-nav]')) {
     if (a.dataset.nav === name || (name === 'execution' && a.dataset.nav === 'executions')) a.setAttribute('aria-current', 'page');
@@ -26,7 +27,7 @@ async function route() {
   const main = document.getElementById('main');
   main.replaceChildren();
   try {
-    stop = (await page(main, args)) || (() => {});
+    stop = (await page(main, args, new URLSearchParams(search))) || (() => {});
   } catch (e) {
     notice(e.message, 'error');
   }

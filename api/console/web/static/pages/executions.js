@@ -11,13 +11,14 @@ function field(label, input) {
 
 const toRFC3339 = (v) => (v ? new Date(v).toISOString().replace(/\.\d{3}Z$/, 'Z') : '');
 
-export default async function executions(main) {
+export default async function executions(main, _args, params = new URLSearchParams()) {
   const status = h('select', { name: 'status' }, STATUSES.map((s) => h('option', { value: s }, s || 'any')));
   const machine = h('input', { name: 'machine', list: 'machine-names', placeholder: 'any' });
   const asset = h('input', { name: 'asset', placeholder: 'any' });
   const since = h('input', { name: 'since', type: 'datetime-local' });
   const until = h('input', { name: 'until', type: 'datetime-local' });
   const names = h('datalist', { id: 'machine-names' });
+  for (const [k, el] of [['status', status], ['machine', machine], ['asset', asset]]) if (params.get(k)) el.value = params.get(k);
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter executions' },
     field('Status', status), field('Machine', machine), field('Asset', asset),
     field('Created from', since), field('Created before', until), h('button', { type: 'submit' }, 'Filter'), names);
