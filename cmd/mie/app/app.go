@@ -256,6 +256,10 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	if err != nil {
 		return err
 	}
+	stopConsole, err := a.startConsole(ctx, e)
+	if err != nil {
+		return err
+	}
 	// Serve once the projection has replayed the log, so that reads are
 	// never of a half-built view.
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
@@ -279,6 +283,7 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 		return fmt.Errorf("listen %s: %w", a.cfg.Addr, err)
 	}
 	a.server = &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	a.server.RegisterOnShutdown(stopConsole)
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
