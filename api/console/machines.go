@@ -126,7 +126,7 @@ func (c *Console) machine(ec echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if d.Definition, err = compiled.Definition(c.d.OperatorTimeout); err != nil {
+		if d.Definition, err = compiled.Definition(c.d.OperatorTimeout, nil); err != nil {
 			return err
 		}
 		d.Source = "the workflow's current definition, compiled to the States Language"
