@@ -1,12 +1,25 @@
 // One execution: its graph with every state's status live, Map iterations
 // and Parallel branches to move through, a state's run in detail, the
 // state runs and the full history, and Stop, Redrive and Resume.
-import { api, get, live } from '../api.js';
+import { api, get, live, ApiError } from '../api.js';
 import { h, badge, code, fmtTime, duration, notice, table } from '../dom.js';
 import { statusOf, Scope } from '../graph.js';
 
+// detailOf reads the execution, waiting a little for one that was just
+// started and that the projection does not show yet.
+async function detailOf(id) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await get('/ui/api/executions/' + encodeURIComponent(id));
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 404 || attempt >= 20) throw e;
+      await new Promise((done) => setTimeout(done, 250));
+    }
+  }
+}
+
 export default async function execution(main, [id]) {
-  const detail = await get('/ui/api/executions/' + encodeURIComponent(id));
+  const detail = await detailOf(id);
   let x = detail.Execution;
   const scope = new Scope(detail.Graph ? detail.Graph.Nodes : []);
   let selected = null; // state name
