@@ -78,7 +78,7 @@ func (s *Service) workflowDefinition(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	def, err := c.Definition(s.cfg.OperatorTimeout)
+	def, err := c.Definition(s.cfg.OperatorTimeout, nil)
 	return string(def), err
 }
 

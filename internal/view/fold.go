@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/asl"
 	"github.com/mie-kafka/mie/internal/engine"
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/workflow"
@@ -116,6 +117,9 @@ func stateRun(run *engine.Run) StateRun {
 	if t := run.Task; t != nil {
 		s.Resource, s.Function = t.Resource, t.Function
 		s.Waiting = t.Token != "" && !run.Status.Done()
+	} else if t, ok := run.State.(*asl.Task); ok {
+		// An inline built-in that succeeded at once records no task.
+		s.Resource = t.Resource
 	}
 	if !run.Status.Done() {
 		s.OutputBytes = 0

@@ -261,6 +261,10 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	if err != nil {
 		return err
 	}
+	stopConsole, err := a.startConsole(ctx, e)
+	if err != nil {
+		return err
+	}
 	// Serve once the projection has replayed the log, so that reads are
 	// never of a half-built view.
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
@@ -285,6 +289,7 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	}
 	a.server = &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
 	a.server.RegisterOnShutdown(sf.Close)
+	a.server.RegisterOnShutdown(stopConsole)
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
