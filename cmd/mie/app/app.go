@@ -335,6 +335,7 @@ func (a *App) startExecutor(ctx context.Context) error {
 		Options:  execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs,
 		EndedRetention: a.cfg.EndedRetention,
 		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs, Activities: defs,
+			Machines: sfn.NewMachines(defs, a.cfg.Region, a.cfg.AccountID),
 			Services: map[string]bool{awss3.Service: true},
 			Inline:   map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
 			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload), MapRun: engine.MapRunOptions{Topic: mapRuns}},
