@@ -382,6 +382,7 @@ func runSamples() []events.Payload {
 			Cause: "the execution ran longer than its TimeoutSeconds"},
 
 		&events.RedriveExecution{ExecutionId: execID, QueuedOffset: 1207},
+		&events.RedriveExecution{ExecutionId: execID, QueuedAt: time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC)},
 		&events.ExecutionRedriven{ExecutionId: execID, RedriveCount: 1},
 		&events.ChildExecutionEnded{ExecutionId: execID, Run: 4, TaskId: "0195f2b8-1a22-7f60-9d4b-0c7e3f5a2b18",
 			Child: "0195f2c0-0000-7000-8000-000000000001", ChildArn: "arn:aws:states:us-east-1:123456789012:execution:child:run-1",

@@ -36,10 +36,10 @@ func (c *Console) redrive(ec echo.Context) error {
 		}
 		return problem.Conflict("execution %s is %s: only a FAILED, TIMED_OUT or ABORTED States Language execution can be redriven", id, status)
 	}
-	// QueuedOffset 0: the projections do not say where the execution's
-	// ExecutionQueued sits, so an executor that no longer holds the ended
-	// execution reads its partition from the start to find it.
-	if err := c.d.Commands.Send(ctx, id, &events.RedriveExecution{ExecutionId: id}); err != nil {
+	// The projections do not say where the execution's ExecutionQueued
+	// sits: an executor that no longer holds the ended execution seeks its
+	// partition to the execution's creation time (QueuedAt).
+	if err := c.d.Commands.Send(ctx, id, &events.RedriveExecution{ExecutionId: id, QueuedAt: x.Created}); err != nil {
 		return err
 	}
 	deadline := time.Now().Add(5 * time.Second)

@@ -55,10 +55,10 @@ func (s *Service) RedriveExecution(ctx context.Context, in *RedriveExecutionInpu
 		return nil, fault(ExecutionNotRedrivable, "Execution Not Redrivable: '%s': %s", r.Arn, reason)
 	}
 	id := r.X.Id
-	// QueuedOffset: the projections do not tell where an execution's
-	// ExecutionQueued sits; 0 serves while the executor still holds the
-	// ended execution (its --ended-retention).
-	if err := s.cfg.Commands.Send(ctx, id, &events.RedriveExecution{ExecutionId: id}); err != nil {
+	// The projections do not tell where an execution's ExecutionQueued
+	// sits: an executor that no longer holds the ended execution seeks its
+	// partition to the execution's creation time (QueuedAt).
+	if err := s.cfg.Commands.Send(ctx, id, &events.RedriveExecution{ExecutionId: id, QueuedAt: r.X.Created}); err != nil {
 		return nil, err
 	}
 	s.remember(key, now)
