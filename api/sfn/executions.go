@@ -31,6 +31,7 @@ type DescribeExecutionOutput struct {
 	StateMachineVersionArn string       `json:"stateMachineVersionArn,omitempty"`
 	StateMachineAliasArn   string       `json:"stateMachineAliasArn,omitempty"`
 	RedriveCount           int          `json:"redriveCount"`
+	RedriveDate            *Epoch       `json:"redriveDate,omitempty"`
 	RedriveStatus          string       `json:"redriveStatus,omitempty"`
 	RedriveStatusReason    string       `json:"redriveStatusReason,omitempty"`
 }
@@ -48,6 +49,9 @@ func (s *Service) DescribeExecution(ctx context.Context, in *DescribeExecutionIn
 	out := &DescribeExecutionOutput{ExecutionArn: r.Arn, StateMachineArn: s.stateMachineArn(r.Machine), Name: x.Run.Name,
 		Status: status(x), StartDate: epoch(x.Created), Error: x.Run.Error, Cause: x.Run.Cause,
 		RedriveCount: x.Run.RedriveCount}
+	if x.Run.RedriveDate != nil {
+		out.RedriveDate = epochPtr(*x.Run.RedriveDate)
+	}
 	out.StateMachineVersionArn, out.StateMachineAliasArn = s.qualifiers(r)
 	if terminal(x) {
 		out.StopDate = epochPtr(x.Ended)

@@ -98,7 +98,11 @@ func runOf(x *engine.Execution) *Run {
 	q := x.Queued
 	r := &Run{Name: firstOf(q.Name, x.ID), Arn: q.Arn, StateMachine: q.StateMachine, Status: x.Status.String(),
 		Type: firstOf(q.Type, "STANDARD"), Input: q.Input, Error: x.Error, Cause: x.Cause,
-		RedriveCount: q.RedriveCount, Parent: q.Parent, Events: x.Events}
+		RedriveCount: q.RedriveCount + x.RedriveCount, Parent: q.Parent, Events: x.Events}
+	if !x.Redriven.IsZero() {
+		at := x.Redriven
+		r.RedriveDate = &at
+	}
 	if x.Status == engine.StatusSucceeded {
 		r.Output, _ = json.Marshal(x.Output)
 	}

@@ -70,13 +70,19 @@ func TestStepFunctionsListAndRedrive(t *testing.T) {
 	if err != nil || r.RedriveDate == nil {
 		t.Fatalf("RedriveExecution = %+v, %v", r, err)
 	}
-	// The redrive runs the failed state again (which fails again). The
-	// view does not count redrives yet (internal/view), so the history
-	// is what shows it.
+	// The redrive runs the failed state again (which fails again), and
+	// the execution counts it.
 	redriven := []string{"ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited", "FailStateEntered", "ExecutionFailed",
 		"ExecutionRedriven", "FailStateEntered", "ExecutionFailed"}
 	eventually(t, 30*time.Second, "the redrive", func() bool { return slices.Equal(historyTypes(t, c, arns[1]), redriven) })
-	awaitStatus(t, c, arns[1], types.ExecutionStatusFailed)
+	d := awaitStatus(t, c, arns[1], types.ExecutionStatusFailed)
+	if d.RedriveCount == nil || *d.RedriveCount != 1 || d.RedriveDate == nil {
+		t.Fatalf("DescribeExecution after a redrive: redriveCount %v, redriveDate %v; want 1 and a date", d.RedriveCount, d.RedriveDate)
+	}
+	list, err := c.ListExecutions(ctx, &awssfn.ListExecutionsInput{StateMachineArn: aws.String(smArn), RedriveFilter: types.ExecutionRedriveFilterRedriven})
+	if err != nil || len(list.Executions) != 1 || aws.ToString(list.Executions[0].ExecutionArn) != arns[1] {
+		t.Fatalf("ListExecutions(REDRIVEN) = %+v, %v; want the redriven execution", list, err)
+	}
 }
 
 // The history of Parallel and Map states: AWS's event types, reverse
