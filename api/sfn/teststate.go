@@ -3,6 +3,7 @@ package sfn
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/mie-kafka/mie/events"
@@ -106,7 +107,12 @@ func (s *Service) TestState(ctx context.Context, in *TestStateInput) (*TestState
 	}
 	res, err := engine.TestState(ctx, engine.TestStateInput{Definition: json.RawMessage(in.Definition), StateName: in.StateName,
 		Input: input, Variables: vars, Invoke: mockInvoke(in.Mock)}, engine.Options{Resolver: anyResource{}, MaxPayload: s.cfg.MaxPayload})
-	if err != nil {
+	switch {
+	case errors.Is(err, engine.ErrTestInput):
+		return nil, fault(InvalidExecutionInput, "Invalid execution input: %v", err)
+	case errors.Is(err, engine.ErrTestUnsupported):
+		return nil, fault(ValidationException, "%v", err)
+	case err != nil:
 		return nil, fault(InvalidDefinition, "Invalid State Machine Definition: '%v'", err)
 	}
 	out := &TestStateOutput{Status: string(res.Status), Error: res.Error, Cause: res.Cause, NextState: res.NextState,
