@@ -93,10 +93,15 @@ func (s *Service) answer(ctx context.Context, token, outcome string, output json
 	return &Empty{}, nil
 }
 
-// checkWaiting checks a token's task: from the view for a task this
-// instance handed out, else from the history.
+// checkWaiting checks a token's task: from the view (the token names the
+// run and the attempt), else, when the view does not know the run yet or
+// any more, from the history.
 func (s *Service) checkWaiting(ctx context.Context, id, token string) error {
-	if ref, ok := s.handed.get(token); ok && ref.execution == id {
+	ref, ok := s.handed.get(token)
+	if !ok {
+		ref.execution, ref.run, ref.attempt, ok = engine.TokenRun(token)
+	}
+	if ok && ref.execution == id {
 		st, known, err := s.viewState(ctx, ref)
 		switch {
 		case err != nil:
