@@ -39,6 +39,14 @@ type Config struct {
 	Projections Projections
 	// Functions, when set, serves /functions.
 	Functions Functions
+	// StepFunctions, when set, serves the AWS Step Functions API at
+	// POST / (api/sfn).
+	StepFunctions Router
+}
+
+// Router adds its routes to the server.
+type Router interface {
+	Route(e *echo.Echo)
 }
 
 // Validate joins every problem with the configuration.
@@ -68,8 +76,12 @@ func New(cfg Config) (*echo.Echo, error) {
 	e.Use(middleware.Recover())
 	// JSON bodies are bounded; uploads stream and have their own limit.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
-		Limit:   "16M",
-		Skipper: func(c echo.Context) bool { return c.Path() == DataplanePrefix+"/upload" },
+		Limit: "16M",
+		// Uploads stream; the Step Functions API (POST /) bounds its own
+		// bodies and answers in AWS's error shape.
+		Skipper: func(c echo.Context) bool {
+			return c.Path() == DataplanePrefix+"/upload" || c.Request().Method == http.MethodPost && c.Path() == "/"
+		},
 	}))
 
 	e.GET("/", func(c echo.Context) error {
@@ -94,6 +106,9 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	if cfg.Functions != nil {
 		routeFunctions(e, cfg.Functions)
+	}
+	if cfg.StepFunctions != nil {
+		cfg.StepFunctions.Route(e)
 	}
 	return e, nil
 }

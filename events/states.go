@@ -200,8 +200,12 @@ type RedriveExecution struct {
 	ExecutionId string `json:"ExecutionId"`
 	// QueuedOffset is where the execution's ExecutionQueued sits in its
 	// executions partition, so that an executor that no longer holds the
-	// ended execution reads it back from there.
-	QueuedOffset int64 `json:"QueuedOffset"`
+	// ended execution reads it back from there; 0 when the sender does not
+	// know, and then QueuedAt, when the execution was created, lets the
+	// executor seek the partition to about that time instead of reading it
+	// from the start.
+	QueuedOffset int64     `json:"QueuedOffset"`
+	QueuedAt     time.Time `json:"QueuedAt,omitzero"`
 }
 
 // ExecutionRedriven: a redrive began; RedriveCount is the execution's

@@ -250,10 +250,11 @@ func (x *Executor) handle(b *transact.Batch, r *kgo.Record, now time.Time) {
 	}
 	ex := p.execs[id]
 	if rd, ok := payload.(*events.RedriveExecution); ok && ex == nil {
-		if ex = x.reload(b.Ctx(), r.Partition, id, rd.QueuedOffset); ex != nil {
+		var queued int64
+		if ex, queued = x.reload(b.Ctx(), r.Partition, id, rd.QueuedOffset, rd.QueuedAt); ex != nil {
 			p.execs[id] = ex
 			delete(p.ended, id)
-			p.queued[id] = rd.QueuedOffset
+			p.queued[id] = queued
 		}
 	}
 	if ex == nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/mie-kafka/mie/api"
 	"github.com/mie-kafka/mie/api/commands"
 	"github.com/mie-kafka/mie/api/dataplane"
+	"github.com/mie-kafka/mie/api/sfn"
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/definitions"
@@ -251,9 +252,17 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	if err != nil {
 		return err
 	}
+	sf, err := a.stepFunctions(runCtx)
+	if err != nil {
+		return err
+	}
 	e, err := api.New(api.Config{Logger: a.log, Definitions: a.DefinitionService, Executions: a.Commands,
 		Dataplane: a.Dataplane, Triggers: a.DefinitionService, Functions: a.DefinitionService, Segments: a.segmentsReader(segs),
-		Projections: projectionStatus{a}})
+		Projections: projectionStatus{a}, StepFunctions: sf})
+	if err != nil {
+		return err
+	}
+	stopConsole, err := a.startConsole(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -280,6 +289,8 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 		return fmt.Errorf("listen %s: %w", a.cfg.Addr, err)
 	}
 	a.server = &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	a.server.RegisterOnShutdown(sf.Close)
+	a.server.RegisterOnShutdown(stopConsole)
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
@@ -289,6 +300,24 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	}()
 	a.log.Info("API listening", "url", a.URL())
 	return a.startS3Endpoint()
+}
+
+// stepFunctions builds the Step Functions API and runs its activity
+// dispatcher and its deleter of DELETING state machines.
+func (a *App) stepFunctions(runCtx context.Context) (*sfn.Service, error) {
+	disp, err := sfn.NewDispatcher(sfn.DispatcherConfig{Kafka: a.kafka, Catalog: a.cat, SessionTimeout: a.cfg.SessionTimeout, Logger: a.log})
+	if err != nil {
+		return nil, err
+	}
+	a.run("activity dispatcher", runCtx, disp.Run)
+	sf, err := sfn.New(sfn.Config{Region: a.cfg.Region, Account: a.cfg.AccountID, MaxPayload: int(a.cfg.MaxPayload),
+		PollTimeout: a.cfg.ActivityPoll, OperatorTimeout: a.cfg.OperatorTimeout, Catalog: a.cat, Store: a.Definitions,
+		Definitions: a.DefinitionService, Executions: a.executionsReader(), Commands: a.Commands, Tasks: disp, Logger: a.log})
+	if err != nil {
+		return nil, err
+	}
+	a.run("step functions deleter", runCtx, sf.Run)
+	return sf, nil
 }
 
 func (a *App) startExecutor(ctx context.Context) error {
@@ -306,7 +335,8 @@ func (a *App) startExecutor(ctx context.Context) error {
 		Producer: executor.Name + "@" + a.cfg.Instance,
 		Options:  execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs,
 		EndedRetention: a.cfg.EndedRetention,
-		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs,
+		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs, Activities: defs,
+			Machines: sfn.NewMachines(defs, a.cfg.Region, a.cfg.AccountID),
 			Services: map[string]bool{awss3.Service: true, mediaconvert.ServiceName: true},
 			Inline:   map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
 			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload), MapRun: engine.MapRunOptions{Topic: mapRuns}},

@@ -27,9 +27,11 @@ type BenchResult struct {
 	Elapsed                    time.Duration
 	PerSecond                  float64
 	P50, P90, P99              time.Duration
-	Events                     int64
-	EventsPerSecond            float64
-	HeapMiB                    float64
+	// Events and EventBytes are the records (and their key and value
+	// bytes) on the executions topic during the run.
+	Events, EventBytes int64
+	EventsPerSecond    float64
+	HeapMiB            float64
 	// RSSMiB and PeakRSSMiB are the process's resident memory at the end
 	// and its peak; CPUCores is the CPU time the process used during the
 	// run divided by its length (2 is all of a 2-core machine).
@@ -135,6 +137,10 @@ func Bench(ctx context.Context, bc BenchConfig) error {
 	fmt.Printf("mie bench: %d executions of %s, exactly-once, %s\n", n, w.Describe, brokerDesc(cfg))
 	fmt.Printf("  completed   %d (failed %d) in %s\n", res.Completed, res.Failed, res.Elapsed.Round(time.Millisecond))
 	fmt.Printf("  throughput  %.1f executions/s, %.0f events/s\n", res.PerSecond, res.EventsPerSecond)
+	if res.Completed > 0 {
+		fmt.Printf("  events      %.1f per execution, %.0f bytes per execution on the executions topic\n",
+			float64(res.Events)/float64(res.Completed), float64(res.EventBytes)/float64(res.Completed))
+	}
 	fmt.Printf("  latency     p50 %s  p90 %s  p99 %s (start to complete)\n", res.P50, res.P90, res.P99)
 	fmt.Printf("  memory      heap %.0f MiB in use at the end, RSS %.0f MiB (peak %.0f MiB); whole process: %s, engine, projection\n",
 		res.HeapMiB, res.RSSMiB, res.PeakRSSMiB, map[bool]string{true: "embedded broker", false: "clients"}[len(cfg.Kafka) == 0])
@@ -201,7 +207,7 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 	started := map[string]time.Time{}
 	var lat []time.Duration
 	var completed, failed atomic.Int64
-	var eventsSeen atomic.Int64
+	var eventsSeen, bytesSeen atomic.Int64
 	done := make(chan string, lc.Concurrency)
 	cl, err := kgo.NewClient(a.kafka.Opts(kgo.ConsumeTopics(a.cat.Executions()),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))...)
@@ -241,6 +247,7 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 			fs := cl.PollFetches(fctx)
 			fs.EachRecord(func(r *kgo.Record) {
 				eventsSeen.Add(1)
+				bytesSeen.Add(int64(len(r.Value) + len(r.Key)))
 				var typ string
 				for _, h := range r.Headers {
 					if h.Key == events.HeaderType {
@@ -364,7 +371,7 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 		return lat[int(p*float64(len(lat)-1))].Round(time.Millisecond)
 	}
 	res := BenchResult{Started: int(launched.Load()), Completed: int(completed.Load()), Failed: int(failed.Load()),
-		Elapsed: elapsed, P50: pct(.5), P90: pct(.9), P99: pct(.99), Events: eventsSeen.Load(), HeapMiB: float64(ms.HeapInuse) / (1 << 20)}
+		Elapsed: elapsed, P50: pct(.5), P90: pct(.9), P99: pct(.99), Events: eventsSeen.Load(), EventBytes: bytesSeen.Load(), HeapMiB: float64(ms.HeapInuse) / (1 << 20)}
 	res.PerSecond = float64(res.Completed) / elapsed.Seconds()
 	res.EventsPerSecond = float64(res.Events) / elapsed.Seconds()
 	res.RSSMiB, res.PeakRSSMiB = ps.RSSMiB, ps.PeakRSSMiB
