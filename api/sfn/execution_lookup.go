@@ -122,7 +122,7 @@ func (s *Service) qualifiers(r run) (version, alias string) {
 // executionsOf lists the Step Functions executions of a state machine
 // (every one with machine ""), newest first.
 func (s *Service) executionsOf(ctx context.Context, machine string) ([]run, error) {
-	xs, err := s.cfg.Executions.Executions(ctx, view.Filter{})
+	xs, err := s.cfg.Executions.Executions(ctx, view.Filter{StateMachine: machine})
 	if err != nil {
 		return nil, err
 	}

@@ -172,7 +172,8 @@ func (p *Projection) Executions(_ context.Context, f view.Filter) ([]*view.Execu
 	var out []*view.Execution
 	for _, e := range p.execs {
 		x := e.rendered()
-		if (f.Status == "" || x.Status == f.Status) && (f.AssetId == "" || x.AssetId == f.AssetId) {
+		if (f.Status == "" || x.Status == f.Status) && (f.AssetId == "" || x.AssetId == f.AssetId) &&
+			(f.StateMachine == "" || x.Run != nil && x.Run.StateMachine != nil && x.Run.StateMachine.Name == f.StateMachine) {
 			out = append(out, x)
 		}
 	}
