@@ -138,7 +138,11 @@ func Bench(ctx context.Context, bc BenchConfig) error {
 	fmt.Printf("  latency     p50 %s  p90 %s  p99 %s (start to complete)\n", res.P50, res.P90, res.P99)
 	fmt.Printf("  memory      heap %.0f MiB in use at the end, RSS %.0f MiB (peak %.0f MiB); whole process: %s, engine, projection\n",
 		res.HeapMiB, res.RSSMiB, res.PeakRSSMiB, map[bool]string{true: "embedded broker", false: "clients"}[len(cfg.Kafka) == 0])
-	fmt.Printf("  cpu         %.2f cores used by this process during the run\n", res.CPUCores)
+	fmt.Printf("  cpu         %.2f cores used by this process during the run", res.CPUCores)
+	if res.Completed > 0 {
+		fmt.Printf(", %.2f ms of CPU per execution", res.CPUCores*res.Elapsed.Seconds()*1000/float64(res.Completed))
+	}
+	fmt.Println()
 	return nil
 }
 
