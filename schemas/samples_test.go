@@ -86,7 +86,7 @@ func configuration() events.Configuration {
 // samples holds realistic payloads of every registered type; together they
 // set every field.
 func samples() []events.Payload {
-	return append(mieSamples(), runSamples()...)
+	return append(append(mieSamples(), runSamples()...), serviceSamples()...)
 }
 
 // mieSamples are the records of definitions, the data plane, admission and
