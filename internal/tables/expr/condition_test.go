@@ -87,7 +87,7 @@ func TestConditionEval(t *testing.T) {
 		{"NOT (JobStatus = :s AND Count = :n)", false},
 		{"JobStatus = :x OR Count = :n AND Passed = :x", false}, // AND binds tighter
 		{"(JobStatus = :x OR Count = :n) AND NOT Passed = :x", true},
-		{"jobstatus = :s", false}, // names are case-sensitive
+		{"jobstatus = :s", false},                             // names are case-sensitive
 		{"JobStatus = :s and count = :n or Count = :n", true}, // keywords are not
 	}
 	for _, tt := range tests {
