@@ -58,3 +58,28 @@ func serviceSamples() []events.Payload {
 			Error: "ConditionalCheckFailedException", Message: "The conditional request failed", Item: item},
 	}
 }
+
+// notificationSamples are the records of notifications and event buses.
+func notificationSamples() []events.Payload {
+	const arn = "arn:aws:sns:us-east-1:000000000000:video-workflow-notifications"
+	at := time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
+	return []events.Payload{
+		&events.TopicCreated{Topic: events.NotificationTopic{Name: "video-workflow-notifications", TopicArn: arn,
+			Attributes: map[string]string{"DisplayName": "Video jobs"}, Tags: []events.Tag{{Key: "team", Value: "media"}}, Created: at}},
+		&events.TopicDeleted{TopicArn: arn},
+		&events.SubscriptionCreated{Subscription: events.Subscription{SubscriptionArn: arn + ":0195f2c2-0000-7000-8000-000000000001",
+			TopicArn: arn, Protocol: "https", Endpoint: "https://hooks.example.com/video",
+			Attributes: map[string]string{"RawMessageDelivery": "false"}, Created: at}},
+		&events.SubscriptionDeleted{SubscriptionArn: arn + ":0195f2c2-0000-7000-8000-000000000001"},
+		&events.NotificationPublished{MessageId: "0195f2c2-1111-7000-8000-000000000002", TopicArn: arn,
+			Message: `{"default":"Video processing completed successfully for job job-42"}`, Subject: "Video Processing Success",
+			MessageStructure: "json",
+			MessageAttributes: map[string]events.MessageAttribute{
+				"JobId": {DataType: "String", StringValue: "job-42"}, "Thumb": {DataType: "Binary", BinaryValue: []byte{0x89, 'P', 'N', 'G'}}},
+			MessageGroupId: "job-42", MessageDeduplicationId: "job-42-published", Timestamp: at},
+		&events.BusEventPut{EventId: "0195f2c2-2222-7000-8000-000000000003", EventBusName: "default", Source: "mie.video",
+			DetailType: "Job Published", Detail: json.RawMessage(`{"jobId":"job-42","status":"PUBLISHED"}`),
+			Resources: []string{"arn:aws:dynamodb:us-east-1:000000000000:table/video-workflow-jobs"},
+			TraceHeader: "Root=1-5f84c7a1-2c5b8b3f5e1a9c2d", Account: "000000000000", Region: "us-east-1", Time: at},
+	}
+}

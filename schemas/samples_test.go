@@ -2,6 +2,7 @@ package schemas_test
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/mie-kafka/mie/events"
@@ -86,7 +87,7 @@ func configuration() events.Configuration {
 // samples holds realistic payloads of every registered type; together they
 // set every field.
 func samples() []events.Payload {
-	return append(append(mieSamples(), runSamples()...), serviceSamples()...)
+	return slices.Concat(mieSamples(), runSamples(), serviceSamples(), notificationSamples())
 }
 
 // mieSamples are the records of definitions, the data plane, admission and
