@@ -79,7 +79,7 @@ func notificationSamples() []events.Payload {
 			MessageGroupId: "job-42", MessageDeduplicationId: "job-42-published", Timestamp: at},
 		&events.BusEventPut{EventId: "0195f2c2-2222-7000-8000-000000000003", EventBusName: "default", Source: "mie.video",
 			DetailType: "Job Published", Detail: json.RawMessage(`{"jobId":"job-42","status":"PUBLISHED"}`),
-			Resources: []string{"arn:aws:dynamodb:us-east-1:000000000000:table/video-workflow-jobs"},
+			Resources:   []string{"arn:aws:dynamodb:us-east-1:000000000000:table/video-workflow-jobs"},
 			TraceHeader: "Root=1-5f84c7a1-2c5b8b3f5e1a9c2d", Account: "000000000000", Region: "us-east-1", Time: at},
 	}
 }
