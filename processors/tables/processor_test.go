@@ -18,8 +18,8 @@ import (
 	"github.com/mie-kafka/mie/internal/tables"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/internal/transact"
-	"github.com/mie-kafka/mie/projections/memory"
 	tablesproc "github.com/mie-kafka/mie/processors/tables"
+	"github.com/mie-kafka/mie/projections/memory"
 )
 
 type env struct {
