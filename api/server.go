@@ -37,6 +37,12 @@ type Config struct {
 	Segments projections.Segments
 	// Projections, when set, serves GET /projections and GET /metrics.
 	Projections Projections
+	// AWS serves AWS's JSON protocols on POST /, each handler taking the
+	// requests whose X-Amz-Target starts with its key
+	// ("DynamoDB_20120810."); AWSQuery, when set, takes the form-encoded
+	// requests of AWS's query protocol (aws.go).
+	AWS      map[string]http.Handler
+	AWSQuery http.Handler
 }
 
 // Validate joins every problem with the configuration.
@@ -89,6 +95,9 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	if cfg.Projections != nil {
 		routeProjections(e, cfg.Projections)
+	}
+	if len(cfg.AWS) > 0 || cfg.AWSQuery != nil {
+		routeAWS(e, cfg.AWS, cfg.AWSQuery)
 	}
 	return e, nil
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
-	"strings"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/mie-kafka/mie/internal/asl/failure"
 	"github.com/mie-kafka/mie/internal/deadletter"
 	"github.com/mie-kafka/mie/internal/functions"
+	"github.com/mie-kafka/mie/internal/integrations"
 	"github.com/mie-kafka/mie/internal/tables"
 	"github.com/mie-kafka/mie/internal/tables/operation"
 	"github.com/mie-kafka/mie/internal/transact"
@@ -148,14 +147,9 @@ func (p *Processor) answerTask(b *transact.Batch, cause *events.Envelope, r *kgo
 	b.Out.Produce(rec)
 }
 
-// isSDK reports whether a resource is the AWS SDK integration
-// (arn:aws:states:::aws-sdk:dynamodb:...), whose errors Step Functions
-// prefixes "DynamoDb." and whose output is the API's response alone.
-func isSDK(resource string) bool { return strings.Contains(resource, ":::aws-sdk:") }
-
 // taskFailure names a failure as Step Functions does: DynamoDB.<Error>
-// (DynamoDb.<Error> for the SDK integration), with a cause in the form
-// of AWS's, or the States error as it is.
+// (DynamoDb.<Error> for the SDK integration), or the States error as it
+// is.
 func taskFailure(resource string, err error, requestID string) (name, cause string) {
 	var f *failure.Error
 	if errors.As(err, &f) {
@@ -166,16 +160,11 @@ func taskFailure(resource string, err error, requestID string) (name, cause stri
 	if !e.Code.Client() {
 		status = 500
 	}
-	if isSDK(resource) {
-		return "DynamoDb." + string(e.Code), fmt.Sprintf("%s (Service: DynamoDb, Status Code: %d, Request ID: %s)", e.Message, status, requestID)
-	}
-	return "DynamoDB." + string(e.Code), fmt.Sprintf("%s (Service: AmazonDynamoDBv2; Status Code: %d; Error Code: %s; Request ID: %s; Proxy: null)",
-		e.Message, status, e.Code, requestID)
+	return integrations.DynamoDB.Failure(resource, string(e.Code), e.Message, status, requestID)
 }
 
-// taskOutput is the Task's result: DynamoDB's response and, for the
-// optimized integration, the SdkHttpMetadata and SdkResponseMetadata
-// Step Functions adds.
+// taskOutput is the Task's result: DynamoDB's response, with Step
+// Functions' metadata for the optimized integration.
 func taskOutput(resource string, out *operation.Output, requestID string) map[string]any {
 	m := map[string]any{}
 	if out.Item != nil {
@@ -184,22 +173,5 @@ func taskOutput(resource string, out *operation.Output, requestID string) map[st
 	if out.Attributes != nil {
 		m["Attributes"] = out.Attributes
 	}
-	if isSDK(resource) {
-		return m
-	}
-	body, _ := json.Marshal(m)
-	headers := map[string]string{
-		"Content-Type":     "application/x-amz-json-1.0",
-		"Content-Length":   fmt.Sprint(len(body)),
-		"x-amzn-RequestId": requestID,
-		"x-amz-crc32":      fmt.Sprint(crc32.ChecksumIEEE(body)),
-		"Server":           "Server",
-	}
-	all := map[string][]string{}
-	for k, v := range headers {
-		all[k] = []string{v}
-	}
-	m["SdkHttpMetadata"] = map[string]any{"AllHttpHeaders": all, "HttpHeaders": headers, "HttpStatusCode": 200}
-	m["SdkResponseMetadata"] = map[string]any{"RequestId": requestID}
-	return m
+	return integrations.WithMetadata(resource, m, "application/x-amz-json-1.0", requestID)
 }
