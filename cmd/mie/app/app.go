@@ -75,6 +75,7 @@ type App struct {
 	closers []func()
 	segmentsState
 	clickhouseState
+	servicesState
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -158,7 +159,7 @@ func (a *App) specs() []topics.Spec {
 		t, _ := a.cat.Task(impl)
 		specs = append(specs, a.cat.TaskSpec(t))
 	}
-	return specs
+	return append(specs, a.serviceSpecs()...)
 }
 
 // taskImpls are the implementation references of the workers this binary
@@ -241,9 +242,13 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	if err != nil {
 		return err
 	}
+	aws, err := a.startServicesAPI(ctx, runCtx)
+	if err != nil {
+		return err
+	}
 	e, err := api.New(api.Config{Logger: a.log, Definitions: a.DefinitionService, Executions: a.Commands,
 		Dataplane: a.Dataplane, Triggers: a.DefinitionService, Segments: a.segmentsReader(segs),
-		Projections: projectionStatus{a}})
+		Projections: projectionStatus{a}, AWS: aws})
 	if err != nil {
 		return err
 	}
@@ -293,7 +298,7 @@ func (a *App) startExecutor(ctx context.Context) error {
 		Options:  execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs,
 		EndedRetention: a.cfg.EndedRetention,
 		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs,
-			Inline: map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}}},
+			Inline: map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}, Services: resolverServices()}},
 	})
 	if err != nil {
 		return err
@@ -325,6 +330,12 @@ func (a *App) startWorkers(ctx context.Context) error {
 		return err
 	}
 	for _, name := range a.operatorNames() {
+		if handled, err := a.startServiceWorker(ctx, name); handled {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		var h worker.Handler
 		impl := "builtin:" + name
 		switch b, ok := reg[name]; {

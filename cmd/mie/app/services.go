@@ -1,0 +1,124 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/mie-kafka/mie/api/dynamodb"
+	"github.com/mie-kafka/mie/internal/functions"
+	"github.com/mie-kafka/mie/internal/topics"
+	"github.com/mie-kafka/mie/internal/transact"
+	"github.com/mie-kafka/mie/processors/tables"
+	"github.com/mie-kafka/mie/projections/memory"
+)
+
+// The AWS service integrations (docs/tables.md, docs/notifications.md):
+// each service's Task resources go to its built-in worker,
+// builtin:aws.<service>, which --operators names aws.<service>.
+// aws.dynamodb runs the tables processor, the one owner of every item.
+
+// services are the services whose integrations the engine runs.
+var services = []string{tables.Service}
+
+// servicesState is the App's share of the integrations.
+type servicesState struct {
+	// Resources is the projection of the resources topic (API role, and
+	// the workers that look tables and topics up).
+	Resources    *memory.Resources
+	resourcesErr error
+	resourceOnce sync.Once
+	// Items is the projection of the tables topic (API role).
+	Items *memory.Items
+	// DynamoDB serves DynamoDB's API (API role).
+	DynamoDB *dynamodb.Service
+}
+
+// resolverServices are the services the executor sends to their workers,
+// wherever those run.
+func resolverServices() map[string]bool {
+	out := map[string]bool{}
+	for _, s := range services {
+		out[s] = true
+	}
+	return out
+}
+
+// serviceSpecs are the integrations' topics and their workers' task
+// topics.
+func (a *App) serviceSpecs() []topics.Spec {
+	specs := a.cat.ServiceSpecs()
+	for _, s := range services {
+		t, _ := a.cat.Task("builtin:" + functions.ServiceWorker(s))
+		specs = append(specs, a.cat.TaskSpec(t))
+	}
+	return specs
+}
+
+// resources returns the process's resources projection, started on
+// first use.
+func (a *App) resources(runCtx context.Context) (*memory.Resources, error) {
+	a.resourceOnce.Do(func() {
+		a.Resources, a.resourcesErr = memory.NewResources(memory.ResourcesConfig{Kafka: a.kafka, Catalog: a.cat, Logger: a.log})
+		if a.resourcesErr == nil {
+			a.run("resources projection", runCtx, a.Resources.Run)
+		}
+	})
+	return a.Resources, a.resourcesErr
+}
+
+// startServiceWorker starts the worker of --operators name if it is a
+// service's; handled is false for other names.
+func (a *App) startServiceWorker(ctx context.Context, name string) (handled bool, err error) {
+	switch name {
+	case functions.ServiceWorker(tables.Service):
+		res, err := a.resources(ctx)
+		if err != nil {
+			return true, err
+		}
+		p, err := tables.New(tables.Config{
+			Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: a.cat.Group("mie-tables-" + a.cfg.Instance),
+				SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
+			Resources: res, Producer: tables.Name + "@" + a.cfg.Instance,
+		})
+		if err != nil {
+			return true, err
+		}
+		a.run("tables processor", ctx, p.Run)
+		return true, nil
+	}
+	return false, nil
+}
+
+// startServicesAPI starts what the API serves of the integrations: the
+// projections it reads and DynamoDB's API. It returns once the
+// projections have replayed the log as it stood.
+func (a *App) startServicesAPI(ctx, runCtx context.Context) (map[string]http.Handler, error) {
+	res, err := a.resources(runCtx)
+	if err != nil {
+		return nil, err
+	}
+	a.Items, err = memory.NewItems(memory.ItemsConfig{Kafka: a.kafka, Catalog: a.cat, Logger: a.log})
+	if err != nil {
+		return nil, err
+	}
+	a.run("items projection", runCtx, a.Items.Run)
+	a.DynamoDB, err = dynamodb.New(dynamodb.Config{Client: a.client, Kafka: a.kafka, Catalog: a.cat,
+		Resources: res, Items: a.Items, Instance: a.cfg.Instance, Logger: a.log})
+	if err != nil {
+		return nil, err
+	}
+	a.run("dynamodb api", runCtx, a.DynamoDB.Run)
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	for name, ready := range map[string]<-chan struct{}{"resources": res.Ready(), "items": a.Items.Ready()} {
+		select {
+		case <-ready:
+		case <-wctx.Done():
+			return nil, fmt.Errorf("memory %s projection did not catch up: %w", name, wctx.Err())
+		}
+	}
+	return map[string]http.Handler{dynamodb.TargetPrefix: a.DynamoDB}, nil
+}
