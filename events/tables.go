@@ -115,10 +115,10 @@ type ItemDeleted struct {
 // (table-requests topic, keyed by the item, so one owner applies every
 // operation on an item, in order). Operation is DynamoDB's action
 // (PutItem, UpdateItem, DeleteItem, GetItem) and Request its request, in
-// DynamoDB's JSON. Exactly one of Task and ReplyTo says where the answer
-// goes: the Step Functions task that asked (an OperatorResult on results)
-// or the API instance that waits for it (a TableOperationAnswered on
-// table-replies).
+// DynamoDB's JSON. Task or ReplyTo says where the answer goes: the Step
+// Functions task that asked (an OperatorResult on results) or the API
+// instance that waits for it (a TableOperationAnswered on table-replies);
+// neither for a function's write, which nobody waits for.
 type TableOperation struct {
 	RequestId string          `json:"RequestId"`
 	Operation string          `json:"Operation"`

@@ -28,8 +28,8 @@ func (p *Processor) applyRecord(ctx context.Context, b *transact.Batch, r *kgo.R
 		return
 	}
 	op, ok := payload.(*events.TableOperation)
-	if !ok || (op.Task == nil) == (op.ReplyTo == "") {
-		b.DeadLetter(r, deadletter.ReasonUnexpectedType, fmt.Errorf("%w: a %s, not a TableOperation with one of Task and ReplyTo", events.ErrMalformed, env.Type))
+	if !ok || (op.Task != nil && op.ReplyTo != "") {
+		b.DeadLetter(r, deadletter.ReasonUnexpectedType, fmt.Errorf("%w: a %s, not a TableOperation with at most one of Task and ReplyTo", events.ErrMalformed, env.Type))
 		return
 	}
 	key := string(r.Key)
@@ -44,11 +44,15 @@ func (p *Processor) applyRecord(ctx context.Context, b *transact.Batch, r *kgo.R
 	if change != nil {
 		p.write(b, &env, r, st, key, op, change)
 	}
-	if op.Task != nil {
+	switch {
+	case op.Task != nil:
 		p.answerTask(b, &env, r, *op.Task, out, err)
-		return
+	case op.ReplyTo != "":
+		p.answerAPI(b, &env, r, op, out, err)
+	case err != nil:
+		// A function's write, which nobody waits for.
+		p.log.Warn("table write refused", "table", op.TableName, "operation", op.Operation, "request", op.RequestId, "err", err)
 	}
-	p.answerAPI(b, &env, r, op, out, err)
 }
 
 // errMoved says the operation's item has another record key now.

@@ -330,15 +330,16 @@ func (a *App) startWorkers(ctx context.Context) error {
 		return err
 	}
 	for _, name := range a.operatorNames() {
-		if handled, err := a.startServiceWorker(ctx, name); handled {
-			if err != nil {
-				return err
-			}
-			continue
-		}
 		var h worker.Handler
 		impl := "builtin:" + name
+		sh, handled, err := a.serviceWorker(ctx, name)
 		switch b, ok := reg[name]; {
+		case err != nil:
+			return err
+		case handled && sh == nil:
+			continue // it runs on its own (the tables processor)
+		case handled:
+			h = sh
 		case name == "http":
 			h, impl = &worker.HTTP{}, "http://"
 		case ok:

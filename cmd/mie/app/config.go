@@ -144,7 +144,7 @@ func sessionFlags(s *cli.Set, c *Config) {
 }
 
 func workerFlags(s *cli.Set, c *Config) {
-	s.List(&c.Operators, "operators", "MIE_OPERATORS", []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http", "aws.dynamodb"}, "built-in operators to run workers for; 'http' runs the HTTP operator dispatcher, aws.<service> the worker of an AWS service integration (aws.dynamodb: the tables processor)")
+	s.List(&c.Operators, "operators", "MIE_OPERATORS", []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http", "aws.dynamodb", "aws.sns", "aws.events", "aws.http"}, "built-in operators to run workers for; 'http' runs the HTTP operator dispatcher, aws.<service> the worker of an AWS service integration (aws.dynamodb runs the tables processor)")
 }
 
 func storeFlags(s *cli.Set, c *Config) {

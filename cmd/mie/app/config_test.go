@@ -50,7 +50,7 @@ func TestRoleFlags(t *testing.T) {
 		"addr": {"MIE_ADDR", "127.0.0.1:8080"}, "upload-limit": {"MIE_UPLOAD_LIMIT", "5GiB"},
 		"operator-timeout": {"MIE_OPERATOR_TIMEOUT", "1h"}, "ended-retention": {"MIE_ENDED_RETENTION", "1h"},
 		"validate-inputs": {"MIE_VALIDATE_INPUTS", "false"}, "session-timeout": {"MIE_SESSION_TIMEOUT", "10s"},
-		"operators": {"MIE_OPERATORS", "Passthrough,Sleep,Fail,MediaInfo,http,aws.dynamodb"}, "data-dir": {"MIE_DATA_DIR", "./data"},
+		"operators": {"MIE_OPERATORS", "Passthrough,Sleep,Fail,MediaInfo,http,aws.dynamodb,aws.sns,aws.events,aws.http"}, "data-dir": {"MIE_DATA_DIR", "./data"},
 		"store": {"MIE_STORE", "local"}, "bucket": {"MIE_BUCKET", "mie-dataplane"}, "s3-endpoint": {"MIE_S3_ENDPOINT", ""},
 		"s3-region": {"MIE_S3_REGION", "us-east-1"}, "s3-path-style": {"MIE_S3_PATH_STYLE", "false"},
 		"claim-threshold": {"MIE_CLAIM_THRESHOLD", "512KiB"}, "embedded-kafka-port": {"MIE_EMBEDDED_KAFKA_PORT", "0"},
@@ -86,7 +86,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	want := Config{
 		Addr: "127.0.0.1:8080", DataDir: "./data", Partitions: 24, Instance: hostname(),
-		Operators: []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http", "aws.dynamodb"}, OperatorTimeout: time.Hour,
+		Operators: []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http", "aws.dynamodb", "aws.sns", "aws.events", "aws.http"}, OperatorTimeout: time.Hour,
 		EndedRetention: time.Hour, SessionTimeout: 10 * time.Second, Log: cli.Log{Level: slog.LevelInfo, Format: "text"},
 		Store: "local", Bucket: "mie-dataplane", S3Region: "us-east-1", UploadLimit: 5 << 30, ClaimThreshold: 512 << 10,
 		Ingest: IngestConfig{TranscribeModel: "whisper-large-v3", GPUHealthPath: gpu.DefaultHealthPath, GPUPort: 8000,

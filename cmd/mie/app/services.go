@@ -12,6 +12,8 @@ import (
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/internal/transact"
 	"github.com/mie-kafka/mie/processors/tables"
+	"github.com/mie-kafka/mie/processors/worker"
+	workers "github.com/mie-kafka/mie/processors/worker/services"
 	"github.com/mie-kafka/mie/projections/memory"
 )
 
@@ -20,8 +22,15 @@ import (
 // builtin:aws.<service>, which --operators names aws.<service>.
 // aws.dynamodb runs the tables processor, the one owner of every item.
 
-// services are the services whose integrations the engine runs.
-var services = []string{tables.Service}
+// Service names, as Task resources name them.
+const (
+	serviceSNS    = "sns"
+	serviceEvents = "events"
+	serviceHTTP   = "http"
+)
+
+// serviceNames are the services whose integrations the engine runs.
+var serviceNames = []string{tables.Service, serviceSNS, serviceEvents, serviceHTTP}
 
 // servicesState is the App's share of the integrations.
 type servicesState struct {
@@ -40,7 +49,7 @@ type servicesState struct {
 // wherever those run.
 func resolverServices() map[string]bool {
 	out := map[string]bool{}
-	for _, s := range services {
+	for _, s := range serviceNames {
 		out[s] = true
 	}
 	return out
@@ -50,7 +59,7 @@ func resolverServices() map[string]bool {
 // topics.
 func (a *App) serviceSpecs() []topics.Spec {
 	specs := a.cat.ServiceSpecs()
-	for _, s := range services {
+	for _, s := range serviceNames {
 		t, _ := a.cat.Task("builtin:" + functions.ServiceWorker(s))
 		specs = append(specs, a.cat.TaskSpec(t))
 	}
@@ -69,27 +78,42 @@ func (a *App) resources(runCtx context.Context) (*memory.Resources, error) {
 	return a.Resources, a.resourcesErr
 }
 
-// startServiceWorker starts the worker of --operators name if it is a
-// service's; handled is false for other names.
-func (a *App) startServiceWorker(ctx context.Context, name string) (handled bool, err error) {
+// serviceWorker returns the handler of --operators name if it is a
+// service's worker (handled false for other names). aws.dynamodb has no
+// handler: the tables processor is started here instead.
+func (a *App) serviceWorker(ctx context.Context, name string) (h worker.Handler, handled bool, err error) {
 	switch name {
 	case functions.ServiceWorker(tables.Service):
+		return nil, true, a.startTablesProcessor(ctx)
+	case functions.ServiceWorker(serviceSNS):
 		res, err := a.resources(ctx)
 		if err != nil {
-			return true, err
+			return nil, true, err
 		}
-		p, err := tables.New(tables.Config{
-			Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: a.cat.Group("mie-tables-" + a.cfg.Instance),
-				SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
-			Resources: res, Producer: tables.Name + "@" + a.cfg.Instance,
-		})
-		if err != nil {
-			return true, err
-		}
-		a.run("tables processor", ctx, p.Run)
-		return true, nil
+		return workers.SNS{Notifications: &workers.Notifications{Catalog: a.cat, Topics: res}}, true, nil
+	case functions.ServiceWorker(serviceEvents):
+		return workers.EventBridge{Bus: &workers.Bus{Catalog: a.cat}}, true, nil
+	case functions.ServiceWorker(serviceHTTP):
+		return workers.HTTPInvoke{}, true, nil
 	}
-	return false, nil
+	return nil, false, nil
+}
+
+func (a *App) startTablesProcessor(ctx context.Context) error {
+	res, err := a.resources(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := tables.New(tables.Config{
+		Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: a.cat.Group("mie-tables-" + a.cfg.Instance),
+			SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
+		Resources: res, Producer: tables.Name + "@" + a.cfg.Instance,
+	})
+	if err != nil {
+		return err
+	}
+	a.run("tables processor", ctx, p.Run)
+	return nil
 }
 
 // startServicesAPI starts what the API serves of the integrations: the
