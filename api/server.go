@@ -43,6 +43,8 @@ type Config struct {
 	// requests of AWS's query protocol (aws.go).
 	AWS      map[string]http.Handler
 	AWSQuery http.Handler
+	// Functions, when set, serves /functions.
+	Functions Functions
 }
 
 // Validate joins every problem with the configuration.
@@ -98,6 +100,9 @@ func New(cfg Config) (*echo.Echo, error) {
 	}
 	if len(cfg.AWS) > 0 || cfg.AWSQuery != nil {
 		routeAWS(e, cfg.AWS, cfg.AWSQuery)
+	}
+	if cfg.Functions != nil {
+		routeFunctions(e, cfg.Functions)
 	}
 	return e, nil
 }

@@ -17,6 +17,10 @@
 #   BENCH_SKIP_MICRO   1: skip the micro-benchmarks
 #   BENCH_SKIP_EMBEDDED 1: skip the embedded-broker load run
 #   BENCH_TIME         -benchtime of the micro-benchmarks   1s
+#   BENCH_BASELINE     a git revision to build and run side by side with
+#                      this tree on the MIE workload, interleaved       HEAD~1
+#                      (none: skip the comparison)
+#   BENCH_AB_ROUNDS    rounds of the side-by-side comparison          3
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -117,6 +121,48 @@ load() {
 
 if [[ "${BENCH_SKIP_EMBEDDED:-}" != 1 ]]; then
 	load embedded
+	load states --workload states
+	load map --workload map --executions "$((executions / 20 > 0 ? executions / 20 : 1))" --concurrency 32
+fi
+
+# ab: the MIE workload on the baseline binary and on this tree's,
+# interleaved round by round on the same machine, so that both see the
+# same conditions.
+ab() {
+	local rev="${BENCH_BASELINE-HEAD~1}" rounds="${BENCH_AB_ROUNDS:-3}"
+	[[ -z "$rev" || "$rev" == none ]] && return
+	local wt
+	wt="$(mktemp -d)"
+	if ! git worktree add --detach "$wt" "$rev" >/dev/null 2>&1; then
+		echo "== side by side: cannot check out $rev; skipped" >&2
+		rm -rf "$wt"
+		return
+	fi
+	(cd "$wt" && go build -o "$OLDPWD/$out/mie-baseline" ./cmd/mie)
+	git worktree remove --force "$wt"
+	local results="$out/ab-$stamp.txt"
+	: >"$results"
+	for ((i = 1; i <= rounds; i++)); do
+		for bin in mie-baseline mie; do
+			echo "== side by side, round $i: $bin" >&2
+			local line
+			line="$("$out/$bin" bench --executions "$executions" --concurrency "$concurrency" 2>/dev/null | grep -E 'throughput|latency|memory' | tr -s ' ' | paste -sd' ')"
+			echo "$bin round $i: $line" | tee -a "$results" >&2
+		done
+	done
+	{
+		echo
+		echo "## Side by side: $rev ($(git rev-parse --short "$rev")) against this tree, MIE workload"
+		echo
+		echo "\`mie bench --executions $executions --concurrency $concurrency\`, $rounds interleaved rounds:"
+		echo
+		echo '```'
+		cat "$results"
+		echo '```'
+	} >>"$summary"
+}
+if [[ "${BENCH_SKIP_EMBEDDED:-}" != 1 ]]; then
+	ab
 fi
 if [[ -n "${BENCH_KAFKA:-}" ]]; then
 	load kafka --kafka "$BENCH_KAFKA"

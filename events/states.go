@@ -79,12 +79,16 @@ type TaskScheduled struct {
 	Attempt          int             `json:"Attempt"`
 	Resource         string          `json:"Resource"`
 	Function         string          `json:"Function,omitempty"`
+	Implementation   string          `json:"Implementation,omitempty"`
 	Topic            string          `json:"Topic,omitempty"`
 	Payload          json.RawMessage `json:"Payload"`
 	TimeoutSeconds   int64           `json:"TimeoutSeconds,omitempty"`
 	HeartbeatSeconds int64           `json:"HeartbeatSeconds,omitempty"`
 	Token            string          `json:"Token,omitempty"`
 	DelayMs          int64           `json:"DelayMs,omitempty"`
+	// Child is the child execution a states:startExecution.sync task
+	// waits for.
+	Child string `json:"Child,omitempty"`
 }
 
 // TaskExecuting: the worker answered an attempt's step with Executing (a
@@ -194,6 +198,10 @@ type TaskTokenAnswered struct {
 // the failed states run again, what succeeded keeps its results.
 type RedriveExecution struct {
 	ExecutionId string `json:"ExecutionId"`
+	// QueuedOffset is where the execution's ExecutionQueued sits in its
+	// executions partition, so that an executor that no longer holds the
+	// ended execution reads it back from there.
+	QueuedOffset int64 `json:"QueuedOffset"`
 }
 
 // ExecutionRedriven: a redrive began; RedriveCount is the execution's
@@ -203,6 +211,24 @@ type ExecutionRedriven struct {
 	RedriveCount int    `json:"RedriveCount"`
 }
 
+// ChildExecutionEnded is a command to a parent execution: the child
+// execution its Task run Run started (states:startExecution, or an
+// iteration of a distributed Map) ended. Status is SUCCEEDED, FAILED,
+// TIMED_OUT or ABORTED; Output is a success's output.
+type ChildExecutionEnded struct {
+	ExecutionId string          `json:"ExecutionId"`
+	Run         int32           `json:"Run"`
+	TaskId      string          `json:"TaskId"`
+	Child       string          `json:"Child"`
+	ChildArn    string          `json:"ChildArn,omitempty"`
+	Status      string          `json:"Status"`
+	Output      json.RawMessage `json:"Output,omitempty"`
+	Error       string          `json:"Error,omitempty"`
+	Cause       string          `json:"Cause,omitempty"`
+	Started     time.Time       `json:"Started"`
+	Stopped     time.Time       `json:"Stopped"`
+}
+
 // Outcomes of a TaskTokenAnswered.
 const (
 	TokenSuccess   = "Success"
@@ -210,23 +236,24 @@ const (
 	TokenHeartbeat = "Heartbeat"
 )
 
-func (StateEntered) EventType() string      { return "StateEntered" }
-func (StateExited) EventType() string       { return "StateExited" }
-func (StateFailed) EventType() string       { return "StateFailed" }
-func (StateCaught) EventType() string       { return "StateCaught" }
-func (TaskScheduled) EventType() string     { return "TaskScheduled" }
-func (TaskExecuting) EventType() string     { return "TaskExecuting" }
-func (TaskDeferred) EventType() string      { return "TaskDeferred" }
-func (TaskHeartbeat) EventType() string     { return "TaskHeartbeat" }
-func (TaskSucceeded) EventType() string     { return "TaskSucceeded" }
-func (TaskFailed) EventType() string        { return "TaskFailed" }
-func (TaskRetrying) EventType() string      { return "TaskRetrying" }
-func (TimerScheduled) EventType() string    { return "TimerScheduled" }
-func (MapStarted) EventType() string        { return "MapStarted" }
-func (ExecutionTimedOut) EventType() string { return "ExecutionTimedOut" }
-func (TaskTokenAnswered) EventType() string { return "TaskTokenAnswered" }
-func (RedriveExecution) EventType() string  { return "RedriveExecution" }
-func (ExecutionRedriven) EventType() string { return "ExecutionRedriven" }
+func (StateEntered) EventType() string        { return "StateEntered" }
+func (StateExited) EventType() string         { return "StateExited" }
+func (StateFailed) EventType() string         { return "StateFailed" }
+func (StateCaught) EventType() string         { return "StateCaught" }
+func (TaskScheduled) EventType() string       { return "TaskScheduled" }
+func (TaskExecuting) EventType() string       { return "TaskExecuting" }
+func (TaskDeferred) EventType() string        { return "TaskDeferred" }
+func (TaskHeartbeat) EventType() string       { return "TaskHeartbeat" }
+func (TaskSucceeded) EventType() string       { return "TaskSucceeded" }
+func (TaskFailed) EventType() string          { return "TaskFailed" }
+func (TaskRetrying) EventType() string        { return "TaskRetrying" }
+func (TimerScheduled) EventType() string      { return "TimerScheduled" }
+func (MapStarted) EventType() string          { return "MapStarted" }
+func (ExecutionTimedOut) EventType() string   { return "ExecutionTimedOut" }
+func (TaskTokenAnswered) EventType() string   { return "TaskTokenAnswered" }
+func (RedriveExecution) EventType() string    { return "RedriveExecution" }
+func (ChildExecutionEnded) EventType() string { return "ChildExecutionEnded" }
+func (ExecutionRedriven) EventType() string   { return "ExecutionRedriven" }
 
 func init() {
 	register(KindEvent, 1, func() Payload { return &StateEntered{} })
@@ -245,5 +272,6 @@ func init() {
 	register(KindEvent, 1, func() Payload { return &ExecutionTimedOut{} })
 	register(KindCommand, 1, func() Payload { return &TaskTokenAnswered{} })
 	register(KindCommand, 1, func() Payload { return &RedriveExecution{} })
+	register(KindCommand, 1, func() Payload { return &ChildExecutionEnded{} })
 	register(KindEvent, 1, func() Payload { return &ExecutionRedriven{} })
 }

@@ -102,6 +102,9 @@ type StartRequest struct {
 	Input         *StartInput          `json:"Input"`
 	Configuration events.Configuration `json:"Configuration"`
 	Trigger       *events.Trigger      `json:"-"`
+	// ExecutionId, when set, is the new execution's id (a trigger's
+	// deterministic one); empty: a new id.
+	ExecutionId string `json:"-"`
 }
 
 // StartInput is either Media or an AssetId, and MetaData for the first
@@ -164,7 +167,10 @@ func (s *Service) Start(ctx context.Context, req StartRequest) (*view.Execution,
 	if err != nil {
 		return nil, err
 	}
-	id := events.NewID()
+	id := req.ExecutionId
+	if id == "" {
+		id = events.NewID()
+	}
 	assetID, media, err := s.asset(ctx, req.Input)
 	if err != nil {
 		return nil, err

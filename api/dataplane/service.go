@@ -17,6 +17,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/mie-kafka/mie/api/triggers"
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/objectstore"
 	"github.com/mie-kafka/mie/internal/problem"
@@ -42,14 +43,12 @@ type Claims interface {
 	Resolve(ctx context.Context, inline json.RawMessage, ref *events.ObjectRef) ([]byte, error)
 }
 
-// Triggers finds the upload triggers that match an object key.
-type Triggers interface {
-	MatchingTriggers(key string) []events.UploadTrigger
+// Objects is told of every object an upload creates (internal/triggers
+// Notifier): it records the event and starts the object-created triggers
+// that match, reporting what they started.
+type Objects interface {
+	ObjectCreated(ctx context.Context, ev *events.ObjectCreated) ([]triggers.Fired, error)
 }
-
-// StartFunc starts a workflow on an uploaded object and returns the
-// execution id; it is how upload triggers reach the control plane.
-type StartFunc func(ctx context.Context, t events.UploadTrigger, media events.MediaObject) (string, error)
 
 // Config wires the service.
 type Config struct {
@@ -64,9 +63,8 @@ type Config struct {
 	// Active, when set, reports an asset's running execution: an asset
 	// with one cannot be deleted under it.
 	Active func(ctx context.Context, assetID string) (string, bool, error)
-	// Triggers and Start fire upload triggers; both or neither.
-	Triggers Triggers
-	Start    StartFunc
+	// Objects, when set, fires the object-created triggers of uploads.
+	Objects Objects
 	// UploadLimit bounds one upload in bytes; default DefaultUploadLimit.
 	UploadLimit int64
 	// PresignTTL is how long presigned URLs stay valid (S3 only).
@@ -102,9 +100,6 @@ func (c Config) Validate() error {
 		if missing {
 			errs = append(errs, fmt.Errorf("dataplane: %s is required", name))
 		}
-	}
-	if (c.Triggers == nil) != (c.Start == nil) {
-		errs = append(errs, errors.New("dataplane: set both Triggers and Start, or neither"))
 	}
 	if c.UploadLimit < 0 {
 		errs = append(errs, fmt.Errorf("dataplane: UploadLimit %d is negative", c.UploadLimit))

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
+	"strings"
 	"time"
 
 	"github.com/mie-kafka/mie/events"
@@ -24,11 +24,15 @@ type Upload struct {
 	Executions []Triggered `json:"executions"`
 }
 
-// Triggered is one upload trigger that fired.
+// Triggered is one object-created trigger that fired.
 type Triggered struct {
-	Trigger     string `json:"trigger"`
-	Workflow    string `json:"workflow"`
-	ExecutionId string `json:"execution_id,omitempty"`
+	Trigger      string `json:"trigger"`
+	Workflow     string `json:"workflow,omitempty"`
+	StateMachine string `json:"state_machine,omitempty"`
+	ExecutionId  string `json:"execution_id,omitempty"`
+	// Existing: the object had started this execution before (the same
+	// bytes uploaded again start nothing new).
+	Existing bool `json:"existing,omitempty"`
 	// Error says why the trigger could not start its workflow; the upload
 	// itself stands.
 	Error string `json:"error,omitempty"`
@@ -88,7 +92,11 @@ func (s *Service) UploadObject(ctx context.Context, key string, r io.Reader, siz
 		return nil, fmt.Errorf("upload %s: %w", key, err)
 	}
 	s.log.Info("object uploaded", "bucket", s.cfg.Bucket, "key", key, "bytes", info.Size)
-	return &Upload{S3Bucket: s.cfg.Bucket, S3Key: key, Size: info.Size, Executions: s.fire(ctx, key)}, nil
+	fired, err := s.fire(ctx, info, "ObjectCreated:Put")
+	if err != nil {
+		return nil, err
+	}
+	return &Upload{S3Bucket: s.cfg.Bucket, S3Key: key, Size: info.Size, Executions: fired}, nil
 }
 
 // PresignUpload hands out a URL to PUT an object directly into the data
@@ -144,7 +152,11 @@ func (s *Service) CompleteUpload(ctx context.Context, key string) (*Upload, erro
 	if err != nil {
 		return nil, err
 	}
-	return &Upload{S3Bucket: s.cfg.Bucket, S3Key: key, Size: info.Size, Executions: s.fire(ctx, key)}, nil
+	fired, err := s.fire(ctx, info, "ObjectCreated:Put")
+	if err != nil {
+		return nil, err
+	}
+	return &Upload{S3Bucket: s.cfg.Bucket, S3Key: key, Size: info.Size, Executions: fired}, nil
 }
 
 // Download opens an object for the caller to stream.
@@ -164,28 +176,27 @@ func (s *Service) Presigns() bool {
 	return ok
 }
 
-// fire starts the workflow of every trigger matching key. A trigger that
-// cannot start is reported, logged and does not undo the upload.
-func (s *Service) fire(ctx context.Context, key string) []Triggered {
+// fire reports an uploaded object: the triggers matching it start their
+// executions. A trigger that cannot start is listed with its error; an
+// event that cannot be recorded fails the upload's answer (503), so that
+// the client retries.
+func (s *Service) fire(ctx context.Context, info objectstore.Info, event string) ([]Triggered, error) {
 	out := []Triggered{}
-	if s.cfg.Triggers == nil {
-		return out
+	if s.cfg.Objects == nil {
+		return out, nil
 	}
-	ts := s.cfg.Triggers.MatchingTriggers(key)
-	slices.SortFunc(ts, func(a, b events.UploadTrigger) int { return cmpString(a.Name, b.Name) })
-	for _, t := range ts {
-		tr := Triggered{Trigger: t.Name, Workflow: t.Workflow}
-		id, err := s.cfg.Start(ctx, t, events.MediaObject{S3Bucket: s.cfg.Bucket, S3Key: key})
-		if err != nil {
-			tr.Error = err.Error()
-			s.log.Warn("upload trigger could not start its workflow", "trigger", t.Name, "workflow", t.Workflow, "key", key, "err", err)
-		} else {
-			tr.ExecutionId = id
-			s.log.Info("upload trigger started a workflow", "trigger", t.Name, "workflow", t.Workflow, "key", key, "execution", id)
-		}
-		out = append(out, tr)
+	now := time.Now().UTC()
+	fired, err := s.cfg.Objects.ObjectCreated(ctx, &events.ObjectCreated{Bucket: info.Bucket, Key: info.Key, Size: info.Size,
+		ETag: strings.Trim(info.ETag, `"`), VersionId: info.VersionId, ContentType: info.ContentType, Event: event,
+		Source: events.ObjectSourceUpload, Sequencer: fmt.Sprintf("%016X", now.UnixNano()), Time: now})
+	if err != nil {
+		return nil, fmt.Errorf("upload %s: the object is stored: %w", info.Key, err)
 	}
-	return out
+	for _, f := range fired {
+		out = append(out, Triggered{Trigger: f.Rule, Workflow: f.Workflow, StateMachine: f.StateMachine,
+			ExecutionId: f.ExecutionId, Existing: f.Existing, Error: f.Error})
+	}
+	return out, nil
 }
 
 func cmpString(a, b string) int {

@@ -9,7 +9,8 @@ import (
 )
 
 // Eval evaluates the rule against a state's input, the variables in
-// scope (vars, for "$name" paths) and the context object (ctx, for "$$").
+// scope (vars, for "$name" paths) and the context object (ctx, for "$$":
+// the object, or a func() any that builds it when a path reads it).
 //
 // As AWS does: a comparison whose Variable holds a value of another type
 // than the operator's is false, not an error; a Variable (or a "...Path"

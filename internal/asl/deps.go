@@ -41,9 +41,16 @@ func usesStates(v *jsonata.Value, member string) bool { return v.UsesStates(memb
 
 // lookup resolves p against the document its root names: the input ($),
 // the context object ($$) or a variable ($name, through vars). A path
-// that matches nothing, or an undefined variable, is not found.
+// that matches nothing, or an undefined variable, is not found. ctx is the
+// context object, or a func() any that builds it when a path reads it.
 func lookup(p *jsonpath.Path, input any, vars func(string) (any, bool), ctx any) (any, bool) {
-	v, err := dataflow.Scope{Input: input, Context: ctx, Var: vars}.Resolve(p)
+	s := dataflow.Scope{Input: input, Var: vars}
+	if f, ok := ctx.(func() any); ok {
+		s.ContextOf = f
+	} else {
+		s.Context = ctx
+	}
+	v, err := s.Resolve(p)
 	return v, err == nil
 }
 

@@ -300,7 +300,7 @@ func (r *reader) path(k string, nullable bool) dataflow.Path {
 // resultPath reads a ResultPath: null, or a Reference Path on "$".
 func (r *reader) resultPath(k string) dataflow.ResultPath {
 	f := r.reference(k, true, true)
-	return dataflow.ResultPath{Null: f.Null, Path: f.Path}
+	return dataflow.ResultPath(f)
 }
 
 // reference reads a Reference Path field; inputOnly demands the $ root.

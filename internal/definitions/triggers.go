@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/asl/dataflow"
+	"github.com/mie-kafka/mie/internal/engine"
+	"github.com/mie-kafka/mie/internal/objectstore"
 	"github.com/mie-kafka/mie/internal/problem"
 )
 
@@ -19,16 +22,48 @@ const maxAffixLen = 1024
 func trigger(t events.UploadTrigger, st state) error {
 	var p problems
 	p.name("Name", t.Name)
-	p.name("Workflow", t.Workflow)
-	if t.Workflow != "" && !hasKey(st.workflows, t.Workflow) {
-		p.add("Workflow", "no workflow %q", t.Workflow)
-	}
-	switch t.MediaType {
-	case "Video", "Audio", "Image", "Text":
-	case "":
-		p.add("MediaType", "required: Video, Audio, Image or Text")
+	switch {
+	case t.Workflow != "" && t.StateMachine != "":
+		p.add("Workflow", "give Workflow or StateMachine, not both")
+	case t.Workflow == "" && t.StateMachine == "":
+		p.add("Workflow", "required: the MIE workflow to start, or StateMachine")
+	case t.Workflow != "":
+		p.name("Workflow", t.Workflow)
+		if !hasKey(st.workflows, t.Workflow) {
+			p.add("Workflow", "no workflow %q", t.Workflow)
+		}
+		switch t.MediaType {
+		case "Video", "Audio", "Image", "Text":
+		case "":
+			p.add("MediaType", "required: Video, Audio, Image or Text")
+		default:
+			p.add("MediaType", "%q: want Video, Audio, Image or Text", t.MediaType)
+		}
 	default:
-		p.add("MediaType", "%q: want Video, Audio, Image or Text", t.MediaType)
+		p.name("StateMachine", t.StateMachine)
+		if len(t.Definition) > 0 {
+			if err := engine.Validate(t.Definition); err != nil {
+				p.add("Definition", "%v", err)
+			}
+		}
+		if t.MediaType != "" || t.Configuration != nil {
+			p.add("MediaType", "MediaType and Configuration are a workflow's; a state machine gets the event as its input")
+		}
+	}
+	if t.Bucket != "" {
+		if err := objectstore.ValidateBucket(t.Bucket); err != nil {
+			p.add("Bucket", "%v", err)
+		}
+	}
+	switch t.EventFormat {
+	case "", events.EventFormatEventBridge, events.EventFormatS3:
+	default:
+		p.add("EventFormat", "%q: want %s (the default) or %s", t.EventFormat, events.EventFormatEventBridge, events.EventFormatS3)
+	}
+	if t.Input != nil {
+		if _, err := dataflow.CompileTemplate(t.Input); err != nil {
+			p.add("Input", "%v", err)
+		}
 	}
 	for field, v := range map[string]string{"Prefix": t.Prefix, "Suffix": t.Suffix} {
 		switch {
@@ -52,7 +87,7 @@ func (s *Service) CreateTrigger(ctx context.Context, t events.UploadTrigger, rep
 			return nil, err
 		}
 		if old, ok := st.triggers[t.Name]; ok && !replace {
-			return nil, problem.Conflict("upload trigger %q exists (workflow %s); delete it first or use replace=true", t.Name, old.Workflow)
+			return nil, problem.Conflict("trigger %q exists (%s); delete it first or use replace=true", t.Name, target(old))
 		}
 		t.Created = time.Now().UTC()
 		return []outgoing{s.definition(events.TriggerKey(t.Name), &events.UploadTriggerDefined{Trigger: t})}, nil
@@ -86,16 +121,24 @@ func (s *Service) Trigger(name string) (events.UploadTrigger, error) {
 // Triggers returns every upload trigger, sorted by name.
 func (s *Service) Triggers() []events.UploadTrigger { return s.store.Triggers() }
 
-// MatchingTriggers returns the triggers whose rule matches an object key,
-// sorted by name.
-func (s *Store) MatchingTriggers(key string) []events.UploadTrigger {
+// MatchingTriggers returns the triggers whose rule matches an object in
+// bucket (dataplane is the bucket of rules that name none), sorted by
+// name.
+func (s *Store) MatchingTriggers(dataplane, bucket, key string) []events.UploadTrigger {
 	var out []events.UploadTrigger
 	for _, t := range s.Triggers() {
-		if t.Matches(key) {
+		if t.MatchesObject(dataplane, bucket, key) {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+func target(t events.UploadTrigger) string {
+	if t.StateMachine != "" {
+		return "state machine " + t.StateMachine
+	}
+	return "workflow " + t.Workflow
 }
 
 // cloneTrigger returns a deep copy of t.

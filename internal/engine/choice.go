@@ -55,7 +55,7 @@ func (d *step) ruleHolds(r *Run, rule *asl.ChoiceRule, in any) (bool, *failure.E
 		}
 		return b, nil
 	}
-	ok, err := rule.Condition.Eval(in, r.scope.variable, d.contextObject(r, nil))
+	ok, err := rule.Condition.Eval(in, r.scope.variable, func() any { return d.contextObject(r, nil) })
 	if err != nil {
 		return false, failure.As(err)
 	}

@@ -64,6 +64,17 @@ func (d *step) emit(p events.Payload) {
 	d.out.Events = append(d.out.Events, p)
 }
 
+// emitValue is emit for an event that records value v (a run's input or
+// output) as JSON: the fold takes v as it is instead of decoding the
+// JSON. Values are never modified in place once made, so the run and
+// whoever made v can share it; the harness's replay check holds decided
+// and replayed states equal.
+func (d *step) emitValue(p events.Payload, v any) {
+	d.x.hint, d.x.hinted = v, true
+	d.emit(p)
+	d.x.hint, d.x.hinted = nil, false
+}
+
 func (d *step) random() float64 {
 	if d.opts.Rand != nil {
 		return d.opts.Rand()
@@ -120,6 +131,11 @@ func (d *step) begin() {
 // makes redelivery harmless.
 func Handle(x *Execution, p events.Payload, now time.Time, opts *Options) Output {
 	d := newStep(x, now, opts)
+	if r, ok := p.(*events.RedriveExecution); ok {
+		d.redrive(r)
+		d.drain()
+		return d.out
+	}
 	if x.Terminal() {
 		return d.out
 	}
@@ -134,12 +150,15 @@ func Handle(x *Execution, p events.Payload, now time.Time, opts *Options) Output
 	case *events.CancelExecution:
 		d.emit(&events.ExecutionCancelled{ExecutionId: x.ID, Reason: c.Reason, Error: c.Error, Cause: c.Cause})
 		d.released("cancelled")
+		d.notifyParent()
 	case *events.OperatorResult:
 		d.taskResult(c)
 	case *events.TaskTokenAnswered:
 		d.tokenAnswered(c)
 	case *events.TimerFired:
 		d.timerFired(c)
+	case *events.ChildExecutionEnded:
+		d.childEnded(c)
 	}
 	d.drain()
 	return d.out
@@ -206,8 +225,8 @@ func (d *step) enter(w work, name string, input any) {
 		return
 	}
 	id := d.x.next
-	d.emit(&events.StateEntered{RunRef: events.RunRef{Run: int32(id), State: name}, Type: st.Type().String(),
-		Parent: int32(owner), Slot: slot, Visit: visit, Input: raw})
+	d.emitValue(&events.StateEntered{RunRef: events.RunRef{Run: int32(id), State: name}, Type: st.Type().String(),
+		Parent: int32(owner), Slot: slot, Visit: visit, Input: raw}, input)
 	handlerOf(st).enter(d, d.x.runs[id])
 }
 
@@ -220,11 +239,14 @@ func (d *step) exit(r *Run, output any, next string, assigned map[string]any) {
 			r.Name(), len(raw), d.opts.maxPayload())
 	}
 	vars, verr := encodeVars(assigned)
+	if verr == nil {
+		verr = d.limitVars(r, vars)
+	}
 	if err != nil || verr != nil {
 		d.fail(r, failure.As(firstErr(err, verr)))
 		return
 	}
-	d.emit(&events.StateExited{RunRef: ref(r), Output: raw, Next: next, Assigned: vars})
+	d.emitValue(&events.StateExited{RunRef: ref(r), Output: raw, Next: next, Assigned: vars}, output)
 	if next != "" {
 		d.queue = append(d.queue, work{kind: workEnter, sc: r.scope, name: next, input: output})
 		return
@@ -265,6 +287,7 @@ func (d *step) succeedExecution(output any) {
 	}
 	d.emit(&events.ExecutionCompleted{ExecutionId: d.x.ID, Output: raw})
 	d.released("completed")
+	d.notifyParent()
 }
 
 // endExecution fails the execution (unless it ended already).
@@ -274,6 +297,7 @@ func (d *step) endExecution(e *failure.Error) {
 	}
 	d.emit(&events.ExecutionFailed{ExecutionId: d.x.ID, Error: e.Name, Cause: e.Cause})
 	d.released("failed")
+	d.notifyParent()
 	d.queue = nil
 }
 

@@ -171,12 +171,15 @@ func (d *step) catch(r *Run, e *failure.Error) bool {
 	}
 	raw, err := encode(out)
 	vraw, verr := encodeVars(vars)
+	if verr == nil {
+		verr = d.limitVars(r, vraw)
+	}
 	if err != nil || verr != nil {
 		d.endExecution(failure.As(firstErr(err, verr)))
 		return true
 	}
-	d.emit(&events.StateCaught{RunRef: ref(r), Error: e.Name, Cause: e.Cause, Catcher: i, Next: c.Next,
-		Output: raw, Assigned: vraw})
+	d.emitValue(&events.StateCaught{RunRef: ref(r), Error: e.Name, Cause: e.Cause, Catcher: i, Next: c.Next,
+		Output: raw, Assigned: vraw}, out)
 	d.queue = append(d.queue, work{kind: workEnter, sc: r.scope, name: c.Next, input: out})
 	return true
 }

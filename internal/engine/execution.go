@@ -106,6 +106,10 @@ type Execution struct {
 	Updated       time.Time
 	// Events counts the events applied (the execution's history length).
 	Events int
+	// RedriveCount counts the execution's redrives; Redriven is when the
+	// last began.
+	RedriveCount int
+	Redriven     time.Time
 	// Keep keeps every run in memory (a projection that shows them all);
 	// the executor keeps only the runs that may still change.
 	Keep bool
@@ -114,6 +118,11 @@ type Execution struct {
 	root *scope
 	runs map[RunID]*Run
 	next RunID
+	// hint is the decoded value of the event being applied, when the
+	// decision that emitted it has it (see step.emitValue): applying then
+	// skips decoding what was just encoded.
+	hint   any
+	hinted bool
 	// invalid is why Machine could not be built from the Definition: the
 	// execution fails at its start (a definition that passed validation
 	// never has one).
@@ -157,6 +166,7 @@ type TaskRun struct {
 	// Function and Topic are where it went.
 	Payload                  json.RawMessage
 	Resource, Function       string
+	Implementation           string
 	Topic                    string
 	Token                    string
 	TimeoutSeconds           int64
@@ -166,6 +176,8 @@ type TaskRun struct {
 	LastError, LastCause     string
 	Dispatched, Heartbeat    time.Time
 	WaitingForToken, Invoked bool
+	// Child is the id of the child execution a .sync task waits for.
+	Child string
 }
 
 // TimerRun is what a waiting run (a Wait state, a retry's backoff) waits
@@ -203,11 +215,14 @@ type scope struct {
 	slot    int
 	outer   *scope
 	vars    map[string]any
-	visits  map[string]int
-	current RunID
-	status  RunStatus
-	output  any
-	err     *failure.Error
+	// varBytes are the variables' sizes as JSON, varTotal their sum.
+	varBytes map[string]int
+	varTotal int
+	visits   map[string]int
+	current  RunID
+	status   RunStatus
+	output   any
+	err      *failure.Error
 }
 
 func newScope(m *asl.Machine, owner RunID, slot int, outer *scope) *scope {

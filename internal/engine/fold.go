@@ -51,6 +51,10 @@ func (x *Execution) apply(at time.Time, p events.Payload) error {
 	switch e := p.(type) {
 	case *events.ExecutionStarted:
 		x.Status, x.Started = StatusRunning, at
+	case *events.ExecutionRedriven:
+		x.Status, x.Error, x.Cause, x.Ended, x.Output = StatusRunning, "", "", time.Time{}, nil
+		x.RedriveCount, x.Redriven = e.RedriveCount, at
+		x.root.status, x.root.err = RunRunning, nil
 	case *events.StateEntered:
 		return x.entered(at, e)
 	case *events.StateExited:
@@ -155,7 +159,7 @@ func (x *Execution) entered(at time.Time, e *events.StateEntered) error {
 	if prev, ok := x.runs[sc.current]; ok && prev.Status.Done() {
 		x.forget(prev)
 	}
-	r := &Run{ID: id, Parent: RunID(e.Parent), Slot: e.Slot, State: st, Visit: e.Visit, Input: decode(e.Input),
+	r := &Run{ID: id, Parent: RunID(e.Parent), Slot: e.Slot, State: st, Visit: e.Visit, Input: x.value(e.Input),
 		Entered: at, scope: sc, Attempt: 1}
 	switch s := st.(type) {
 	case *asl.Parallel:
@@ -180,8 +184,18 @@ func (x *Execution) forget(r *Run) {
 	}
 }
 
+// value is a recorded run input or output: the hint of the decision
+// applying it, else the JSON decoded.
+func (x *Execution) value(raw json.RawMessage) any {
+	if x.hinted {
+		x.hinted = false
+		return x.hint
+	}
+	return decode(raw)
+}
+
 func (x *Execution) exited(at time.Time, r *Run, e *events.StateExited) {
-	r.Status, r.Output, r.Ended = RunSucceeded, decode(e.Output), at
+	r.Status, r.Output, r.Ended = RunSucceeded, x.value(e.Output), at
 	x.assign(r.scope, e.Assigned)
 	x.stopChildren(at, r)
 	if e.Next == "" {
@@ -196,7 +210,7 @@ func (x *Execution) failed(at time.Time, r *Run, errName, cause string) {
 }
 
 func (x *Execution) caught(at time.Time, r *Run, e *events.StateCaught) {
-	r.Status, r.Error, r.Cause, r.Output, r.Ended = RunCaught, e.Error, e.Cause, decode(e.Output), at
+	r.Status, r.Error, r.Cause, r.Output, r.Ended = RunCaught, e.Error, e.Cause, x.value(e.Output), at
 	x.assign(r.scope, e.Assigned)
 	x.stopChildren(at, r)
 }
@@ -227,9 +241,12 @@ func (x *Execution) assign(sc *scope, vars map[string]json.RawMessage) {
 	}
 	if sc.vars == nil {
 		sc.vars = make(map[string]any, len(vars))
+		sc.varBytes = make(map[string]int, len(vars))
 	}
 	for k, v := range vars {
 		sc.vars[k] = decode(v)
+		sc.varTotal += len(v) - sc.varBytes[k]
+		sc.varBytes[k] = len(v)
 	}
 }
 

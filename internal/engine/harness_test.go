@@ -25,6 +25,9 @@ type resolver struct {
 }
 
 func (rs resolver) Resolve(resource string, params any) (Target, error) {
+	if rest, ok := strings.CutPrefix(resource, "arn:aws:states:::states:startExecution"); ok {
+		return childTarget(rest, params)
+	}
 	base := strings.TrimSuffix(resource, ".waitForTaskToken")
 	pattern := RequestResponse
 	if base != resource {
@@ -45,14 +48,15 @@ func (rs resolver) Resolve(resource string, params any) (Target, error) {
 }
 
 type harness struct {
-	t      *testing.T
-	x      *Execution
-	now    time.Time
-	opts   Options
-	tasks  []Task
-	timers []Timer
-	uuids  int
-	log    []logged
+	t        *testing.T
+	x        *Execution
+	now      time.Time
+	opts     Options
+	tasks    []Task
+	timers   []Timer
+	commands []Command
+	uuids    int
+	log      []logged
 }
 
 type logged struct {
@@ -91,6 +95,7 @@ func (h *harness) take(o Output) {
 	}
 	h.tasks = append(h.tasks, o.Tasks...)
 	h.timers = append(h.timers, o.Timers...)
+	h.commands = append(h.commands, o.Commands...)
 	h.checkReplay()
 }
 

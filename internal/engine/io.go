@@ -45,7 +45,7 @@ func (d *step) contextObject(r *Run, item *mapItem) map[string]any {
 	ctx := map[string]any{
 		"Execution": map[string]any{
 			"Id": execID, "Input": x.Input, "Name": firstOf(q.Name, x.ID), "RoleArn": q.RoleArn,
-			"StartTime": timeText(started), "RedriveCount": json.Number(itoa(q.RedriveCount)),
+			"StartTime": timeText(started), "RedriveCount": json.Number(itoa(q.RedriveCount + x.RedriveCount)),
 		},
 		"State": map[string]any{
 			"Name": r.Name(), "EnteredTime": timeText(r.Entered), "RetryCount": json.Number(itoa(r.Attempt - 1)),
@@ -83,7 +83,7 @@ type mapItem struct {
 // pathScope is the scope JSONPath fields of run r are evaluated in, with
 // "$" the given document.
 func (d *step) pathScope(r *Run, input any, item *mapItem) dataflow.Scope {
-	return dataflow.Scope{Input: input, Context: d.contextObject(r, item), Var: r.scope.variable,
+	return dataflow.Scope{Input: input, ContextOf: func() any { return d.contextObject(r, item) }, Var: r.scope.variable,
 		Random: d.random, UUID: d.uuid}
 }
 
@@ -129,14 +129,26 @@ func pathError(err error, p *jsonpath.Path, field string) *failure.Error {
 // template (Parameters), the run's effective input.
 func (d *step) effectiveInput(r *Run, params *dataflow.Template) (any, *failure.Error) {
 	in, ferr := d.selectPath(r, r.State.Common().InputPath, r.Input, "InputPath")
-	if ferr != nil || params == nil {
-		return in, ferr
+	if ferr != nil {
+		return nil, ferr
+	}
+	d.inspect(r, inspectInputPath, in)
+	if params == nil {
+		return in, nil
 	}
 	v, err := params.Eval(d.pathScope(r, in, nil))
 	if err != nil {
 		return nil, failure.As(err)
 	}
+	d.inspect(r, inspectParameters, v)
 	return v, nil
+}
+
+// inspect hands a data flow step to the inspection hook, if any.
+func (d *step) inspect(r *Run, step string, v any) {
+	if d.opts.inspect != nil {
+		d.opts.inspect(r, step, v)
+	}
 }
 
 // evalJSONata evaluates a JSONata field value; a nil value gives def.
@@ -163,6 +175,7 @@ type resultOptions struct {
 // Assign with $states.result.
 func (d *step) output(r *Run, result any, o resultOptions) (any, map[string]any, *failure.Error) {
 	b := r.State.Common()
+	d.inspect(r, inspectResult, result)
 	if jsonataMode(r) {
 		states := map[string]any{"result": result}
 		out, ferr := d.evalJSONata(r, b.Output, result, states, nil)
@@ -178,6 +191,7 @@ func (d *step) output(r *Run, result any, o resultOptions) (any, map[string]any,
 			return nil, nil, failure.As(err)
 		}
 		result = v
+		d.inspect(r, inspectResultSelector, result)
 	}
 	vars, ferr := d.assignments(r, b.Assign, result, nil)
 	if ferr != nil {
@@ -187,6 +201,7 @@ func (d *step) output(r *Run, result any, o resultOptions) (any, map[string]any,
 	if ferr != nil {
 		return nil, nil, ferr
 	}
+	d.inspect(r, inspectResultPath, placed)
 	out, ferr := d.selectPath(r, b.OutputPath, placed, "OutputPath")
 	return out, vars, ferr
 }
@@ -220,6 +235,42 @@ func (d *step) assignments(r *Run, a *asl.Assign, doc any, states map[string]any
 	}
 	m, _ := v.(map[string]any)
 	return m, nil
+}
+
+// Variable limits, AWS's: one variable, and one state's Assign, at most
+// 256 KiB as JSON; the variables an execution holds at most 10 MiB.
+const (
+	MaxVariableBytes  = 256 << 10
+	MaxAssignBytes    = 256 << 10
+	MaxVariablesBytes = 10 << 20
+)
+
+// limitVars checks what run r assigns against the variable limits: the
+// new values replace the old ones in r's scope, and every scope r sees
+// counts.
+func (d *step) limitVars(r *Run, vars map[string]json.RawMessage) error {
+	if len(vars) == 0 {
+		return nil
+	}
+	sum, delta := 0, 0
+	for k, v := range vars {
+		if len(v) > MaxVariableBytes {
+			return failure.New(ErrDataLimitExceeded, "state %q: the variable %s is %d bytes, over the limit of %d", r.Name(), k, len(v), MaxVariableBytes)
+		}
+		sum += len(v)
+		delta += len(v) - r.scope.varBytes[k]
+	}
+	if sum > MaxAssignBytes {
+		return failure.New(ErrDataLimitExceeded, "state %q assigns %d bytes of variables, over the limit of %d", r.Name(), sum, MaxAssignBytes)
+	}
+	total := delta
+	for sc := r.scope; sc != nil; sc = sc.outer {
+		total += sc.varTotal
+	}
+	if total > MaxVariablesBytes {
+		return failure.New(ErrDataLimitExceeded, "state %q: the execution's variables would be %d bytes, over the limit of %d", r.Name(), total, MaxVariablesBytes)
+	}
+	return nil
 }
 
 // encodeVars encodes assigned variables for StateExited.

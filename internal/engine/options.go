@@ -46,6 +46,10 @@ type Options struct {
 	// recorded in the events, so replays never call them.
 	Rand func() float64
 	UUID func() string
+
+	// inspect sees each step of a run's data flow (TestState's
+	// inspection data).
+	inspect func(r *Run, step string, v any)
 }
 
 func (o *Options) maxPayload() int     { return positive(o.MaxPayload, DefaultMaxPayload) }
@@ -92,6 +96,25 @@ type Target struct {
 	// deterministic function of the payload (a built-in that needs no
 	// I/O). Its answer or error is recorded like a worker's.
 	Inline func(payload any) (any, error)
+	// Child starts a child execution (states:startExecution).
+	Child *Child
+}
+
+// Child is a child execution a Task starts.
+type Child struct {
+	// Definition and StateMachine are what the child runs; Type is
+	// STANDARD or EXPRESS.
+	Definition   []byte
+	StateMachine events.StateMachineRef
+	Type         string
+	// Name is the child's name (the parameters' Name, else its id); Input
+	// its input.
+	Name  string
+	Input any
+	// Sync is 0 for request-response (the Task ends when the child
+	// starts), 1 for .sync (the output is the child's as a JSON string),
+	// 2 for .sync:2 (as JSON).
+	Sync int
 }
 
 // Resolver resolves Task resources. It must be deterministic for the
@@ -117,12 +140,20 @@ type Timer struct {
 	Fired events.TimerFired
 }
 
+// Command is a command to another execution (a child's start, a parent's
+// notification), keyed by Key.
+type Command struct {
+	Key     string
+	Payload events.Payload
+}
+
 // Output is what handling one input decided: the events (already applied
-// to the state, in order), tasks and timers to send, and records for the
-// admission topic.
+// to the state, in order), tasks and timers to send, commands for other
+// executions, and records for the admission topic.
 type Output struct {
 	Events    []events.Payload
 	Tasks     []Task
 	Timers    []Timer
+	Commands  []Command
 	Admission []events.Payload
 }

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -251,4 +253,59 @@ func indexOf(s, sub string) int {
 		}
 	}
 	return -1
+}
+
+func TestRedrive(t *testing.T) {
+	def := `{"StartAt":"A","States":{
+		"A":{"Type":"Pass","Result":"a","ResultPath":"$.a","Next":"T"},
+		"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:work",
+			"Parameters":{"a.$":"$.a","count.$":"$$.Execution.RedriveCount"},"End":true}}}`
+	h := newHarness(t).start(def, `{}`)
+	h.answer(h.task(), events.ResultError, "", "Broken")
+	h.failedWith("Broken", "")
+	if !Redrivable(h.x) {
+		t.Fatal("a failed execution is not redrivable")
+	}
+	h.take(Handle(h.x, &events.RedriveExecution{ExecutionId: h.x.ID}, h.now, &h.opts))
+	if h.x.Status != StatusRunning || h.x.RedriveCount != 1 {
+		t.Fatalf("after redrive: %s, count %d", h.x.Status, h.x.RedriveCount)
+	}
+	task := h.task()
+	if string(task.Payload) != `{"a":"a","count":1}` {
+		t.Fatalf("the redriven task got %s, want the failed state's input and RedriveCount 1", task.Payload)
+	}
+	h.complete(task, `"done"`)
+	h.succeeded(`"done"`)
+	if Redrivable(h.x) {
+		t.Fatal("a succeeded execution is redrivable")
+	}
+	// A redrive of a running or succeeded execution does nothing.
+	out := Handle(h.x, &events.RedriveExecution{ExecutionId: h.x.ID}, h.now, &h.opts)
+	if len(out.Events) != 0 {
+		t.Fatalf("redriving a succeeded execution emitted %v", out.Events)
+	}
+}
+
+func TestVariableLimits(t *testing.T) {
+	big := `"` + strings.Repeat("x", MaxVariableBytes) + `"`
+	// One variable over 256 KiB.
+	h := newHarness(t)
+	h.opts.MaxPayload = 1 << 20
+	h.start(`{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"v.$":"$.big"},"End":true}}}`, `{"big":`+big+`}`)
+	h.failedWith(ErrDataLimitExceeded, "the variable v is")
+	// Two variables under the limit each, over it together in one Assign.
+	half := `"` + strings.Repeat("y", MaxAssignBytes/2) + `"`
+	h = newHarness(t).start(`{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"a.$":"$.h","b.$":"$.h"},"End":true}}}`, `{"h":`+half+`}`)
+	h.failedWith(ErrDataLimitExceeded, "assigns")
+	// A Catch's Assign is limited too, and so is the total an execution holds.
+	var states []string
+	for i := 0; i < 45; i++ {
+		states = append(states, fmt.Sprintf(`"S%d":{"Type":"Pass","Assign":{"v%d.$":"$.q"},"Next":"S%d"}`, i, i, i+1))
+	}
+	states = append(states, `"S45":{"Type":"Succeed"}`)
+	quarter := `"` + strings.Repeat("z", 240<<10) + `"`
+	h = newHarness(t)
+	h.opts.MaxPayload = 1 << 20
+	h.start(`{"StartAt":"S0","States":{`+strings.Join(states, ",")+`}}`, `{"q":`+quarter+`}`)
+	h.failedWith(ErrDataLimitExceeded, "the execution's variables would be")
 }

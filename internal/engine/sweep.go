@@ -20,6 +20,7 @@ func Sweep(x *Execution, now time.Time, opts *Options) Output {
 		d.emit(&events.ExecutionTimedOut{ExecutionId: x.ID, Error: failure.Timeout,
 			Cause: "the execution ran longer than its TimeoutSeconds"})
 		d.released("timed out")
+		d.notifyParent()
 		return d.out
 	}
 	var late []*Run

@@ -74,10 +74,16 @@ func (d *step) schedule(r *Run, delay time.Duration) {
 		return
 	}
 	id := d.uuid()
-	d.emit(&events.TaskScheduled{RunRef: ref(r), TaskId: id, Attempt: r.Attempt, Resource: st.Resource,
-		Function: target.Function, Topic: target.Topic, Payload: payload, TimeoutSeconds: timeout,
+	var child string
+	if target.Child != nil && target.Child.Sync != 0 {
+		child = childID(d.x.ID, r.ID, r.Attempt)
+	}
+	d.emit(&events.TaskScheduled{Child: child, RunRef: ref(r), TaskId: id, Attempt: r.Attempt, Resource: st.Resource,
+		Function: target.Function, Implementation: target.Implementation, Topic: target.Topic, Payload: payload, TimeoutSeconds: timeout,
 		HeartbeatSeconds: heartbeat, Token: token, DelayMs: delay.Milliseconds()})
 	switch {
+	case target.Child != nil:
+		d.startChild(r, &target, id)
 	case target.Inline != nil:
 		d.inline(r, target, params)
 	case target.Topic != "":
@@ -91,7 +97,11 @@ func (d *step) schedule(r *Run, delay time.Duration) {
 // taskParameters are the effective parameters of an attempt.
 func (d *step) taskParameters(r *Run, st *asl.Task) (any, *failure.Error) {
 	if jsonataMode(r) {
-		return d.evalJSONata(r, st.Arguments, r.Input, nil, nil)
+		v, ferr := d.evalJSONata(r, st.Arguments, r.Input, nil, nil)
+		if ferr == nil {
+			d.inspect(r, inspectArguments, v)
+		}
+		return v, ferr
 	}
 	return d.effectiveInput(r, st.Parameters)
 }
@@ -124,7 +134,8 @@ func (d *step) dispatch(r *Run, phase string, delay time.Duration) {
 	t := r.Task
 	d.out.Tasks = append(d.out.Tasks, Task{Topic: t.Topic, Delay: delay, Task: events.OperatorTaskRequest{
 		Name: firstOf(t.Function, r.Name()), WorkflowExecutionId: d.x.ID, AssetId: d.x.Queued.AssetId,
-		Path: r.Name(), TaskId: t.TaskID, Attempt: r.Attempt, Delivery: t.Delivery, Phase: phase,
+		Implementation: t.Implementation,
+		Path:           r.Name(), TaskId: t.TaskID, Attempt: r.Attempt, Delivery: t.Delivery, Phase: phase,
 		MonitorState: t.MonitorState,
 		Invocation: events.Invocation{Run: int32(r.ID), Payload: t.Payload, Resource: t.Resource, Function: t.Function,
 			Token: t.Token, TimeoutSeconds: t.TimeoutSeconds, HeartbeatSeconds: t.HeartbeatSeconds},
@@ -156,7 +167,7 @@ func (d *step) taskResult(res *events.OperatorResult) {
 	case events.ResultDeferred:
 		d.deferred(r, res)
 	case events.ResultComplete:
-		if r.Task.Token != "" {
+		if r.Task.Token != "" || r.Task.Child != "" {
 			// The callback task was sent; its token's answer is the
 			// result.
 			return

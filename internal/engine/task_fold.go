@@ -15,9 +15,12 @@ func (x *Execution) applyTask(at time.Time, p events.Payload) error {
 			reach := at.Add(time.Duration(e.DelayMs) * time.Millisecond)
 			r.Attempt = e.Attempt
 			r.Task = &TaskRun{TaskID: e.TaskId, Phase: events.PhaseStart, Delivery: 1, Payload: e.Payload,
-				Resource: e.Resource, Function: e.Function, Topic: e.Topic, Token: e.Token,
+				Resource: e.Resource, Function: e.Function, Implementation: e.Implementation, Topic: e.Topic, Token: e.Token,
 				TimeoutSeconds: e.TimeoutSeconds, HeartbeatSeconds: e.HeartbeatSeconds,
 				Dispatched: reach, Heartbeat: reach, Deferrals: deferralsOf(r)}
+			if e.Child != "" {
+				r.Task.Child = e.Child
+			}
 		})
 	case *events.TaskExecuting:
 		return x.withTask(e.Run, func(t *TaskRun) {

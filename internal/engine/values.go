@@ -67,3 +67,11 @@ func machineOf(def json.RawMessage, compiled bool) (*asl.Machine, error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Validate parses a definition as an execution would, through the same
+// cache: an execution of a definition that validates never fails for a
+// structural reason.
+func Validate(def json.RawMessage) error {
+	_, err := machineOf(def, false)
+	return err
+}

@@ -231,7 +231,7 @@ func (d *decider) enter(prefix, name string, m *events.Machine) {
 	}
 	st, ok := m.States[name]
 	if !ok || st == nil {
-		d.failExecution("States.Runtime", fmt.Sprintf("state %q does not exist", path))
+		d.failExecution(retry.ErrorRuntime, fmt.Sprintf("state %q does not exist", path))
 		return
 	}
 	switch st.Type {
@@ -247,14 +247,14 @@ func (d *decider) enter(prefix, name string, m *events.Machine) {
 	case events.StateTask:
 		d.task(path, st)
 	default:
-		d.failExecution("States.Runtime", fmt.Sprintf("state %q: type %s is not supported yet", path, st.Type))
+		d.failExecution(retry.ErrorRuntime, fmt.Sprintf("state %q: type %s is not supported yet", path, st.Type))
 	}
 }
 
 func (d *decider) task(path string, st *events.State) {
 	op := st.Operator
 	if op == nil {
-		d.failExecution("States.Runtime", fmt.Sprintf("task %q names no operator", path))
+		d.failExecution(retry.ErrorRuntime, fmt.Sprintf("task %q names no operator", path))
 		return
 	}
 	if enabled, ok := op.Configuration["Enabled"].(bool); ok && !enabled {
@@ -305,7 +305,7 @@ func (d *decider) dispatch(path string, st *events.State, phase string, delay ti
 func (d *decider) advance(path string) {
 	st, err := d.x.StateAt(path)
 	if err != nil {
-		d.failExecution("States.Runtime", err.Error())
+		d.failExecution(retry.ErrorRuntime, err.Error())
 		return
 	}
 	parent, branch, _, nested := parentOf(path)
@@ -313,7 +313,7 @@ func (d *decider) advance(path string) {
 		if nested {
 			ps, err := d.x.StateAt(parent)
 			if err != nil {
-				d.failExecution("States.Runtime", err.Error())
+				d.failExecution(retry.ErrorRuntime, err.Error())
 				return
 			}
 			d.enter(fmt.Sprintf("%s/%d", parent, branch), st.Next, &ps.Branches[branch])
@@ -328,7 +328,7 @@ func (d *decider) advance(path string) {
 	}
 	ps, err := d.x.StateAt(parent)
 	if err != nil {
-		d.failExecution("States.Runtime", err.Error())
+		d.failExecution(retry.ErrorRuntime, err.Error())
 		return
 	}
 	if pn := d.x.Nodes[parent]; pn != nil && pn.Status == NodeStarted {

@@ -54,6 +54,9 @@ type Resolver struct {
 	// Services are the AWS services whose integrations have a worker
 	// (see services.go), by the name in the resource (dynamodb, s3, ...).
 	Services map[string]bool
+	// Machines are the state machines states:startExecution can start
+	// (see child.go).
+	Machines Machines
 }
 
 var _ engine.Resolver = (*Resolver)(nil)
@@ -77,6 +80,9 @@ func (r *Resolver) Resolve(resource string, params any) (engine.Target, error) {
 		return engine.Target{Function: name, Payload: params, Inline: f}, nil
 	case base == LambdaInvoke:
 		return r.lambdaInvoke(pattern, params)
+	}
+	if svc, action, suffix, ok := Service(resource); ok && svc == "states" && action == "startExecution" {
+		return r.startExecution(suffix, params)
 	}
 	if t, ok, err := r.service(resource, params); ok {
 		return t, err
@@ -130,11 +136,11 @@ func (r *Resolver) function(name, resource string, pattern engine.Pattern, paylo
 func (r *Resolver) lambdaInvoke(pattern engine.Pattern, params any) (engine.Target, error) {
 	m, ok := params.(map[string]any)
 	if !ok {
-		return engine.Target{}, failure.New("States.Runtime", "lambda:invoke needs Parameters with a FunctionName")
+		return engine.Target{}, failure.New(failure.Runtime, "lambda:invoke needs Parameters with a FunctionName")
 	}
 	fn, _ := m["FunctionName"].(string)
 	if fn == "" {
-		return engine.Target{}, failure.New("States.Runtime", "lambda:invoke: the field FunctionName is required and must be a string")
+		return engine.Target{}, failure.New(failure.Runtime, "lambda:invoke: the field FunctionName is required and must be a string")
 	}
 	name := fn
 	if n, ok := lambdaFunction(fn); ok {
@@ -157,4 +163,6 @@ func lambdaFunction(arn string) (string, bool) {
 }
 
 // String describes the resolver, for logs.
-func (r *Resolver) String() string { return fmt.Sprintf("functions resolver (%d built-ins)", len(r.Inline)) }
+func (r *Resolver) String() string {
+	return fmt.Sprintf("functions resolver (%d built-ins)", len(r.Inline))
+}

@@ -1,6 +1,7 @@
 package functions
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -64,5 +65,49 @@ func TestResolve(t *testing.T) {
 				t.Fatalf("Resolve = %+v", got)
 			}
 		})
+	}
+}
+
+type machines map[string]Machine
+
+func (m machines) Machine(arn string) (Machine, bool) { sm, ok := m[arn]; return sm, ok }
+
+func TestResolveStartExecution(t *testing.T) {
+	const arn = "arn:aws:states:us-east-1:123456789012:stateMachine:child"
+	r := &Resolver{Catalog: topics.New("p.", 4), Machines: machines{arn: {Definition: []byte(`{}`), Type: "STANDARD",
+		Ref: events.StateMachineRef{Kind: events.KindStateMachine, Name: "child", Arn: arn}}}}
+	for _, tt := range []struct {
+		suffix  string
+		params  map[string]any
+		sync    int
+		pattern engine.Pattern
+		input   string
+		errName string
+	}{
+		{suffix: "", params: map[string]any{"StateMachineArn": arn, "Input": map[string]any{"a": 1.0}}, input: `{"a":1}`},
+		{suffix: ".sync", params: map[string]any{"StateMachineArn": arn, "Input": `{"b":2}`}, sync: 1, input: `{"b":2}`},
+		{suffix: ".sync:2", params: map[string]any{"StateMachineArn": arn, "Name": "n1"}, sync: 2, input: `{}`},
+		{suffix: ".waitForTaskToken", params: map[string]any{"StateMachineArn": arn}, pattern: engine.WaitForTaskToken, input: `{}`},
+		{params: map[string]any{"StateMachineArn": arn + "x"}, errName: ErrStateMachineDoesNotExist},
+		{params: map[string]any{"Input": "{}"}, errName: failure.Runtime},
+		{params: map[string]any{"StateMachineArn": arn, "Input": "not json"}, errName: "StepFunctions.InvalidExecutionInputException"},
+		{params: map[string]any{"StateMachineArn": arn, "Name": ""}, errName: "StepFunctions.InvalidNameException"},
+	} {
+		got, err := r.Resolve("arn:aws:states:::states:startExecution"+tt.suffix, tt.params)
+		if tt.errName != "" {
+			var fe *failure.Error
+			if !errors.As(err, &fe) || fe.Name != tt.errName {
+				t.Errorf("%s %v: %+v, %v; want a %s failure", tt.suffix, tt.params, got, err, tt.errName)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tt.suffix, err)
+		}
+		in, _ := json.Marshal(got.Child.Input)
+		if got.Child == nil || got.Child.Sync != tt.sync || got.Pattern != tt.pattern || string(in) != tt.input ||
+			got.Child.StateMachine.Arn != arn || got.Topic != "" {
+			t.Errorf("%s: target %+v child %+v input %s", tt.suffix, got, got.Child, in)
+		}
 	}
 }

@@ -76,33 +76,8 @@ func Ensure(t testing.TB, cfg broker.Config, specs ...topics.Spec) {
 func deleteTopics(t testing.TB, cfg broker.Config, prefix string) {
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	cl, err := kgo.NewClient(cfg.Opts()...)
-	if err != nil {
-		t.Errorf("kafkatest: delete topics: %v", err)
-		return
-	}
-	defer cl.Close()
-	adm := kadm.NewClient(cl)
-	listed, err := adm.ListTopics(ctx)
-	if err != nil {
-		t.Errorf("kafkatest: delete topics: %v", err)
-		return
-	}
-	var names []string
-	for _, name := range listed.Names() {
-		if strings.HasPrefix(name, prefix) {
-			names = append(names, name)
-		}
-	}
-	if len(names) == 0 {
-		return
-	}
-	res, err := adm.DeleteTopics(ctx, names...)
-	if err == nil {
-		err = res.Error()
-	}
-	if err != nil {
-		t.Errorf("kafkatest: delete topics %v: %v", names, err)
+	if _, err := broker.DeleteTopicsWithPrefix(ctx, cfg, prefix); err != nil {
+		t.Errorf("kafkatest: %v", err)
 	}
 }
 

@@ -2,6 +2,7 @@ package objectstore
 
 import (
 	"context"
+	"crypto/md5"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -20,15 +21,18 @@ import (
 )
 
 // Local stores objects as files under a root directory: bucket b, key k is
-// the file <root>/b/k. The root also holds two directories no bucket can
+// the file <root>/b/k, and any number of buckets live side by side as the
+// root's directories. The root also holds three directories no bucket can
 // collide with (bucket names cannot start with '.'):
 //
 //   - .tmp: objects being written; Put streams to a temporary file there,
 //     fsyncs it and renames it into place, so a reader sees the old object
 //     or the new one, never a part.
 //   - .meta: a JSON sidecar per object (.meta/b/k) keeping its content
-//     type. An object without a sidecar (a file put there by hand) gets a
-//     type inferred from its extension.
+//     type, ETag and user metadata. An object without a sidecar (a file put
+//     there by hand) gets a type inferred from its extension and its MD5
+//     computed on first use.
+//   - .uploads: multipart uploads in progress (local_multipart.go).
 //
 // Every access goes through an os.Root, so nothing outside the root can be
 // reached; on top of that a key whose path passes through a symbolic link
@@ -59,7 +63,7 @@ func NewLocal(dir string) (*Local, error) {
 	if err != nil {
 		return nil, fmt.Errorf("local object store: %w", err)
 	}
-	for _, d := range []string{tmpDir, metaDir} {
+	for _, d := range []string{tmpDir, metaDir, uploadsDir} {
 		if err := root.MkdirAll(d, 0o755); err != nil {
 			root.Close()
 			return nil, fmt.Errorf("local object store: %w", err)
@@ -88,24 +92,47 @@ func (l *Local) EnsureBucket(_ context.Context, bucket string) error {
 	return nil
 }
 
+// sidecar is what the local store keeps of an object besides its bytes.
+// ETag is valid for the file of that Size and modification time only: a
+// file replaced by hand (or a Put that placed its sidecar but not yet its
+// file) gets its ETag computed again.
 type sidecar struct {
-	ContentType string `json:"contentType"`
+	ContentType string            `json:"contentType"`
+	ETag        string            `json:"etag,omitempty"`
+	Size        int64             `json:"size,omitempty"`
+	ModifiedNs  int64             `json:"modifiedNs,omitempty"`
+	Metadata    map[string]string `json:"metadata,omitempty"`
 }
 
 // Put streams r to a temporary file, fsyncs it and renames it into place.
 func (l *Local) Put(ctx context.Context, bucket, key string, r io.Reader, size int64, contentType string) (Info, error) {
+	return l.PutWith(ctx, bucket, key, r, size, PutOptions{ContentType: contentType})
+}
+
+// PutWith is Put with user metadata.
+func (l *Local) PutWith(ctx context.Context, bucket, key string, r io.Reader, size int64, opts PutOptions) (Info, error) {
 	if err := validate(bucket, key); err != nil {
+		return Info{}, err
+	}
+	if err := validateMetadata(opts.Metadata); err != nil {
 		return Info{}, err
 	}
 	name := path.Join(bucket, key)
 	if err := l.noLinks(name); err != nil {
 		return Info{}, err
 	}
-	tmp, err := l.writeTemp(ctx, r, size, name)
+	tmp, sum, err := l.writeTemp(ctx, r, size, name)
 	if err != nil {
 		return Info{}, err
 	}
 	defer l.root.Remove(tmp) // no-op once renamed
+	return l.install(ctx, bucket, key, tmp, hex.EncodeToString(sum), opts)
+}
+
+// install moves a complete temporary file into place as bucket/key, with
+// its sidecar (content type, ETag, metadata) written first.
+func (l *Local) install(ctx context.Context, bucket, key, tmp, etag string, opts PutOptions) (Info, error) {
+	name := path.Join(bucket, key)
 	// Refuse a key/prefix clash before touching the sidecar.
 	if err := l.mkdirs(key, path.Dir(name)); err != nil {
 		return Info{}, err
@@ -113,10 +140,16 @@ func (l *Local) Put(ctx context.Context, bucket, key string, r io.Reader, size i
 	if fi, err := l.root.Lstat(name); err == nil && fi.IsDir() {
 		return Info{}, conflictPrefix(key)
 	}
+	contentType := opts.ContentType
 	if contentType == "" {
 		contentType = inferType(key)
 	}
-	meta, err := json.Marshal(sidecar{ContentType: contentType})
+	fi, err := l.root.Stat(tmp)
+	if err != nil {
+		return Info{}, fmt.Errorf("put %s: %w", name, err)
+	}
+	meta, err := json.Marshal(sidecar{ContentType: contentType, ETag: etag, Size: fi.Size(),
+		ModifiedNs: fi.ModTime().UnixNano(), Metadata: lowerKeys(opts.Metadata)})
 	if err != nil {
 		return Info{}, err
 	}
@@ -130,14 +163,16 @@ func (l *Local) Put(ctx context.Context, bucket, key string, r io.Reader, size i
 }
 
 // writeTemp copies r into a new file under .tmp and syncs it, checking the
-// byte count against size when it is known.
-func (l *Local) writeTemp(ctx context.Context, r io.Reader, size int64, name string) (string, error) {
+// byte count against size when it is known; it returns the file and the
+// MD5 of its bytes.
+func (l *Local) writeTemp(ctx context.Context, r io.Reader, size int64, name string) (string, []byte, error) {
 	tmp := path.Join(tmpDir, randomName())
 	f, err := l.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return "", fmt.Errorf("put %s: %w", name, err)
+		return "", nil, fmt.Errorf("put %s: %w", name, err)
 	}
-	n, err := io.Copy(f, ctxReader{ctx: ctx, r: r})
+	h := md5.New()
+	n, err := io.Copy(io.MultiWriter(f, h), ctxReader{ctx: ctx, r: r})
 	if err == nil && size >= 0 && n != size {
 		err = fmt.Errorf("%w: key %q: body has %d bytes, declared %d", problem.ErrInvalid, name, n, size)
 	}
@@ -149,9 +184,9 @@ func (l *Local) writeTemp(ctx context.Context, r io.Reader, size int64, name str
 	}
 	if err != nil {
 		l.root.Remove(tmp)
-		return "", fmt.Errorf("put %s: %w", name, err)
+		return "", nil, fmt.Errorf("put %s: %w", name, err)
 	}
-	return tmp, nil
+	return tmp, h.Sum(nil), nil
 }
 
 // place renames tmp to name, creating parent directories. A concurrent
@@ -249,7 +284,7 @@ func (l *Local) Get(ctx context.Context, bucket, key string) (io.ReadCloser, Inf
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, Info{}, fmt.Errorf("%w: object %s/%s", problem.ErrNotFound, bucket, key)
+		return nil, Info{}, &NoSuchKeyError{Bucket: bucket, Key: key}
 	}
 	return f, l.info(bucket, key, fi), nil
 }
@@ -268,30 +303,75 @@ func (l *Local) Stat(_ context.Context, bucket, key string) (Info, error) {
 		return Info{}, l.notFound(bucket, key, err)
 	}
 	if !fi.Mode().IsRegular() {
-		return Info{}, fmt.Errorf("%w: object %s/%s", problem.ErrNotFound, bucket, key)
+		return Info{}, &NoSuchKeyError{Bucket: bucket, Key: key}
 	}
 	return l.info(bucket, key, fi), nil
 }
 
 func (l *Local) info(bucket, key string, fi fs.FileInfo) Info {
-	ct := ""
-	if b, err := l.root.ReadFile(path.Join(metaDir, bucket, key)); err == nil {
-		var s sidecar
-		if json.Unmarshal(b, &s) == nil {
-			ct = s.ContentType
-		}
-	}
+	sc := l.sidecar(bucket, key)
+	ct := sc.ContentType
 	if ct == "" {
 		ct = inferType(key)
 	}
-	return Info{Bucket: bucket, Key: key, Size: fi.Size(), ContentType: ct, Modified: fi.ModTime().UTC()}
+	return Info{Bucket: bucket, Key: key, Size: fi.Size(), ContentType: ct, Modified: fi.ModTime().UTC(),
+		ETag: quoteETag(l.etag(bucket, key, fi, sc)), Metadata: sc.Metadata}
+}
+
+func (l *Local) sidecar(bucket, key string) sidecar {
+	var sc sidecar
+	if b, err := l.root.ReadFile(path.Join(metaDir, bucket, key)); err == nil {
+		_ = json.Unmarshal(b, &sc)
+	}
+	return sc
+}
+
+// etag is the sidecar's ETag when it describes this very file; otherwise
+// (a file put there by hand, or replaced) the MD5 of the file, which is
+// then kept in the sidecar.
+func (l *Local) etag(bucket, key string, fi fs.FileInfo, sc sidecar) string {
+	if sc.ETag != "" && sc.Size == fi.Size() && sc.ModifiedNs == fi.ModTime().UnixNano() {
+		return sc.ETag
+	}
+	name := path.Join(bucket, key)
+	f, err := l.root.Open(name)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := md5.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	if now, err := f.Stat(); err != nil || now.ModTime() != fi.ModTime() || now.Size() != fi.Size() {
+		return hex.EncodeToString(h.Sum(nil)) // changed under us: do not record
+	}
+	sc.ETag, sc.Size, sc.ModifiedNs = hex.EncodeToString(h.Sum(nil)), fi.Size(), fi.ModTime().UnixNano()
+	if b, err := json.Marshal(sc); err == nil {
+		_ = l.writeFile(key, path.Join(metaDir, name), b)
+	}
+	return sc.ETag
 }
 
 func (l *Local) notFound(bucket, key string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-		return fmt.Errorf("%w: object %s/%s", problem.ErrNotFound, bucket, key)
+		return l.missing(bucket, key)
 	}
 	return fmt.Errorf("%s/%s: %w", bucket, key, err)
+}
+
+// missing is the error for an object that is not there: its bucket's, if
+// the bucket is missing too.
+func (l *Local) missing(bucket, key string) error {
+	if !l.hasBucket(bucket) {
+		return &NoSuchBucketError{Bucket: bucket}
+	}
+	return &NoSuchKeyError{Bucket: bucket, Key: key}
+}
+
+func (l *Local) hasBucket(bucket string) bool {
+	fi, err := l.root.Lstat(bucket)
+	return err == nil && fi.IsDir()
 }
 
 // Delete removes an object and its sidecar, then prunes directories left
@@ -343,8 +423,8 @@ func (l *Local) List(_ context.Context, bucket, prefix string) ([]Info, error) {
 	if err := ValidatePrefix(prefix); err != nil {
 		return nil, err
 	}
-	if fi, err := l.root.Lstat(bucket); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("%w: bucket %q", problem.ErrNotFound, bucket)
+	if !l.hasBucket(bucket) {
+		return nil, &NoSuchBucketError{Bucket: bucket}
 	}
 	// Walk the deepest directory the prefix names in full.
 	dir := bucket

@@ -209,7 +209,7 @@ func TestLocalTraversalWritesNothingOutside(t *testing.T) {
 	if len(entries) != 1 || entries[0].Name() != "objects" {
 		t.Fatalf("files appeared beside the root: %v", entries)
 	}
-	if inside, _ := os.ReadDir(dir); len(inside) != 2 { // .meta and .tmp only
+	if inside, _ := os.ReadDir(dir); len(inside) != 3 { // .meta, .tmp and .uploads only
 		t.Fatalf("bad puts created files in the root: %v", inside)
 	}
 }

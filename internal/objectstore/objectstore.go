@@ -18,10 +18,26 @@ type Info struct {
 	Size        int64
 	ContentType string
 	Modified    time.Time
+	// ETag is the object's entity tag as S3 gives it, quoted: the hex MD5
+	// of its bytes, or for a multipart upload the MD5 of its parts' MD5s
+	// followed by "-" and the number of parts.
+	ETag string
+	// VersionId is set where the bucket keeps versions (S3 with
+	// versioning enabled); the local store keeps none.
+	VersionId string
+	// Metadata is the user metadata (x-amz-meta-*), names in lower case.
+	// Listings leave it nil, as S3's do.
+	Metadata map[string]string
 }
 
 // Store reads and writes objects. Errors for a bad bucket or key wrap
-// problem.ErrInvalid; a missing object wraps problem.ErrNotFound.
+// problem.ErrInvalid; a missing object or bucket is a *NoSuchKeyError or
+// *NoSuchBucketError, both problem.ErrNotFound.
+//
+// Both backends also implement the S3 operations the S3 endpoint and the
+// aws-sdk:s3 integrations need (PutWith, GetRange, Copy, ListPage, the
+// bucket and multipart methods; see options.go); those packages declare
+// the interfaces they use.
 type Store interface {
 	// Put streams r (size bytes, or -1 when unknown) to bucket/key,
 	// replacing what is there. It never holds the whole object in memory.

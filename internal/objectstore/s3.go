@@ -172,12 +172,21 @@ func (s *S3) EnsureBucket(ctx context.Context, bucket string) error {
 // Put uploads r, in parts when it is larger than one part, so the object
 // is never held in memory whole.
 func (s *S3) Put(ctx context.Context, bucket, key string, r io.Reader, size int64, contentType string) (Info, error) {
+	return s.PutWith(ctx, bucket, key, r, size, PutOptions{ContentType: contentType})
+}
+
+// PutWith is Put with user metadata.
+func (s *S3) PutWith(ctx context.Context, bucket, key string, r io.Reader, size int64, opts PutOptions) (Info, error) {
 	if err := validate(bucket, key); err != nil {
 		return Info{}, err
 	}
-	in := &transfermanager.UploadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: r}
-	if contentType != "" {
-		in.ContentType = aws.String(contentType)
+	if err := validateMetadata(opts.Metadata); err != nil {
+		return Info{}, err
+	}
+	in := &transfermanager.UploadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: r,
+		Metadata: lowerKeys(opts.Metadata)}
+	if opts.ContentType != "" {
+		in.ContentType = aws.String(opts.ContentType)
 	}
 	if size >= 0 {
 		in.ContentLength = aws.Int64(size)
@@ -202,6 +211,9 @@ func (s *S3) Get(ctx context.Context, bucket, key string) (io.ReadCloser, Info, 
 		Size:        aws.ToInt64(out.ContentLength),
 		ContentType: aws.ToString(out.ContentType),
 		Modified:    aws.ToTime(out.LastModified).UTC(),
+		ETag:        aws.ToString(out.ETag),
+		VersionId:   aws.ToString(out.VersionId),
+		Metadata:    lowerKeys(out.Metadata),
 	}, nil
 }
 
@@ -212,13 +224,24 @@ func (s *S3) Stat(ctx context.Context, bucket, key string) (Info, error) {
 	}
 	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
-		return Info{}, s.fail("stat", bucket, key, err)
+		err = s.fail("stat", bucket, key, err)
+		var noKey *NoSuchKeyError
+		// HeadObject's 404 has no body to say whether the bucket is missing.
+		if errors.As(err, &noKey) {
+			if berr := s.HeadBucket(ctx, bucket); berr != nil {
+				return Info{}, berr
+			}
+		}
+		return Info{}, err
 	}
 	return Info{
 		Bucket: bucket, Key: key,
 		Size:        aws.ToInt64(out.ContentLength),
 		ContentType: aws.ToString(out.ContentType),
 		Modified:    aws.ToTime(out.LastModified).UTC(),
+		ETag:        aws.ToString(out.ETag),
+		VersionId:   aws.ToString(out.VersionId),
+		Metadata:    lowerKeys(out.Metadata),
 	}, nil
 }
 
@@ -258,11 +281,7 @@ func (s *S3) List(ctx context.Context, bucket, prefix string) ([]Info, error) {
 			return nil, s.fail("list", bucket, prefix, err)
 		}
 		for _, o := range page.Contents {
-			out = append(out, Info{
-				Bucket: bucket, Key: aws.ToString(o.Key),
-				Size:     aws.ToInt64(o.Size),
-				Modified: aws.ToTime(o.LastModified).UTC(),
-			})
+			out = append(out, listed(bucket, o))
 		}
 	}
 	return out, nil
@@ -326,15 +345,29 @@ func (s *S3) fail(op, bucket, key string, err error) error {
 	)
 	switch {
 	case errors.As(err, &noBucket) || errors.As(err, &api) && api.ErrorCode() == "NoSuchBucket":
-		return fmt.Errorf("%s %s: %w: bucket %q does not exist", op, where, problem.ErrNotFound, bucket)
+		return fmt.Errorf("%s %s: %w", op, where, &NoSuchBucketError{Bucket: bucket})
+	case errors.As(err, &api) && api.ErrorCode() == "NoSuchUpload":
+		return fmt.Errorf("%s %s: %w", op, where, &NoSuchUploadError{Bucket: bucket, Key: key})
+	case errors.As(err, &api) && api.ErrorCode() == "BucketAlreadyOwnedByYou", errors.As(err, &api) && api.ErrorCode() == "BucketAlreadyExists":
+		return fmt.Errorf("%s %s: %w", op, where, &BucketExistsError{Bucket: bucket})
+	case errors.As(err, &api) && api.ErrorCode() == "BucketNotEmpty":
+		return fmt.Errorf("%s %s: %w", op, where, &BucketNotEmptyError{Bucket: bucket})
+	case errors.As(err, &api) && partCode(api.ErrorCode()):
+		return fmt.Errorf("%s %s: %w", op, where, &PartError{Code: api.ErrorCode(), Reason: api.ErrorMessage()})
+	case errors.As(err, &api) && api.ErrorCode() == "InvalidRange":
+		return fmt.Errorf("%s %s: %w: %s", op, where, problem.ErrInvalid, api.ErrorMessage())
 	case errors.As(err, &noKey) || errors.As(err, &notFound):
-		return fmt.Errorf("%s: %w: object %s", op, problem.ErrNotFound, where)
+		return fmt.Errorf("%s: %w", op, &NoSuchKeyError{Bucket: bucket, Key: key})
 	case errors.As(err, &resp) && resp.HTTPStatusCode() == http.StatusNotFound:
-		return fmt.Errorf("%s: %w: object %s", op, problem.ErrNotFound, where)
+		return fmt.Errorf("%s: %w", op, &NoSuchKeyError{Bucket: bucket, Key: key})
 	case errors.As(err, &api):
 		return fmt.Errorf("%s %s: %w", op, where, err)
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%s %s: %w", op, where, err)
 	}
 	return fmt.Errorf("%s %s: %w: %w", op, where, problem.ErrUnavailable, err)
+}
+
+func partCode(code string) bool {
+	return code == CodeInvalidPart || code == CodeInvalidPartOrder || code == CodeEntityTooSmall
 }

@@ -17,20 +17,22 @@ import (
 	"time"
 
 	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/asl/failure"
 )
 
-// Error names with a meaning of their own, as in ASL.
+// Error names with a meaning of their own, as in ASL (the names are
+// package failure's).
 const (
 	// ErrorAll matches every error but States.Runtime.
-	ErrorAll = "States.ALL"
+	ErrorAll = failure.ALL
 	// ErrorTimeout is the error of an operator attempt that ran past its
 	// timeout.
-	ErrorTimeout = "States.Timeout"
+	ErrorTimeout = failure.Timeout
 	// ErrorTaskFailed matches every operator error but States.Timeout.
-	ErrorTaskFailed = "States.TaskFailed"
+	ErrorTaskFailed = failure.TaskFailed
 	// ErrorRuntime is an error of the engine or the machine (a state that
 	// does not exist, ...); it is never retried.
-	ErrorRuntime = "States.Runtime"
+	ErrorRuntime = failure.Runtime
 )
 
 // Jitter strategies.

@@ -53,6 +53,10 @@ func (c Catalog) DLQ() string            { return c.name("dlq") }
 func (c Catalog) Dataplane() string      { return c.name("dataplane") }
 func (c Catalog) Segments() string       { return c.name("segments") }
 
+// Objects is the engine's S3 event notifications (events.ObjectCreated,
+// keyed bucket/key): what the object-created triggers start from.
+func (c Catalog) Objects() string { return c.name("objects") }
+
 // ExecutorState holds the executors' checkpoints: where each partition of
 // executions may be rebuilt from (compacted; the checkpoint of executions
 // partition p is on partition p, under a key that hashes there).
@@ -135,6 +139,7 @@ func (c Catalog) Specs() []Spec {
 		// kept forever like executions.
 		{Name: c.Dataplane(), Partitions: c.Partitions},
 		{Name: c.Segments(), Partitions: c.Partitions},
+		{Name: c.Objects(), Partitions: c.Partitions, Retention: days(7)},
 	}
 	for _, t := range Tiers {
 		s = append(s, Spec{Name: c.Tier(t), Partitions: c.Partitions, Retention: days(7)})

@@ -83,6 +83,10 @@ func (b *Batch) end(want kgo.TransactionEndTry) (bool, error) {
 	return committed, nil
 }
 
+// Ctx is the batch's context: it outlives a shutdown's cancellation by
+// Config.DrainTimeout.
+func (b *Batch) Ctx() context.Context { return b.ctx }
+
 // Broken reports whether a handler failed in this batch: the batch will
 // abort, so the rest of it need not be handled.
 func (b *Batch) Broken() bool { return b.broken }

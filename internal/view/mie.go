@@ -127,4 +127,3 @@ func globalsOf(v any) events.Globals {
 	}
 	return g
 }
-

@@ -235,6 +235,13 @@ func (x *Executor) handle(b *transact.Batch, r *kgo.Record, now time.Time) {
 		return
 	}
 	ex := p.execs[id]
+	if rd, ok := payload.(*events.RedriveExecution); ok && ex == nil {
+		if ex = x.reload(b.Ctx(), r.Partition, id, rd.QueuedOffset); ex != nil {
+			p.execs[id] = ex
+			delete(p.ended, id)
+			p.queued[id] = rd.QueuedOffset
+		}
+	}
 	if ex == nil {
 		_, done := p.ended[id]
 		if _, admit := payload.(*events.AdmitExecution); admit {
@@ -334,36 +341,12 @@ type inputRef struct {
 // emit produces what deciding at now yielded for execution id: events on
 // executions, tasks on their topics (delayed ones through the retry tiers,
 // due at now plus their delay, which is what their events record), timers
-// on commands (through the retry tiers too), admission records.
+// on commands (through the retry tiers too), admission records, and
+// commands to other executions (a child's start, a parent's notice).
 func (x *Executor) emit(out *transact.Producer, id string, o decided, cause *inputRef, now time.Time) {
 	cat := x.cfg.Catalog
 	send := func(topic string, p events.Payload, after time.Duration) {
-		env, err := events.New(id, x.cfg.Producer, p)
-		if err != nil {
-			out.Fail(err)
-			return
-		}
-		if cause.env != nil {
-			env.CausedBy(cause.env, cause.pos)
-		}
-		if env.CorrelationID == "" {
-			env.CorrelationID = id
-		}
-		rec, err := env.Record(topic)
-		if err != nil {
-			out.Fail(err)
-			return
-		}
-		if after > 0 {
-			rec = delay.Delay(rec, now.Add(after), now, cat)
-		}
-		if topic == cat.Executions() {
-			// Where the events land feeds the checkpoints.
-			_, queued := p.(*events.ExecutionQueued)
-			out.ProduceThen(rec, func(r *kgo.Record) { x.ck.wrote(r.Partition, r.Offset, id, queued) })
-			return
-		}
-		out.Produce(rec)
+		x.send(out, id, topic, p, after, cause, now)
 	}
 	for _, e := range o.events {
 		send(cat.Executions(), e, 0)
@@ -377,4 +360,39 @@ func (x *Executor) emit(out *transact.Producer, id string, o decided, cause *inp
 	for _, a := range o.admission {
 		send(cat.Admission(), a, 0)
 	}
+	for _, c := range o.commands {
+		x.send(out, c.Key, cat.Commands(), c.Payload, 0, cause, now)
+	}
+}
+
+// send produces p keyed by key on topic, after a delay through the retry
+// tiers when after > 0.
+func (x *Executor) send(out *transact.Producer, key, topic string, p events.Payload, after time.Duration, cause *inputRef, now time.Time) {
+	cat := x.cfg.Catalog
+	env, err := events.New(key, x.cfg.Producer, p)
+	if err != nil {
+		out.Fail(err)
+		return
+	}
+	if cause.env != nil {
+		env.CausedBy(cause.env, cause.pos)
+	}
+	if env.CorrelationID == "" {
+		env.CorrelationID = key
+	}
+	rec, err := env.Record(topic)
+	if err != nil {
+		out.Fail(err)
+		return
+	}
+	if after > 0 {
+		rec = delay.Delay(rec, now.Add(after), now, cat)
+	}
+	if topic == cat.Executions() {
+		// Where the events land feeds the checkpoints.
+		_, queued := p.(*events.ExecutionQueued)
+		out.ProduceThen(rec, func(r *kgo.Record) { x.ck.wrote(r.Partition, r.Offset, key, queued) })
+		return
+	}
+	out.Produce(rec)
 }

@@ -22,6 +22,7 @@ type decided struct {
 	tasks     []task
 	timers    []engine.Timer
 	admission []events.Payload
+	commands  []engine.Command
 }
 
 type task struct {
@@ -31,7 +32,7 @@ type task struct {
 }
 
 func fromEngine(o engine.Output) decided {
-	d := decided{events: o.Events, timers: o.Timers, admission: o.Admission}
+	d := decided{events: o.Events, timers: o.Timers, admission: o.Admission, commands: o.Commands}
 	for i := range o.Tasks {
 		d.tasks = append(d.tasks, task{topic: o.Tasks[i].Topic, delay: o.Tasks[i].Delay, task: &o.Tasks[i].Task})
 	}

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mie-kafka/mie/internal/asl/failure"
 )
 
 // Lambda's invoke contract, which functions implemented by an http(s) URL
@@ -28,6 +30,8 @@ const HeaderFunctionError = "X-Amz-Function-Error"
 const (
 	ErrLambdaService = "Lambda.ServiceException"
 	ErrLambdaUnknown = "Lambda.Unknown"
+	// ErrLambdaClient: the function's endpoint could not be reached.
+	ErrLambdaClient = "Lambda.SdkClientException"
 )
 
 // lambdaInvokeResource is Step Functions' optimized Lambda integration,
@@ -51,7 +55,10 @@ func (h *HTTP) Invoke(ctx context.Context, t *Task) (Result, error) {
 		timeout = DefaultHTTPTimeout
 	}
 	if t.TimeoutSeconds > 0 {
-		timeout = time.Duration(t.TimeoutSeconds) * time.Second
+		// The engine times the attempt out (States.Timeout) at
+		// TimeoutSeconds; the call may run a little past it, so that the
+		// engine's decision, not a race with it, ends the attempt.
+		timeout = time.Duration(t.TimeoutSeconds)*time.Second + 5*time.Second
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -71,7 +78,10 @@ func (h *HTTP) Invoke(ctx context.Context, t *Task) (Result, error) {
 	}
 	resp, err := cl.Do(req)
 	if err != nil {
-		return Result{}, fmt.Errorf("invoke %s: %w", target, err)
+		if ctx.Err() != nil {
+			return Failed(failure.Timeout, fmt.Sprintf("function %s did not answer within %s", t.Function, timeout)), nil
+		}
+		return Failed(ErrLambdaClient, fmt.Sprintf("invoke function %s at %s: %v", t.Function, target, err)), nil
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxReplyBytes+1))

@@ -65,6 +65,23 @@ var wantReports = map[string][][]string{
 	"queue_wait": {
 		{"2026-11-21 00:00:00.000", "5", "1000", "2000", "2000"},
 	},
+	// Over the Machines stream. Charge ran 2 s (m1), 3 s (m2: 1 s, a 1 s
+	// back-off, 1 s) and 4 s (m3); the Map's two iterations 1 s each, one
+	// after the other.
+	"state_durations": {
+		{"orders", "Charge", "Task", "3", "3000", "4000", "4000"},
+		{"orders", "Validate", "Pass", "3", "0", "0", "0"},
+		{"thumbs", "Each", "Map", "1", "2000", "2000", "2000"},
+		{"thumbs", "Resize", "Task", "2", "1000", "1000", "1000"},
+	},
+	"state_failures": {
+		{"orders", "Charge", "Card.Declined", "1", "0", "2026-11-22 09:02:05.000"},
+	},
+	"state_retries": {
+		{"orders", "Charge", "3", "1", "1"},
+		{"thumbs", "Each", "1", "0", "0"},
+		{"thumbs", "Resize", "2", "0", "0"},
+	},
 	"segments_per_hour": {
 		{"2026-11-21 09:00:00.000", "complete", "1", "30"},
 		{"2026-11-21 09:00:00.000", "failed", "1", "60"},
@@ -74,12 +91,16 @@ var wantReports = map[string][][]string{
 	},
 }
 
-func reportsSuite(t *testing.T, run func(ctx context.Context, name string) ([][]string, error)) {
+// reportsSuite runs the reports over state_runs (states) or the others.
+func reportsSuite(t *testing.T, run func(ctx context.Context, name string) ([][]string, error), states bool) {
 	reports, err := chsql.Reports()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range reports {
+		if strings.HasPrefix(r.Name, "state_") != states {
+			continue
+		}
 		t.Run(r.Name, func(t *testing.T) {
 			want, ok := wantReports[r.Name]
 			if !ok {

@@ -111,7 +111,19 @@ func Run(t *testing.T, newBackend Factory) {
 		if b.Report == nil {
 			t.Skip(b.WhyNoReports)
 		}
-		reportsSuite(t, b.Report)
+		reportsSuite(t, b.Report, false)
+	})
+
+	// States Language executions, after the reports over the MIE streams.
+	ms := Machines()
+	Produce(t, kafka, cat, ms.Name, 0, ms.Topic(cat), ms.Events)
+	sync(t)
+	t.Run("Machines", func(t *testing.T) { machinesSuite(t, b.Executions) })
+	t.Run("StateReports", func(t *testing.T) {
+		if b.Report == nil {
+			t.Skip(b.WhyNoReports)
+		}
+		reportsSuite(t, b.Report, true)
 	})
 }
 

@@ -31,6 +31,7 @@ import (
 	"github.com/mie-kafka/mie/processors/executor"
 	"github.com/mie-kafka/mie/processors/relay"
 	"github.com/mie-kafka/mie/processors/worker"
+	"github.com/mie-kafka/mie/processors/worker/awss3"
 	"github.com/mie-kafka/mie/processors/worker/builtin"
 	"github.com/mie-kafka/mie/projections/memory"
 )
@@ -76,6 +77,7 @@ type App struct {
 	segmentsState
 	clickhouseState
 	servicesState
+	s3State
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -155,7 +157,7 @@ func Start(ctx context.Context, cfg Config, roles Roles, log *slog.Logger) (a *A
 
 func (a *App) specs() []topics.Spec {
 	specs := a.cat.Specs()
-	for _, impl := range a.taskImpls(true) {
+	for _, impl := range append(a.taskImpls(true), "builtin:"+awss3.Name) {
 		t, _ := a.cat.Task(impl)
 		specs = append(specs, a.cat.TaskSpec(t))
 	}
@@ -230,6 +232,9 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := a.startTriggers(runCtx); err != nil {
+		return err
+	}
 	if err := a.startDataplane(ctx, runCtx); err != nil {
 		return err
 	}
@@ -247,7 +252,7 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 		return err
 	}
 	e, err := api.New(api.Config{Logger: a.log, Definitions: a.DefinitionService, Executions: a.Commands,
-		Dataplane: a.Dataplane, Triggers: a.DefinitionService, Segments: a.segmentsReader(segs),
+		Dataplane: a.Dataplane, Triggers: a.DefinitionService, Functions: a.DefinitionService, Segments: a.segmentsReader(segs),
 		Projections: projectionStatus{a}, AWS: aws})
 	if err != nil {
 		return err
@@ -283,7 +288,7 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 		}
 	}()
 	a.log.Info("API listening", "url", a.URL())
-	return nil
+	return a.startS3Endpoint()
 }
 
 func (a *App) startExecutor(ctx context.Context) error {
@@ -298,7 +303,9 @@ func (a *App) startExecutor(ctx context.Context) error {
 		Options:  execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs,
 		EndedRetention: a.cfg.EndedRetention,
 		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs,
-			Inline: map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}, Services: resolverServices()}},
+			Services: resolverServices(awss3.Service),
+			Inline:   map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
+			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload)},
 	})
 	if err != nil {
 		return err
@@ -342,10 +349,14 @@ func (a *App) startWorkers(ctx context.Context) error {
 			h = sh
 		case name == "http":
 			h, impl = &worker.HTTP{}, "http://"
+		case name == awss3.Name:
+			if h, err = a.s3Worker(); err != nil {
+				return err
+			}
 		case ok:
 			h = b.Handler
 		default:
-			known := []string{"http"}
+			known := []string{"http", awss3.Name}
 			for n := range reg {
 				known = append(known, n)
 			}
@@ -403,6 +414,11 @@ func (a *App) Shutdown(ctx context.Context) {
 	if a.server != nil {
 		if err := a.server.Shutdown(ctx); err != nil {
 			a.log.Warn("http shutdown", "err", err)
+		}
+	}
+	if a.s3server != nil {
+		if err := a.s3server.Shutdown(ctx); err != nil {
+			a.log.Warn("s3 endpoint shutdown", "err", err)
 		}
 	}
 	a.closeAll()

@@ -10,15 +10,12 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/mie-kafka/mie/api/commands"
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/cli"
@@ -44,6 +41,7 @@ type BenchResult struct {
 // run's.
 type BenchConfig struct {
 	Config
+	Workload                string
 	Executions, Concurrency int
 	Rate                    float64
 	CPUProfile, MemProfile  string
@@ -57,6 +55,7 @@ func BenchFlagSet(lookup cli.Lookup) (*cli.Set, *BenchConfig) {
 	s := cli.New("mie bench", lookup)
 	Bind(s, "bench", &bc.Config)
 	s.Bool(&bc.KeepTopics, "keep-topics", "", false, "with --kafka, keep the run's topics (deleted by default)")
+	s.String(&bc.Workload, "workload", "", "mie", "what to start: "+workloadList())
 	s.Int(&bc.Executions, "executions", "", 2000, "executions to complete")
 	s.Int(&bc.Concurrency, "concurrency", "", 256, "executions in flight (closed loop)")
 	s.Float(&bc.Rate, "rate", "", 0, "start this many executions per second (open loop); 0 = closed loop")
@@ -66,7 +65,8 @@ func BenchFlagSet(lookup cli.Lookup) (*cli.Set, *BenchConfig) {
 		if bc.Executions < 1 || bc.Concurrency < 1 || bc.Rate < 0 {
 			return errors.New("--executions and --concurrency must be positive, --rate not negative")
 		}
-		return nil
+		_, err := workloadOf(bc.Workload)
+		return err
 	})
 	return s, bc
 }
@@ -81,8 +81,8 @@ func ParseBench(args []string, lookup cli.Lookup) (BenchConfig, error) {
 	return *bc, nil
 }
 
-// Bench is `mie bench`: it starts executions of a 3-stage workflow with 2
-// Passthrough operators per stage, against the embedded default (a fresh
+// Bench is `mie bench`: it starts executions of a workload (by default a
+// 3-stage workflow with 2 Passthrough operators per stage), against the embedded default (a fresh
 // temporary data directory) or --kafka, closed-loop at --concurrency or
 // open-loop at --rate, and reports completed executions/s and
 // start-to-complete latency.
@@ -122,7 +122,8 @@ func Bench(ctx context.Context, bc BenchConfig) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	res, err := RunLoad(ctx, a, LoadConfig{Executions: n, Concurrency: bc.Concurrency, Rate: bc.Rate, Progress: os.Stderr})
+	w, _ := workloadOf(bc.Workload)
+	res, err := RunLoad(ctx, a, LoadConfig{Workload: bc.Workload, Executions: n, Concurrency: bc.Concurrency, Rate: bc.Rate, Progress: os.Stderr})
 	if err != nil {
 		return err
 	}
@@ -131,7 +132,7 @@ func Bench(ctx context.Context, bc BenchConfig) error {
 			return err
 		}
 	}
-	fmt.Printf("mie bench: %d executions of a 3-stage, 2-Passthrough-per-stage workflow, exactly-once, %s\n", n, brokerDesc(cfg))
+	fmt.Printf("mie bench: %d executions of %s, exactly-once, %s\n", n, w.Describe, brokerDesc(cfg))
 	fmt.Printf("  completed   %d (failed %d) in %s\n", res.Completed, res.Failed, res.Elapsed.Round(time.Millisecond))
 	fmt.Printf("  throughput  %.1f executions/s, %.0f events/s\n", res.PerSecond, res.EventsPerSecond)
 	fmt.Printf("  latency     p50 %s  p90 %s  p99 %s (start to complete)\n", res.P50, res.P90, res.P99)
@@ -160,33 +161,8 @@ func writeHeapProfile(path string) error {
 func deleteBenchTopics(cfg Config) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cl, err := kgo.NewClient(broker.Config{Brokers: cfg.Kafka, ClientID: "mie-bench"}.Opts()...)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "mie bench: delete topics:", err)
-		return
-	}
-	defer cl.Close()
-	adm := kadm.NewClient(cl)
-	listed, err := adm.ListTopics(ctx)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "mie bench: delete topics:", err)
-		return
-	}
-	var names []string
-	for _, n := range listed.Names() {
-		if strings.HasPrefix(n, cfg.TopicPrefix) {
-			names = append(names, n)
-		}
-	}
-	if len(names) == 0 {
-		return
-	}
-	res, err := adm.DeleteTopics(ctx, names...)
-	if err == nil {
-		err = res.Error()
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "mie bench: delete topics:", err)
+	if _, err := broker.DeleteTopicsWithPrefix(ctx, broker.Config{Brokers: cfg.Kafka, ClientID: "mie-bench"}, cfg.TopicPrefix); err != nil {
+		fmt.Fprintln(os.Stderr, "mie bench:", err)
 	}
 }
 
@@ -199,6 +175,8 @@ func brokerDesc(c Config) string {
 
 // LoadConfig shapes a load run.
 type LoadConfig struct {
+	// Workload names what is started (see Workloads); empty is "mie".
+	Workload    string
 	Executions  int
 	Concurrency int
 	Rate        float64
@@ -210,13 +188,13 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 	if a.DefinitionService == nil || a.Commands == nil {
 		return BenchResult{}, errors.New("bench: needs the API role")
 	}
-	if err := defineBenchWorkflow(ctx, a, lc.Concurrency); err != nil {
+	w, err := workloadOf(lc.Workload)
+	if err != nil {
 		return BenchResult{}, err
 	}
-	// Every execution creates an asset of this object, which must exist.
-	benchMedia := events.MediaObject{S3Bucket: a.cfg.Bucket, S3Key: "bench/clip.mp4"}
-	if _, err := a.store.Put(ctx, benchMedia.S3Bucket, benchMedia.S3Key, strings.NewReader("bench"), 5, "video/mp4"); err != nil {
-		return BenchResult{}, fmt.Errorf("bench: store the input object: %w", err)
+	startOne, err := w.setup(ctx, a, lc.Concurrency)
+	if err != nil {
+		return BenchResult{}, err
 	}
 	// Follow completions on the executions topic.
 	var mu sync.Mutex
@@ -269,7 +247,7 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 						typ = string(h.Value)
 					}
 				}
-				if typ != "ExecutionCompleted" && typ != "ExecutionFailed" && typ != "ExecutionCancelled" {
+				if typ != "ExecutionCompleted" && typ != "ExecutionFailed" && typ != "ExecutionCancelled" && typ != "ExecutionTimedOut" {
 					return
 				}
 				id := string(r.Key)
@@ -294,24 +272,22 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 	var startErr atomic.Value
 	var launched atomic.Int64
 	start := func() {
-		req := commands.StartRequest{Name: "BenchWorkflow", Input: &commands.StartInput{
-			Media: map[string]events.MediaObject{"Video": benchMedia}}}
 		t := time.Now()
-		x, err := a.Commands.Start(ctx, req)
+		id, err := startOne(ctx)
 		if err != nil {
 			startErr.Store(err)
 			return
 		}
 		mu.Lock()
-		e, early := ended[x.Id]
+		e, early := ended[id]
 		if early {
-			delete(ended, x.Id)
+			delete(ended, id)
 		} else {
-			started[x.Id] = t
+			started[id] = t
 		}
 		mu.Unlock()
 		if early {
-			finish(x.Id, e.typ, e.at.Sub(t))
+			finish(id, e.typ, e.at.Sub(t))
 		}
 	}
 	ticker := time.NewTicker(time.Second)
@@ -394,45 +370,4 @@ func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
 	res.RSSMiB, res.PeakRSSMiB = ps.RSSMiB, ps.PeakRSSMiB
 	res.CPUCores = (ps.CPU - cpu0).Seconds() / time.Since(begin).Seconds()
 	return res, nil
-}
-
-func defineBenchWorkflow(ctx context.Context, a *App, conc int) error {
-	d := a.DefinitionService
-	if _, err := d.Configure(ctx, events.SystemConfigured{MaxConcurrentWorkflows: max(conc*2, 1000)}); err != nil {
-		return err
-	}
-	var stages = map[string]events.WorkflowStage{}
-	for s := 1; s <= 3; s++ {
-		var ops []string
-		for o := 1; o <= 2; o++ {
-			name := fmt.Sprintf("BenchPass%d%d", s, o)
-			ops = append(ops, name)
-			if _, ok := a.Definitions.Operator(name); ok {
-				continue
-			}
-			if _, err := d.CreateOperator(ctx, events.Operator{Name: name, Type: "Sync", StartLambdaArn: "builtin:Passthrough",
-				Configuration: map[string]any{"MediaType": "Video", "Enabled": true, "Output": map[string]any{name: s}}}); err != nil {
-				return fmt.Errorf("bench: define operator: %w", err)
-			}
-		}
-		sname := fmt.Sprintf("BenchStage%d", s)
-		if _, ok := a.Definitions.Stage(sname); !ok {
-			if _, err := d.CreateStage(ctx, events.Stage{Name: sname, Operations: ops}); err != nil {
-				return fmt.Errorf("bench: define stage: %w", err)
-			}
-		}
-		link := events.WorkflowStage{End: true}
-		if s < 3 {
-			link = events.WorkflowStage{Next: fmt.Sprintf("BenchStage%d", s+1)}
-		}
-		stages[sname] = link
-	}
-	if _, ok := a.Definitions.Workflow("BenchWorkflow"); ok {
-		return nil
-	}
-	_, err := d.CreateWorkflow(ctx, events.Workflow{Name: "BenchWorkflow", StartAt: "BenchStage1", Stages: stages})
-	if err != nil {
-		return fmt.Errorf("bench: define workflow: %w", err)
-	}
-	return nil
 }

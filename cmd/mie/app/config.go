@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mie-kafka/mie/internal/cli"
+	"github.com/mie-kafka/mie/internal/engine"
 	"github.com/mie-kafka/mie/internal/topics"
 )
 
@@ -26,16 +27,22 @@ type Config struct {
 	Operators       []string
 	OperatorTimeout time.Duration
 	EndedRetention  time.Duration
-	ValidateInputs  bool
-	SessionTimeout  time.Duration
-	Log             cli.Log
+	// MaxHistory and MaxPayload bound a States Language execution: its
+	// events, and a state's input or output in bytes.
+	MaxHistory     int
+	MaxPayload     int64
+	ValidateInputs bool
+	SessionTimeout time.Duration
+	Log            cli.Log
 
 	// Object storage and the data plane.
-	Store          string // local or s3
-	Bucket         string
-	S3Endpoint     string
-	S3Region       string
-	S3PathStyle    bool
+	Store       string // local or s3
+	Bucket      string
+	S3Endpoint  string
+	S3Region    string
+	S3PathStyle bool
+	// S3APIAddr is the S3 endpoint's listen address (empty: none).
+	S3APIAddr      string
 	UploadLimit    int64
 	ClaimThreshold int64
 
@@ -115,6 +122,7 @@ func commonFlags(s *cli.Set, c *Config) {
 
 func apiFlags(s *cli.Set, c *Config) {
 	s.String(&c.Addr, "addr", "MIE_ADDR", "127.0.0.1:8080", "HTTP listen address of the API")
+	s.String(&c.S3APIAddr, "s3-api-addr", "MIE_S3_API_ADDR", "127.0.0.1:8081", "listen address of the S3-compatible endpoint over the object store (path-style; empty: none)")
 }
 
 func uploadFlags(s *cli.Set, c *Config) {
@@ -130,10 +138,18 @@ func operatorFlags(s *cli.Set, c *Config) {
 
 func executorFlags(s *cli.Set, c *Config) {
 	s.Duration(&c.EndedRetention, "ended-retention", "MIE_ENDED_RETENTION", time.Hour, "how long the executor remembers an ended execution (a later input for it is ignored, not dead-lettered as unknown); also how far back a restarted executor reads")
+	s.Int(&c.MaxHistory, "max-history", "MIE_MAX_HISTORY", engine.DefaultMaxHistory, "events one execution may have (AWS's 25,000); past it the execution fails")
+	s.Bytes(&c.MaxPayload, "max-payload", "MIE_MAX_PAYLOAD", engine.DefaultMaxPayload, "largest input or output of a state or an execution (AWS's 256 KiB); larger fails with States.DataLimitExceeded")
 	s.Bool(&c.ValidateInputs, "validate-inputs", "MIE_VALIDATE_INPUTS", false, "check every command and result against its JSON Schema, dead-lettering a mismatch (costs 20-300 µs a record)")
 	s.Check(func() error {
 		if c.EndedRetention <= 0 {
 			return fmt.Errorf("--ended-retention: %s must be positive", c.EndedRetention)
+		}
+		if c.MaxHistory < 10 {
+			return fmt.Errorf("--max-history: %d is too small (10 at least)", c.MaxHistory)
+		}
+		if c.MaxPayload < 1<<10 || c.MaxPayload > 768<<10 {
+			return fmt.Errorf("--max-payload: %d bytes: want 1KiB to 768KiB (a state's data travels inline in Kafka records of at most 1 MiB)", c.MaxPayload)
 		}
 		return nil
 	})
@@ -144,7 +160,8 @@ func sessionFlags(s *cli.Set, c *Config) {
 }
 
 func workerFlags(s *cli.Set, c *Config) {
-	s.List(&c.Operators, "operators", "MIE_OPERATORS", []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http", "aws.dynamodb", "aws.sns", "aws.events", "aws.http"}, "built-in operators to run workers for; 'http' runs the HTTP operator dispatcher, aws.<service> the worker of an AWS service integration (aws.dynamodb runs the tables processor)")
+	s.List(&c.Operators, "operators", "MIE_OPERATORS", []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http", "aws.s3", "aws.dynamodb", "aws.sns", "aws.events", "aws.http"},
+		"built-in operators to run workers for; 'http' runs the HTTP operator dispatcher, aws.<service> the worker of an AWS service integration ('aws.s3' the aws-sdk:s3 integrations, 'aws.dynamodb' the tables processor)")
 }
 
 func storeFlags(s *cli.Set, c *Config) {

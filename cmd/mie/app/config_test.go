@@ -21,7 +21,7 @@ func env(m map[string]string) cli.Lookup {
 // flag its environment variable and default.
 func TestRoleFlags(t *testing.T) {
 	common := []string{"kafka", "topic-prefix", "partitions", "instance", "log-level", "log-format"}
-	exec := []string{"operator-timeout", "ended-retention", "validate-inputs", "session-timeout"}
+	exec := []string{"operator-timeout", "ended-retention", "max-history", "max-payload", "validate-inputs", "session-timeout"}
 	store := []string{"data-dir", "store", "bucket", "s3-endpoint", "s3-region", "s3-path-style", "claim-threshold"}
 	ingestWorker := []string{"ingest-bucket", "transcribe-url", "transcribe-model", "gpu-url", "gpu-health-path",
 		"gpu-ssm-parameter", "gpu-tag", "gpu-port", "aws-region", "aws-endpoint", "gpu-defer", "gpu-error-defer", "gpu-max-deliveries"}
@@ -35,9 +35,9 @@ func TestRoleFlags(t *testing.T) {
 		return out
 	}
 	roles := map[string][]string{
-		"serve": cat(common, []string{"addr", "upload-limit"}, exec, []string{"operators"}, store, []string{"embedded-kafka-port"},
+		"serve": cat(common, []string{"addr", "s3-api-addr", "upload-limit"}, exec, []string{"operators"}, store, []string{"embedded-kafka-port"},
 			ingestWorker, ingestAPI, []string{"clickhouse"}, projector),
-		"api":         cat(common, []string{"addr", "upload-limit", "operator-timeout"}, store, ingestAPI, []string{"clickhouse"}),
+		"api":         cat(common, []string{"addr", "s3-api-addr", "upload-limit", "operator-timeout"}, store, ingestAPI, []string{"clickhouse"}),
 		"executor":    cat(common, exec),
 		"worker":      cat(common, []string{"operators"}, store, ingestWorker),
 		"projector":   cat(common, []string{"clickhouse"}, projector, []string{"session-timeout"}),
@@ -47,10 +47,11 @@ func TestRoleFlags(t *testing.T) {
 	want := map[string][2]string{ // flag: environment variable, default
 		"kafka": {"MIE_KAFKA_BROKERS", ""}, "topic-prefix": {"MIE_TOPIC_PREFIX", ""}, "partitions": {"MIE_PARTITIONS", "24"},
 		"instance": {"MIE_INSTANCE", hostname()}, "log-level": {"MIE_LOG_LEVEL", "info"}, "log-format": {"MIE_LOG_FORMAT", "text"},
-		"addr": {"MIE_ADDR", "127.0.0.1:8080"}, "upload-limit": {"MIE_UPLOAD_LIMIT", "5GiB"},
+		"addr": {"MIE_ADDR", "127.0.0.1:8080"}, "s3-api-addr": {"MIE_S3_API_ADDR", "127.0.0.1:8081"}, "upload-limit": {"MIE_UPLOAD_LIMIT", "5GiB"},
 		"operator-timeout": {"MIE_OPERATOR_TIMEOUT", "1h"}, "ended-retention": {"MIE_ENDED_RETENTION", "1h"},
+		"max-history": {"MIE_MAX_HISTORY", "25000"}, "max-payload": {"MIE_MAX_PAYLOAD", "256KiB"},
 		"validate-inputs": {"MIE_VALIDATE_INPUTS", "false"}, "session-timeout": {"MIE_SESSION_TIMEOUT", "10s"},
-		"operators": {"MIE_OPERATORS", "Passthrough,Sleep,Fail,MediaInfo,http,aws.dynamodb,aws.sns,aws.events,aws.http"}, "data-dir": {"MIE_DATA_DIR", "./data"},
+		"operators": {"MIE_OPERATORS", "Passthrough,Sleep,Fail,MediaInfo,http,aws.s3,aws.dynamodb,aws.sns,aws.events,aws.http"}, "data-dir": {"MIE_DATA_DIR", "./data"},
 		"store": {"MIE_STORE", "local"}, "bucket": {"MIE_BUCKET", "mie-dataplane"}, "s3-endpoint": {"MIE_S3_ENDPOINT", ""},
 		"s3-region": {"MIE_S3_REGION", "us-east-1"}, "s3-path-style": {"MIE_S3_PATH_STYLE", "false"},
 		"claim-threshold": {"MIE_CLAIM_THRESHOLD", "512KiB"}, "embedded-kafka-port": {"MIE_EMBEDDED_KAFKA_PORT", "0"},
@@ -85,9 +86,9 @@ func TestParseDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{
-		Addr: "127.0.0.1:8080", DataDir: "./data", Partitions: 24, Instance: hostname(),
-		Operators: []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http", "aws.dynamodb", "aws.sns", "aws.events", "aws.http"}, OperatorTimeout: time.Hour,
-		EndedRetention: time.Hour, SessionTimeout: 10 * time.Second, Log: cli.Log{Level: slog.LevelInfo, Format: "text"},
+		Addr: "127.0.0.1:8080", S3APIAddr: "127.0.0.1:8081", DataDir: "./data", Partitions: 24, Instance: hostname(),
+		Operators: []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http", "aws.s3", "aws.dynamodb", "aws.sns", "aws.events", "aws.http"}, OperatorTimeout: time.Hour,
+		EndedRetention: time.Hour, MaxHistory: 25000, MaxPayload: 256 << 10, SessionTimeout: 10 * time.Second, Log: cli.Log{Level: slog.LevelInfo, Format: "text"},
 		Store: "local", Bucket: "mie-dataplane", S3Region: "us-east-1", UploadLimit: 5 << 30, ClaimThreshold: 512 << 10,
 		Ingest: IngestConfig{TranscribeModel: "whisper-large-v3", GPUHealthPath: gpu.DefaultHealthPath, GPUPort: 8000,
 			GPUDefer: 900 * time.Second, GPUErrorDefer: time.Minute, GPUMaxDelivery: 5, SegmentDeadline: time.Hour, SegmentRedrives: 2},

@@ -6,9 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/mie-kafka/mie/api/commands"
 	"github.com/mie-kafka/mie/api/dataplane"
-	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/claimcheck"
 	"github.com/mie-kafka/mie/internal/objectstore"
 	"github.com/mie-kafka/mie/processors/worker"
@@ -81,24 +79,8 @@ func (a *App) startDataplane(ctx, runCtx context.Context) error {
 	a.run("dataplane projection", runCtx, a.DataplaneProjection.Run)
 	a.Dataplane, err = dataplane.New(dataplane.Config{
 		Client: a.client, Catalog: a.cat, Store: a.store, Bucket: a.cfg.Bucket,
-		Assets: a.assetsReader(), Claims: cl, Triggers: a.Definitions, Active: a.executionsReader().ActiveExecution,
-		Start:       a.startTriggered,
+		Assets: a.assetsReader(), Claims: cl, Objects: a.notifier, Active: a.executionsReader().ActiveExecution,
 		UploadLimit: a.cfg.UploadLimit, Logger: a.log,
 	})
 	return err
-}
-
-// startTriggered starts an upload trigger's workflow on the uploaded
-// object.
-func (a *App) startTriggered(ctx context.Context, t events.UploadTrigger, media events.MediaObject) (string, error) {
-	x, err := a.Commands.Start(ctx, commands.StartRequest{
-		Name:          t.Workflow,
-		Input:         &commands.StartInput{Media: map[string]events.MediaObject{t.MediaType: media}},
-		Configuration: t.Configuration,
-		Trigger:       &events.Trigger{Source: "upload", Rule: t.Name},
-	})
-	if err != nil {
-		return "", err
-	}
-	return x.Id, nil
 }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -18,48 +17,7 @@ import (
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/kafkatest"
-	"github.com/mie-kafka/mie/internal/view"
 )
-
-// startMachine starts a States Language execution of definition with
-// input, as the engine's MIE-independent path does: a StartExecution v2
-// command with the definition.
-func startMachine(t *testing.T, a *App, name string, definition []byte, input string) string {
-	t.Helper()
-	id := events.NewID()
-	cmd := &events.StartExecution{ExecutionId: id, Input: json.RawMessage(input), Trigger: events.Trigger{Source: "api"},
-		Created: time.Now().UTC(), Run: events.Run{Name: name, Definition: definition, Type: "STANDARD",
-			Arn:          "arn:aws:states:us-east-1:000000000000:execution:" + name + ":" + id,
-			StateMachine: &events.StateMachineRef{Kind: events.KindStateMachine, Name: name}}}
-	env, err := events.New(id, "test", cmd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.CorrelationID = id
-	rec, err := env.Record(a.cat.Commands())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.client.ProduceSync(t.Context(), rec).FirstErr(); err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
-// waitRun polls the projection until the execution has ended.
-func waitRun(t *testing.T, a *App, id string) *view.Run {
-	t.Helper()
-	var run *view.Run
-	eventually(t, time.Minute, "execution "+id+" to end", func() bool {
-		x, err := a.Projection.Execution(context.Background(), id)
-		if err != nil || x.Run == nil {
-			return false
-		}
-		run = x.Run
-		return run.Status != "RUNNING" && run.Status != "QUEUED"
-	})
-	return run
-}
 
 // definition reads a testdata definition with its ${VARIABLES} set.
 func definition(t *testing.T, file string, vars map[string]string) []byte {
@@ -122,8 +80,8 @@ func TestMachineUsesTheIntegrations(t *testing.T) {
 	notes := kafkatest.Client(t, a.kafka, a.cat.Notifications())
 	buses := kafkatest.Client(t, a.kafka, a.cat.EventBus())
 
-	id := startMachine(t, a, "video-processing-workflow", def, `{"jobId":"job-42","bucket":"src","key":"talk.mp4"}`)
-	run := waitRun(t, a, id)
+	id := startRun(t, a, "video-processing-workflow", string(def), `{"jobId":"job-42","bucket":"src","key":"talk.mp4"}`)
+	run := waitRun(t, a, id, time.Minute).Run
 	if run.Status != "SUCCEEDED" {
 		t.Fatalf("execution %s: %s %s", run.Status, run.Error, run.Cause)
 	}

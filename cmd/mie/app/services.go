@@ -46,9 +46,12 @@ type servicesState struct {
 }
 
 // resolverServices are the services the executor sends to their workers,
-// wherever those run.
-func resolverServices() map[string]bool {
+// wherever those run: the integrations', and more.
+func resolverServices(more ...string) map[string]bool {
 	out := map[string]bool{}
+	for _, s := range more {
+		out[s] = true
+	}
 	for _, s := range serviceNames {
 		out[s] = true
 	}

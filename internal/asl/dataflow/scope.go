@@ -13,8 +13,10 @@ import (
 type Scope struct {
 	// Input is the document "$" refers to.
 	Input any
-	// Context is the context object, "$$".
-	Context any
+	// Context is the context object, "$$"; when it is nil, ContextOf
+	// (if set) builds it the first time a path reads it.
+	Context   any
+	ContextOf func() any
 	// Var looks up an ASL variable, "$name"; nil means there are none.
 	Var func(name string) (any, bool)
 	// Random and UUID serve States.MathRandom and States.UUID; nil means
@@ -33,6 +35,9 @@ func (s Scope) with(input any) Scope {
 func (s Scope) root(p *jsonpath.Path) (any, error) {
 	switch p.Root() {
 	case jsonpath.RootContext:
+		if s.Context == nil && s.ContextOf != nil {
+			return s.ContextOf(), nil
+		}
 		return s.Context, nil
 	case jsonpath.RootVariable:
 		if s.Var != nil {

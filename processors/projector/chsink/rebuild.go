@@ -9,7 +9,6 @@ import (
 
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/clickhouse"
-	chconn "github.com/mie-kafka/mie/internal/clickhouse"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/processors/projector"
 )
@@ -59,7 +58,7 @@ func comment(gen uint32) string { return fmt.Sprintf("mie projection generation 
 // Next returns the generation a rebuild of d fills: the live one plus one,
 // or the one an interrupted rebuild or swap left behind.
 func Next(ctx context.Context, conn clickhouse.Conn, d projector.Definition) (uint32, error) {
-	live, err := chconn.LiveGeneration(ctx, conn, d.Name)
+	live, err := clickhouse.LiveGeneration(ctx, conn, d.Name)
 	if err != nil {
 		return 0, err
 	}

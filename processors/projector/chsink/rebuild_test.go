@@ -97,7 +97,11 @@ func records(t *testing.T, s projectiontest.Stream) []projector.Record {
 func TestRedeliveryIdempotent(t *testing.T) {
 	conn := chtest.Migrated(t)
 	sink := chsink.NewSink(conn)
-	for _, s := range []projectiontest.Stream{projectiontest.Executions(), projectiontest.Dataplane(), projectiontest.Segments()} {
+	// The executions stream with States Language executions too, so that
+	// every table of its projection has rows.
+	ex := projectiontest.Executions()
+	ex.Events = append(ex.Events, projectiontest.Machines().Events...)
+	for _, s := range []projectiontest.Stream{ex, projectiontest.Dataplane(), projectiontest.Segments()} {
 		d, err := projector.Lookup(s.Name)
 		if err != nil {
 			t.Fatal(err)

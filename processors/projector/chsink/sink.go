@@ -9,7 +9,6 @@ import (
 	"fmt"
 
 	"github.com/mie-kafka/mie/events"
-	chconn "github.com/mie-kafka/mie/internal/clickhouse"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -48,50 +47,50 @@ func (s *Sink) table(name string) string { return name + s.suffix }
 // Write implements projector.Sink. The current-state tables go last, and
 // executions (which holds the state a restarted projector resumes from)
 // after everything its rows summarize.
-func (s *Sink) Write(ctx context.Context, r *chconn.Rows) error {
+func (s *Sink) Write(ctx context.Context, r *clickhouse.Rows) error {
 	steps := []struct {
 		table, cols string
 		n           int
 		row         func(i int) []any
 	}{
-		{"execution_events", chconn.ColsEvents, len(r.Events), func(i int) []any {
+		{"execution_events", clickhouse.ColsEvents, len(r.Events), func(i int) []any {
 			x := r.Events[i]
 			return []any{x.ExecutionId, x.Partition, x.Offset, x.EventId, x.Type, x.Time, x.Path, x.Stage, x.Operator,
 				string(x.Data), string(x.Envelope), x.Version}
 		}},
-		{"operator_runs", chconn.ColsOperatorRuns, len(r.OperatorRuns), func(i int) []any {
+		{"operator_runs", clickhouse.ColsOperatorRuns, len(r.OperatorRuns), func(i int) []any {
 			x := r.OperatorRuns[i]
 			return []any{x.Operator, x.ExecutionId, x.Path, x.Attempt, x.Workflow, x.Stage, x.TaskId, x.Status, x.Dispatched,
 				x.Ended, x.Deliveries, x.Deferrals, x.BackoffMs, x.DeferredMs, x.QueueWaitMs, x.RunMs, x.Retried, x.Error, x.Cause,
 				x.Partition, x.Offset, x.Version}
 		}},
-		{"state_runs", chconn.ColsStateRuns, len(r.StateRuns), func(i int) []any {
+		{"state_runs", clickhouse.ColsStateRuns, len(r.StateRuns), func(i int) []any {
 			x := r.StateRuns[i]
 			return []any{x.ExecutionId, x.Run, x.Parent, x.Slot, x.StateMachine, x.State, x.Type, x.Visit, x.Status,
 				x.Attempt, x.Retries, x.Error, x.Cause, x.Resource, x.InputBytes, x.OutputBytes, x.Entered, x.Ended,
 				x.Partition, x.Offset, x.Version}
 		}},
-		{"asset_media", chconn.ColsMedia, len(r.Media), func(i int) []any {
+		{"asset_media", clickhouse.ColsMedia, len(r.Media), func(i int) []any {
 			x := r.Media[i]
 			return []any{x.AssetId, x.Offset, x.Partition, x.MediaType, x.S3Bucket, x.S3Key, x.Operator, x.WorkflowExecutionId,
 				x.Added, x.Version}
 		}},
-		{"asset_metadata", chconn.ColsMetadata, len(r.Metadata), func(i int) []any {
+		{"asset_metadata", clickhouse.ColsMetadata, len(r.Metadata), func(i int) []any {
 			x := r.Metadata[i]
 			return []any{x.AssetId, x.Operator, x.Page, x.WorkflowId, x.Final, x.Results, x.RefBucket, x.RefKey, x.RefSize,
 				x.RefSHA256, x.Stored, x.Partition, x.Offset, x.Version}
 		}},
-		{"assets", chconn.ColsAssets, len(r.Assets), func(i int) []any {
+		{"assets", clickhouse.ColsAssets, len(r.Assets), func(i int) []any {
 			x := r.Assets[i]
 			return []any{x.AssetId, x.MediaType, x.S3Bucket, x.S3Key, x.Created, x.Deleted, x.Partition, x.Offset, x.Version}
 		}},
-		{"segments", chconn.ColsSegments, len(r.Segments), func(i int) []any {
+		{"segments", clickhouse.ColsSegments, len(r.Segments), func(i int) []any {
 			x := r.Segments[i]
 			return []any{x.SegmentId, x.SessionId, x.UserId, x.WindowIndex, x.FrameCount, x.Status, x.Previous, x.Reason,
 				x.Deliveries, x.Redrives, x.WorkflowExecutionId, x.Transcript, x.Caption, x.Enriched, x.EntityCount, x.TripleCount,
 				x.VisualStored, x.Created, x.Updated, x.Partition, x.Offset, x.Version}
 		}},
-		{"executions", chconn.ColsExecutions, len(r.Executions), func(i int) []any {
+		{"executions", clickhouse.ColsExecutions, len(r.Executions), func(i int) []any {
 			x := r.Executions[i]
 			return []any{x.ExecutionId, x.AssetId, x.Workflow, x.Status, x.CurrentStage, x.TriggerSource, x.Created,
 				x.Started, x.Ended, x.Updated, x.Error, x.Cause, x.Cancelled, x.EventCount, x.StateMachine, x.RunStatus,
@@ -147,8 +146,8 @@ func chunks(ids []string, f func([]any) error) error {
 
 // LatestExecutions implements projector.StateSource: the latest row of
 // each id, by the primary key.
-func (s *Sink) LatestExecutions(ctx context.Context, ids []string) (map[string]chconn.ExecutionRow, error) {
-	out := map[string]chconn.ExecutionRow{}
+func (s *Sink) LatestExecutions(ctx context.Context, ids []string) (map[string]clickhouse.ExecutionRow, error) {
+	out := map[string]clickhouse.ExecutionRow{}
 	err := chunks(ids, func(set []any) error {
 		rows, err := s.conn.Query(ctx, "SELECT execution_id, state, runs, partition, offset, _version FROM "+s.table("executions")+
 			" FINAL WHERE execution_id IN ?", ch.GroupSet{Value: set})
@@ -157,7 +156,7 @@ func (s *Sink) LatestExecutions(ctx context.Context, ids []string) (map[string]c
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var x chconn.ExecutionRow
+			var x clickhouse.ExecutionRow
 			var state, runs string
 			if err := rows.Scan(&x.ExecutionId, &state, &runs, &x.Partition, &x.Offset, &x.Version); err != nil {
 				return fmt.Errorf("read executions: %w", err)
@@ -196,17 +195,17 @@ func (s *Sink) ExecutionEvents(ctx context.Context, id string, partition int32, 
 }
 
 // LatestSegments implements projector.StateSource.
-func (s *Sink) LatestSegments(ctx context.Context, ids []string) (map[string]chconn.SegmentRow, error) {
-	out := map[string]chconn.SegmentRow{}
+func (s *Sink) LatestSegments(ctx context.Context, ids []string) (map[string]clickhouse.SegmentRow, error) {
+	out := map[string]clickhouse.SegmentRow{}
 	err := chunks(ids, func(set []any) error {
-		q := "SELECT " + chconn.ColsSegments + " FROM " + s.table("segments") + " FINAL WHERE segment_id IN ?"
+		q := "SELECT " + clickhouse.ColsSegments + " FROM " + s.table("segments") + " FINAL WHERE segment_id IN ?"
 		rows, err := s.conn.Query(ctx, q, ch.GroupSet{Value: set})
 		if err != nil {
 			return clickhouse.Classify(fmt.Errorf("read segments: %w", err))
 		}
 		defer rows.Close()
 		for rows.Next() {
-			x, err := chconn.ScanSegment(rows)
+			x, err := clickhouse.ScanSegment(rows)
 			if err != nil {
 				return err
 			}

@@ -40,6 +40,17 @@ func (g Gate) Start(ctx context.Context, t *worker.Task) (worker.Result, error) 
 	return g.Handler.Start(ctx, t)
 }
 
+// Invoke implements worker.Function for gated handlers that run as
+// functions (the gate needs a Configuration, which function calls do not
+// have, so they pass straight through).
+func (g Gate) Invoke(ctx context.Context, t *worker.Task) (worker.Result, error) {
+	f, ok := g.Handler.(worker.Function)
+	if !ok {
+		return g.Handler.Start(ctx, t)
+	}
+	return f.Invoke(ctx, t)
+}
+
 // Monitor implements worker.Monitor for gated Async handlers.
 func (g Gate) Monitor(ctx context.Context, t *worker.Task) (worker.Result, error) {
 	m, ok := g.Handler.(worker.Monitor)
