@@ -247,13 +247,13 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	if err != nil {
 		return err
 	}
-	aws, err := a.startServicesAPI(ctx, runCtx)
+	aws, awsQuery, err := a.startServicesAPI(ctx, runCtx)
 	if err != nil {
 		return err
 	}
 	e, err := api.New(api.Config{Logger: a.log, Definitions: a.DefinitionService, Executions: a.Commands,
 		Dataplane: a.Dataplane, Triggers: a.DefinitionService, Functions: a.DefinitionService, Segments: a.segmentsReader(segs),
-		Projections: projectionStatus{a}, AWS: aws})
+		Projections: projectionStatus{a}, AWS: aws, AWSQuery: awsQuery})
 	if err != nil {
 		return err
 	}

@@ -8,9 +8,12 @@ import (
 	"time"
 
 	"github.com/mie-kafka/mie/api/dynamodb"
+	"github.com/mie-kafka/mie/api/eventbridge"
+	"github.com/mie-kafka/mie/api/sns"
 	"github.com/mie-kafka/mie/internal/functions"
 	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/internal/transact"
+	"github.com/mie-kafka/mie/processors/subscriptions"
 	"github.com/mie-kafka/mie/processors/tables"
 	"github.com/mie-kafka/mie/processors/worker"
 	workers "github.com/mie-kafka/mie/processors/worker/services"
@@ -93,6 +96,12 @@ func (a *App) serviceWorker(ctx context.Context, name string) (h worker.Handler,
 		if err != nil {
 			return nil, true, err
 		}
+		// The SNS worker publishes; its subscriptions deliver.
+		d, err := subscriptions.New(subscriptions.Config{Kafka: a.kafka, Catalog: a.cat, Source: res, Logger: a.log})
+		if err != nil {
+			return nil, true, err
+		}
+		a.run("subscriptions", ctx, d.Run)
 		return workers.SNS{Notifications: &workers.Notifications{Catalog: a.cat, Topics: res}}, true, nil
 	case functions.ServiceWorker(serviceEvents):
 		return workers.EventBridge{Bus: &workers.Bus{Catalog: a.cat}}, true, nil
@@ -120,32 +129,41 @@ func (a *App) startTablesProcessor(ctx context.Context) error {
 }
 
 // startServicesAPI starts what the API serves of the integrations: the
-// projections it reads and DynamoDB's API. It returns once the
+// projections it reads, DynamoDB's and EventBridge's JSON APIs (by
+// X-Amz-Target prefix) and SNS's query API. It returns once the
 // projections have replayed the log as it stood.
-func (a *App) startServicesAPI(ctx, runCtx context.Context) (map[string]http.Handler, error) {
+func (a *App) startServicesAPI(ctx, runCtx context.Context) (map[string]http.Handler, http.Handler, error) {
 	res, err := a.resources(runCtx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	a.Items, err = memory.NewItems(memory.ItemsConfig{Kafka: a.kafka, Catalog: a.cat, Logger: a.log})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	a.run("items projection", runCtx, a.Items.Run)
 	a.DynamoDB, err = dynamodb.New(dynamodb.Config{Client: a.client, Kafka: a.kafka, Catalog: a.cat,
 		Resources: res, Items: a.Items, Instance: a.cfg.Instance, Logger: a.log})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	a.run("dynamodb api", runCtx, a.DynamoDB.Run)
+	snsAPI, err := sns.New(sns.Config{Client: a.client, Catalog: a.cat, Resources: res, Logger: a.log})
+	if err != nil {
+		return nil, nil, err
+	}
+	bus, err := eventbridge.New(eventbridge.Config{Client: a.client, Catalog: a.cat, Logger: a.log})
+	if err != nil {
+		return nil, nil, err
+	}
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	for name, ready := range map[string]<-chan struct{}{"resources": res.Ready(), "items": a.Items.Ready()} {
 		select {
 		case <-ready:
 		case <-wctx.Done():
-			return nil, fmt.Errorf("memory %s projection did not catch up: %w", name, wctx.Err())
+			return nil, nil, fmt.Errorf("memory %s projection did not catch up: %w", name, wctx.Err())
 		}
 	}
-	return map[string]http.Handler{dynamodb.TargetPrefix: a.DynamoDB}, nil
+	return map[string]http.Handler{dynamodb.TargetPrefix: a.DynamoDB, eventbridge.TargetPrefix: bus}, snsAPI, nil
 }

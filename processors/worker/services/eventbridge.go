@@ -60,7 +60,7 @@ func (b *Bus) Put(ctx context.Context, entries []Entry) (PutResult, error) {
 	}
 	out := PutResult{Entries: make([]EntryResult, len(entries))}
 	for i, e := range entries {
-		rec, res := b.event(e)
+		rec, res := b.Event(e)
 		if rec != nil {
 			if err := worker.Emit(ctx, b.Catalog.EventBus(), rec.EventBusName, rec); err != nil {
 				return PutResult{}, err
@@ -74,8 +74,9 @@ func (b *Bus) Put(ctx context.Context, entries []Entry) (PutResult, error) {
 	return out, nil
 }
 
-// event checks one entry and makes its record.
-func (b *Bus) event(e Entry) (*events.BusEventPut, EntryResult) {
+// Event checks one entry and makes its record (nil when it failed), and
+// the entry's answer. EventBridge's API produces the records itself.
+func (b *Bus) Event(e Entry) (*events.BusEventPut, EntryResult) {
 	bad := func(code, msg string) (*events.BusEventPut, EntryResult) {
 		return nil, EntryResult{ErrorCode: code, ErrorMessage: msg}
 	}

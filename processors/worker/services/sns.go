@@ -70,7 +70,7 @@ func invalidParameter(format string, args ...any) error {
 // task's transaction: a NotificationPublished on the notifications
 // topic. It returns the message id.
 func (n *Notifications) Publish(ctx context.Context, in Publish) (string, error) {
-	rec, err := n.notification(ctx, in)
+	rec, err := n.Prepare(ctx, in)
 	if err != nil {
 		return "", err
 	}
@@ -80,8 +80,9 @@ func (n *Notifications) Publish(ctx context.Context, in Publish) (string, error)
 	return rec.MessageId, nil
 }
 
-// notification checks a publish request and makes its record.
-func (n *Notifications) notification(ctx context.Context, in Publish) (*events.NotificationPublished, error) {
+// Prepare checks a publish request and makes its record (SNS's API
+// produces it itself).
+func (n *Notifications) Prepare(ctx context.Context, in Publish) (*events.NotificationPublished, error) {
 	arn := in.TopicArn
 	if arn == "" {
 		arn = in.TargetArn
