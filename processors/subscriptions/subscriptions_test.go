@@ -96,7 +96,7 @@ func TestSubscriptionsDeliverAsSNSDoes(t *testing.T) {
 	}
 	publish := func(id, status string) {
 		env, _ := events.New(arn, "test", &events.NotificationPublished{MessageId: id, TopicArn: arn, Subject: "Job " + status,
-			Message:           `{"default":"job j-1 ` + status + `","http":"job j-1 is ` + status + `"}`, MessageStructure: "json",
+			Message: `{"default":"job j-1 ` + status + `","http":"job j-1 is ` + status + `"}`, MessageStructure: "json",
 			MessageAttributes: map[string]events.MessageAttribute{"status": {DataType: "String", StringValue: status}},
 			Timestamp:         time.Now().UTC()})
 		rec, _ := env.Record(cat.Notifications())

@@ -85,7 +85,7 @@ func TestNotificationsWithTheGoSDK(t *testing.T) {
 		t.Errorf("attributes = %v, %v", attrs, err)
 	}
 	pub, err := c.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Subject: aws.String("Video Processing Success"),
-		Message: aws.String("Video processing completed successfully for job job-42"),
+		Message:           aws.String("Video processing completed successfully for job job-42"),
 		MessageAttributes: map[string]snstypes.MessageAttributeValue{"JobId": {DataType: aws.String("String"), StringValue: aws.String("job-42")}}})
 	if err != nil {
 		t.Fatal(err)
