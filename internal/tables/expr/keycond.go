@@ -50,35 +50,72 @@ func (k KeyPart) Match(v tables.Value) bool {
 	return n >= 0
 }
 
-// ParseKeyCondition parses a KeyConditionExpression.
+// ParseKeyCondition parses a KeyConditionExpression: one or two key
+// conditions joined by AND, each or both parenthesized (boto3 writes
+// "(#n0 = :v0 AND #n1 >= :v1)").
 func ParseKeyCondition(src string, attrs *Attributes) (*KeyCondition, error) {
 	p, err := newParser(src, WhatKey, attrs)
 	if err != nil {
 		return nil, err
 	}
-	kc := &KeyCondition{}
+	parts, err := p.keyConjunction()
+	if err != nil {
+		return nil, err
+	}
+	if t := p.peek(); t.kind != tEOF {
+		return nil, p.keyOperator(t)
+	}
+	if len(parts) > 2 {
+		return nil, invalidf("Conditions can be of length 1 or 2 only")
+	}
+	if len(parts) == 2 && parts[0].Name == parts[1].Name {
+		return nil, invalidf("KeyConditionExpressions must only contain one condition per key")
+	}
+	return &KeyCondition{Parts: parts}, nil
+}
+
+// keyConjunction := keyAtom ( AND keyAtom )*
+func (p *parser) keyConjunction() ([]KeyPart, error) {
+	var parts []KeyPart
 	for {
-		part, err := p.keyPart()
+		more, err := p.keyAtom()
 		if err != nil {
 			return nil, err
 		}
-		kc.Parts = append(kc.Parts, part)
-		t := p.peek()
-		if t.kind == tEOF {
-			break
-		}
-		if !t.keyword("AND") {
-			return nil, p.keyOperator(t)
-		}
-		p.advance()
-		if len(kc.Parts) == 2 {
+		parts = append(parts, more...)
+		if len(parts) > 2 {
 			return nil, invalidf("Conditions can be of length 1 or 2 only")
 		}
+		if !p.peek().keyword("AND") {
+			return parts, nil
+		}
+		p.advance()
 	}
-	if len(kc.Parts) == 2 && kc.Parts[0].Name == kc.Parts[1].Name {
-		return nil, invalidf("KeyConditionExpressions must only contain one condition per key")
+}
+
+// keyAtom := '(' keyConjunction ')' | keyPart
+func (p *parser) keyAtom() ([]KeyPart, error) {
+	done, err := p.nest()
+	defer done()
+	if err != nil {
+		return nil, err
 	}
-	return kc, nil
+	if p.peek().is("(") {
+		p.advance()
+		parts, err := p.keyConjunction()
+		if err != nil {
+			return nil, err
+		}
+		if t := p.advance(); !t.is(")") {
+			return nil, p.keyOperator(t)
+		}
+		return parts, nil
+	}
+	k, err := p.keyPart()
+	if err != nil {
+		return nil, err
+	}
+	return []KeyPart{k}, nil
 }
 
 // keyOperator reports an operator that key conditions do not take.
@@ -90,19 +127,6 @@ func (p *parser) keyOperator(t token) error {
 }
 
 func (p *parser) keyPart() (KeyPart, error) {
-	done, err := p.nest()
-	defer done()
-	if err != nil {
-		return KeyPart{}, err
-	}
-	if p.peek().is("(") {
-		p.advance()
-		k, err := p.keyPart()
-		if err != nil {
-			return k, err
-		}
-		return k, p.expect(")")
-	}
 	if t := p.peek(); t.keyword("NOT") {
 		return KeyPart{}, p.keyOperator(t)
 	}

@@ -179,6 +179,8 @@ func TestKeyCondition(t *testing.T) {
 		{"(JobId = :id) AND (begins_with(Created, :pre))", 2, `{"S": "2026-01-02"}`},
 		{"Step > :lo AND JobId = :id", 2, `{"N": "2"}`},
 		{"JobId = :id and Step <= :n", 2, `{"N": "3"}`},
+		{"(JobId = :id AND Step >= :lo)", 2, `{"N": "1"}`}, // as boto3 writes them
+		{"((JobId = :id)) AND Step < :hi", 2, `{"N": "4"}`},
 	}
 	for _, tt := range ok {
 		t.Run(tt.expr, func(t *testing.T) {
@@ -213,6 +215,8 @@ func TestKeyCondition(t *testing.T) {
 		{"JobId = :id AND a = :n AND b = :n", "Conditions can be of length 1 or 2 only"},
 		{"JobId = Other", "not with Other"},
 		{"begins_with(JobId, :n)", "operator or function: begins_with, operand type: NUMBER"},
+		{"(JobId = :id AND Step = :n", `Syntax error; token: "<EOF>"`},
+		{"(JobId = :id OR Step = :n)", "Invalid operator used in KeyConditionExpression: OR"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.expr, func(t *testing.T) {
