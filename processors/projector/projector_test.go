@@ -27,7 +27,7 @@ func logger(t *testing.T) *slog.Logger {
 }
 
 func streams() []projectiontest.Stream {
-	return []projectiontest.Stream{projectiontest.Executions(), projectiontest.Dataplane(), projectiontest.Segments()}
+	return []projectiontest.Stream{projectiontest.Executions(), projectiontest.Dataplane(), projectiontest.Segments(), projectiontest.Tables()}
 }
 
 // want is what folding every stream from the start writes, as FINAL reads.
@@ -88,6 +88,7 @@ func finalByKey(t *testing.T, m map[string][]any) string {
 }
 
 func produceStreams(t *testing.T, kafka broker.Config, cat topics.Catalog) {
+	kafkatest.Ensure(t, kafka, cat.ServiceSpecs()...) // the tables topic
 	for _, s := range streams() {
 		projectiontest.Produce(t, kafka, cat, s.Name, 0, s.Topic(cat), s.Events)
 	}
