@@ -88,7 +88,6 @@ func finalByKey(t *testing.T, m map[string][]any) string {
 }
 
 func produceStreams(t *testing.T, kafka broker.Config, cat topics.Catalog) {
-	kafkatest.Ensure(t, kafka, cat.ServiceSpecs()...) // the tables topic
 	for _, s := range streams() {
 		projectiontest.Produce(t, kafka, cat, s.Name, 0, s.Topic(cat), s.Events)
 	}

@@ -55,7 +55,6 @@ func (h *hook) deliveries() []delivery {
 
 func TestSubscriptionsDeliverAsSNSDoes(t *testing.T) {
 	kafka, cat := kafkatest.Start(t)
-	kafkatest.Ensure(t, kafka, cat.ServiceSpecs()...)
 	log := slog.New(slog.DiscardHandler)
 	res, err := memory.NewResources(memory.ResourcesConfig{Kafka: kafka, Catalog: cat, Logger: log})
 	if err != nil {

@@ -36,7 +36,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kafkatest.Ensure(t, kafka, append(cat.ServiceSpecs(), cat.TaskSpec(task))...)
+	kafkatest.Ensure(t, kafka, cat.TaskSpec(task))
 	e := &env{t: t, kafka: kafka, cat: cat, task: task}
 	e.res, err = memory.NewResources(memory.ResourcesConfig{Kafka: kafka, Catalog: cat, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/mie-kafka/mie/events"
+	chconn "github.com/mie-kafka/mie/internal/clickhouse"
 )
 
 // dynamoClient is aws-sdk-go-v2's DynamoDB client pointed at the engine.
@@ -252,5 +257,69 @@ func TestDynamoDBMalformedRequests(t *testing.T) {
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), `"__type":"`) || !strings.Contains(string(b), tt.want) {
 			t.Errorf("%s %s = %d %s, want 400 with %s", tt.target, tt.body, resp.StatusCode, b, tt.want)
 		}
+	}
+}
+
+// TestClickHouseTableItems: with ClickHouse, the items written through
+// DynamoDB's API reach table_items, where SQL reads their attributes.
+func TestClickHouseTableItems(t *testing.T) {
+	dsn := os.Getenv("MIE_TEST_CLICKHOUSE")
+	if dsn == "" {
+		t.Skip("set MIE_TEST_CLICKHOUSE to a ClickHouse DSN (25.8+) to project the tables into ClickHouse")
+	}
+	admin, err := chconn.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	id := events.NewID()
+	dbName := "mie_items_" + strings.ReplaceAll(id[len(id)-12:], "-", "")
+	if err := admin.Exec(t.Context(), "CREATE DATABASE "+dbName); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+dbName+" SYNC")
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + dbName
+	h := newHarness(t)
+	h.configure = func(c *Config) { c.ClickHouse, c.ProjectorFlushInterval = u.String(), 100*time.Millisecond }
+	a := h.start("a", Roles{API: true, Worker: true, Projector: true})
+	db, ctx := dynamoClient(a), ctxT(t)
+	createJobsTable(t, ctx, db, "jobs")
+	for _, job := range []string{"job-1", "job-2"} {
+		if _, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("jobs"),
+			Item: map[string]types.AttributeValue{"JobId": s(job), "JobStatus": s("STARTED")}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("jobs"),
+		Key: map[string]types.AttributeValue{"JobId": s("job-2")}}); err != nil {
+		t.Fatal(err)
+	}
+	var live []string
+	eventually(t, 30*time.Second, "the items in ClickHouse", func() bool {
+		rows, err := a.chConn.Query(ctx, "SELECT JSONExtractString(item, 'JobId', 'S') FROM "+dbName+".table_items FINAL "+
+			"WHERE table_name = 'jobs' AND NOT deleted AND JSONExtractString(item, 'JobStatus', 'S') = 'STARTED'")
+		if err != nil {
+			return false
+		}
+		defer rows.Close()
+		live = live[:0]
+		for rows.Next() {
+			var job string
+			if rows.Scan(&job) == nil {
+				live = append(live, job)
+			}
+		}
+		return len(live) == 1
+	})
+	if live[0] != "job-1" {
+		t.Errorf("live items = %v", live)
 	}
 }

@@ -61,10 +61,10 @@ func resolverServices(more ...string) map[string]bool {
 	return out
 }
 
-// serviceSpecs are the integrations' topics and their workers' task
-// topics.
+// serviceSpecs are the integrations' workers' task topics (their other
+// topics are among the catalog's Specs).
 func (a *App) serviceSpecs() []topics.Spec {
-	specs := a.cat.ServiceSpecs()
+	var specs []topics.Spec
 	for _, s := range serviceNames {
 		t, _ := a.cat.Task("builtin:" + functions.ServiceWorker(s))
 		specs = append(specs, a.cat.TaskSpec(t))

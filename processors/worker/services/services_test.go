@@ -41,7 +41,7 @@ func newRig(t *testing.T, service string, h func(topics.Catalog, broker.Config) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	kafkatest.Ensure(t, kafka, append(cat.ServiceSpecs(), cat.TaskSpec(topic))...)
+	kafkatest.Ensure(t, kafka, cat.TaskSpec(topic))
 	rt, err := worker.New(worker.Config{Topic: topic, Handler: h(cat, kafka),
 		Config: transact.Config{Kafka: kafka, Catalog: cat, Logger: slog.New(slog.DiscardHandler)}})
 	if err != nil {
