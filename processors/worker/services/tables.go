@@ -56,3 +56,39 @@ func (t *Tables) Write(ctx context.Context, op string, request json.RawMessage) 
 	return worker.Emit(ctx, t.Catalog.TableRequests(), s.ItemKey(req.Key()),
 		&events.TableOperation{RequestId: events.NewID(), Operation: op, TableName: s.Table.TableName, Request: request})
 }
+
+// PlainUpdate is an UpdateItem with plain JSON values (strings, numbers,
+// booleans, nil, lists, objects), as boto3's Table.update_item takes them
+// and the reference pipeline's Lambdas write them.
+type PlainUpdate struct {
+	TableName                 string            `json:"TableName"`
+	Key                       map[string]any    `json:"Key"`
+	UpdateExpression          string            `json:"UpdateExpression"`
+	ExpressionAttributeNames  map[string]string `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues map[string]any    `json:"ExpressionAttributeValues,omitempty"`
+}
+
+// UpdatePlain converts a plain update into DynamoDB's JSON (as
+// tables.FromPlain does) and writes it.
+func (t *Tables) UpdatePlain(ctx context.Context, u PlainUpdate) error {
+	key, err := tables.ItemFromPlain(u.Key)
+	if err != nil {
+		return err
+	}
+	req := map[string]any{"TableName": u.TableName, "Key": key, "UpdateExpression": u.UpdateExpression}
+	if len(u.ExpressionAttributeNames) > 0 {
+		req["ExpressionAttributeNames"] = u.ExpressionAttributeNames
+	}
+	if len(u.ExpressionAttributeValues) > 0 {
+		vals, err := tables.ItemFromPlain(u.ExpressionAttributeValues)
+		if err != nil {
+			return err
+		}
+		req["ExpressionAttributeValues"] = vals
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	return t.Write(ctx, operation.UpdateItem, body)
+}
