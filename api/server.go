@@ -40,11 +40,20 @@ type Config struct {
 	// AWS serves AWS's JSON protocols on POST /, each handler taking the
 	// requests whose X-Amz-Target starts with its key
 	// ("DynamoDB_20120810."); AWSQuery, when set, takes the form-encoded
-	// requests of AWS's query protocol (aws.go).
+	// requests of AWS's query protocol; StepFunctions takes the rest
+	// (aws.go).
 	AWS      map[string]http.Handler
 	AWSQuery http.Handler
 	// Functions, when set, serves /functions.
 	Functions Functions
+	// StepFunctions, when set, serves the AWS Step Functions API at
+	// POST / (api/sfn).
+	StepFunctions Router
+}
+
+// Router adds its routes to the server.
+type Router interface {
+	Route(e *echo.Echo)
 }
 
 // Validate joins every problem with the configuration.
@@ -74,8 +83,12 @@ func New(cfg Config) (*echo.Echo, error) {
 	e.Use(middleware.Recover())
 	// JSON bodies are bounded; uploads stream and have their own limit.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
-		Limit:   "16M",
-		Skipper: func(c echo.Context) bool { return c.Path() == DataplanePrefix+"/upload" },
+		Limit: "16M",
+		// Uploads stream; the Step Functions API (POST /) bounds its own
+		// bodies and answers in AWS's error shape.
+		Skipper: func(c echo.Context) bool {
+			return c.Path() == DataplanePrefix+"/upload" || c.Request().Method == http.MethodPost && c.Path() == "/"
+		},
 	}))
 
 	e.GET("/", func(c echo.Context) error {
@@ -98,11 +111,17 @@ func New(cfg Config) (*echo.Echo, error) {
 	if cfg.Projections != nil {
 		routeProjections(e, cfg.Projections)
 	}
-	if len(cfg.AWS) > 0 || cfg.AWSQuery != nil {
-		routeAWS(e, cfg.AWS, cfg.AWSQuery)
-	}
 	if cfg.Functions != nil {
 		routeFunctions(e, cfg.Functions)
+	}
+	if len(cfg.AWS) > 0 || cfg.AWSQuery != nil {
+		e.Use(awsTargets(cfg.AWS, cfg.AWSQuery))
+	}
+	switch {
+	case cfg.StepFunctions != nil:
+		cfg.StepFunctions.Route(e)
+	case len(cfg.AWS) > 0 || cfg.AWSQuery != nil:
+		e.POST("/", unknownTarget)
 	}
 	return e, nil
 }

@@ -113,6 +113,10 @@ type ParentRef struct {
 	ExecutionId string `json:"ExecutionId"`
 	Run         int32  `json:"Run"`
 	TaskId      string `json:"TaskId"`
+	// MapRun: the parent is a map run (ExecutionId is its id, Run the
+	// child's number in it, from 1); the child's end carries its input
+	// too.
+	MapRun bool `json:"MapRun,omitempty"`
 }
 
 // AdmitExecution is sent by the admission processor when a slot under

@@ -200,8 +200,12 @@ type RedriveExecution struct {
 	ExecutionId string `json:"ExecutionId"`
 	// QueuedOffset is where the execution's ExecutionQueued sits in its
 	// executions partition, so that an executor that no longer holds the
-	// ended execution reads it back from there.
-	QueuedOffset int64 `json:"QueuedOffset"`
+	// ended execution reads it back from there; 0 when the sender does not
+	// know, and then QueuedAt, when the execution was created, lets the
+	// executor seek the partition to about that time instead of reading it
+	// from the start.
+	QueuedOffset int64     `json:"QueuedOffset"`
+	QueuedAt     time.Time `json:"QueuedAt,omitzero"`
 }
 
 // ExecutionRedriven: a redrive began; RedriveCount is the execution's
@@ -214,7 +218,8 @@ type ExecutionRedriven struct {
 // ChildExecutionEnded is a command to a parent execution: the child
 // execution its Task run Run started (states:startExecution, or an
 // iteration of a distributed Map) ended. Status is SUCCEEDED, FAILED,
-// TIMED_OUT or ABORTED; Output is a success's output.
+// TIMED_OUT or ABORTED; Output is a success's output. Input is the
+// child's input, sent to a map run (whose results files show it).
 type ChildExecutionEnded struct {
 	ExecutionId string          `json:"ExecutionId"`
 	Run         int32           `json:"Run"`
@@ -222,6 +227,7 @@ type ChildExecutionEnded struct {
 	Child       string          `json:"Child"`
 	ChildArn    string          `json:"ChildArn,omitempty"`
 	Status      string          `json:"Status"`
+	Input       json.RawMessage `json:"Input,omitempty"`
 	Output      json.RawMessage `json:"Output,omitempty"`
 	Error       string          `json:"Error,omitempty"`
 	Cause       string          `json:"Cause,omitempty"`

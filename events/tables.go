@@ -69,12 +69,6 @@ type IndexProjection struct {
 	NonKeyAttributes []string `json:"NonKeyAttributes,omitempty"`
 }
 
-// Tag is a resource tag.
-type Tag struct {
-	Key   string `json:"Key"`
-	Value string `json:"Value"`
-}
-
 // TableCreated defines a table (resources topic, key "table/<name>"). Of
 // two creations of one name with no deletion between, the first in the
 // log wins and the second is void: every reader folds the same order, so

@@ -87,7 +87,35 @@ func configuration() events.Configuration {
 // samples holds realistic payloads of every registered type; together they
 // set every field.
 func samples() []events.Payload {
-	return slices.Concat(mieSamples(), runSamples(), serviceSamples(), notificationSamples())
+	return slices.Concat(mieSamples(), runSamples(), mapRunSamples(), stepFunctionsSamples(), serviceSamples(), notificationSamples())
+}
+
+// stepFunctionsSamples are the definitions of the Step Functions API:
+// state machines, their versions and aliases, and activities.
+func stepFunctionsSamples() []events.Payload {
+	logging := json.RawMessage(`{"level":"ERROR","includeExecutionData":false,"destinations":[{"cloudWatchLogsLogGroup":{"logGroupArn":"arn:aws:logs:us-east-1:123456789012:log-group:orders:*"}}]}`)
+	tracing := json.RawMessage(`{"enabled":true}`)
+	encryption := json.RawMessage(`{"type":"AWS_OWNED_KEY"}`)
+	tags := []events.Tag{{Key: "team", Value: "orders"}}
+	return []events.Payload{
+		&events.StateMachineDefined{StateMachine: events.StateMachine{Name: "OrderPipeline", Type: events.TypeStandard,
+			Status: events.StateMachineActive, Definition: orderPipeline, RoleArn: "arn:aws:iam::123456789012:role/orders",
+			RevisionId: "8c7f0e3a-3d55-4f3e-9a59-0d6b1b7f1e2a", Logging: logging, Tracing: tracing, Encryption: encryption,
+			Tags: tags, NextVersion: 2, Publish: true, VersionDescription: "first", Created: created, Updated: created}},
+		&events.StateMachineDeleted{Name: "OrderPipeline"},
+		&events.StateMachineVersionPublished{Version: events.StateMachineVersion{StateMachine: "OrderPipeline", Version: 1,
+			Type: events.TypeStandard, Definition: orderPipeline, RoleArn: "arn:aws:iam::123456789012:role/orders",
+			RevisionId: "8c7f0e3a-3d55-4f3e-9a59-0d6b1b7f1e2a", Logging: logging, Tracing: tracing, Encryption: encryption,
+			Description: "first", Created: created}},
+		&events.StateMachineVersionDeleted{StateMachine: "OrderPipeline", Version: 1},
+		&events.StateMachineAliasDefined{Alias: events.StateMachineAlias{StateMachine: "OrderPipeline", Name: "PROD",
+			Description: "canary", Routing: []events.AliasRoute{{Version: 1, Weight: 90}, {Version: 2, Weight: 10}},
+			Created: created, Updated: created}},
+		&events.StateMachineAliasDeleted{StateMachine: "OrderPipeline", Name: "PROD"},
+		&events.ActivityDefined{Activity: events.Activity{Name: "ReviewOrder", Topic: "activity.ReviewOrder",
+			Encryption: encryption, Tags: tags, Created: created}},
+		&events.ActivityDeleted{Name: "ReviewOrder"},
+	}
 }
 
 // mieSamples are the records of definitions, the data plane, admission and
@@ -355,6 +383,7 @@ func runSamples() []events.Payload {
 			Cause: "the execution ran longer than its TimeoutSeconds"},
 
 		&events.RedriveExecution{ExecutionId: execID, QueuedOffset: 1207},
+		&events.RedriveExecution{ExecutionId: execID, QueuedAt: time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC)},
 		&events.ExecutionRedriven{ExecutionId: execID, RedriveCount: 1},
 		&events.ChildExecutionEnded{ExecutionId: execID, Run: 4, TaskId: "0195f2b8-1a22-7f60-9d4b-0c7e3f5a2b18",
 			Child: "0195f2c0-0000-7000-8000-000000000001", ChildArn: "arn:aws:states:us-east-1:123456789012:execution:child:run-1",

@@ -54,6 +54,7 @@ func TestSharedDefsFollowGoStructs(t *testing.T) {
 		"RunRef":     reflect.TypeFor[events.RunRef](),
 		"Run":        reflect.TypeFor[events.Run](),
 		"Invocation": reflect.TypeFor[events.Invocation](),
+		"MapRunSpec": reflect.TypeFor[events.MapRunSpec](),
 	} {
 		t.Run(name, func(t *testing.T) {
 			def, ok := defs[name].(map[string]any)

@@ -348,6 +348,12 @@ func (s *Service) awaitChange(ctx context.Context, id string, version int64) (*v
 	}
 }
 
+// Send writes one command for execution id to the commands topic (the
+// Step Functions API's commands go this way too).
+func (s *Service) Send(ctx context.Context, id string, p events.Payload) error {
+	return s.send(ctx, id, p)
+}
+
 func (s *Service) send(ctx context.Context, id string, p events.Payload) error {
 	env, err := events.New(id, Producer, p)
 	if err != nil {

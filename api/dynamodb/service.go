@@ -47,7 +47,7 @@ type Config struct {
 	// Instance names this API instance; its reply id derives from it.
 	Instance string
 	// Region and Account make the tables' ARNs; default us-east-1 and
-	// 000000000000.
+	// 123456789012.
 	Region, Account string
 	// Timeout bounds one request's wait for the tables processor;
 	// default 30s.
@@ -88,7 +88,7 @@ func New(cfg Config) (*Service, error) {
 		cfg.Region = "us-east-1"
 	}
 	if cfg.Account == "" {
-		cfg.Account = "000000000000"
+		cfg.Account = "123456789012"
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 30 * time.Second

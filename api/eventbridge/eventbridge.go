@@ -34,7 +34,7 @@ type Config struct {
 	Client  *kgo.Client
 	Catalog topics.Catalog
 	// Region and Account are the events'; default us-east-1 and
-	// 000000000000.
+	// 123456789012.
 	Region, Account string
 	Logger          *slog.Logger
 }

@@ -45,7 +45,7 @@ type Config struct {
 	Catalog   topics.Catalog
 	Resources Resources
 	// Region and Account make the topics' ARNs; default us-east-1 and
-	// 000000000000.
+	// 123456789012.
 	Region, Account string
 	Logger          *slog.Logger
 }
@@ -70,7 +70,7 @@ func New(cfg Config) (*Service, error) {
 		cfg.Region = "us-east-1"
 	}
 	if cfg.Account == "" {
-		cfg.Account = "000000000000"
+		cfg.Account = "123456789012"
 	}
 	s := &Service{cfg: cfg, log: cfg.Logger.With("api", "sns"),
 		notify: &services.Notifications{Catalog: cfg.Catalog, Topics: cfg.Resources}}

@@ -3,6 +3,7 @@ package broker
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 )
@@ -24,4 +25,22 @@ func Committed(ctx context.Context, adm *kadm.Client, group, topic string) (map[
 		}
 	}
 	return out, nil
+}
+
+// OffsetAt returns the first offset of topic's partition whose record
+// timestamp is at or after t (the partition's end when none is), for
+// seeking a partition to a time.
+func OffsetAt(ctx context.Context, adm *kadm.Client, topic string, partition int32, t time.Time) (int64, error) {
+	listed, err := adm.ListOffsetsAfterMilli(ctx, t.UnixMilli(), topic)
+	if err != nil {
+		return 0, fmt.Errorf("offsets of %s at %s: %w", topic, t.Format(time.RFC3339), err)
+	}
+	o, ok := listed.Lookup(topic, partition)
+	if !ok {
+		return 0, fmt.Errorf("offsets of %s at %s: no partition %d", topic, t.Format(time.RFC3339), partition)
+	}
+	if o.Err != nil {
+		return 0, fmt.Errorf("offsets of %s/%d at %s: %w", topic, partition, t.Format(time.RFC3339), o.Err)
+	}
+	return o.Offset, nil
 }

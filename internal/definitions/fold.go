@@ -28,6 +28,8 @@ type state struct {
 	triggers  map[string]events.UploadTrigger
 	functions map[string]events.Function
 	system    events.SystemConfigured
+	// machines holds the Step Functions definitions (stepfunctions.go).
+	machines
 }
 
 // newState returns the state of an empty definitions topic.
@@ -38,6 +40,7 @@ func newState() state {
 		workflows: map[string]events.Workflow{},
 		triggers:  map[string]events.UploadTrigger{},
 		functions: map[string]events.Function{},
+		machines:  newMachines(),
 		system:    events.SystemConfigured{MaxConcurrentWorkflows: DefaultMaxConcurrentWorkflows},
 	}
 }
@@ -92,6 +95,10 @@ func apply(s state, env events.Envelope) (state, error) {
 		}
 		s.system = *p
 	default:
+		if m, ok, err := s.machines.apply(p); ok {
+			s.machines = m
+			return s, err
+		}
 		return s, fmt.Errorf("%w: type %s", errUnexpected, env.Type)
 	}
 	return s, nil
@@ -113,6 +120,8 @@ func applyTombstone(s state, key string) (state, error) {
 		s.functions = without(s.functions, strings.TrimPrefix(key, "function/"))
 	case key == events.SystemConfigKey:
 		s.system = newState().system
+	case strings.HasPrefix(key, "statemachine/"), strings.HasPrefix(key, "activity/"):
+		s.machines = s.machines.tombstone(key)
 	default:
 		return s, fmt.Errorf("%w: tombstone for key %q", errUnexpected, key)
 	}

@@ -157,7 +157,7 @@ func (s *Service) write(ctx context.Context, decide func(ctx context.Context, st
 		return fmt.Errorf("%w: read definitions: %w", problem.ErrUnavailable, err)
 	}
 	outs, err := decide(ctx, s.store.snapshot())
-	if err != nil {
+	if err != nil || len(outs) == 0 {
 		return err
 	}
 	next, err := s.commit(ctx, outs)
@@ -361,6 +361,9 @@ func (s *Service) CreateWorkflow(ctx context.Context, wf events.Workflow) (Expan
 		}
 		if hasKey(st.workflows, wf.Name) {
 			return nil, problem.Conflict("workflow %q exists; use PUT /workflow to update it", wf.Name)
+		}
+		if hasKey(st.stateMachines, wf.Name) {
+			return nil, problem.Conflict("%q is the name of a Step Functions state machine; workflows and state machines share one catalogue", wf.Name)
 		}
 		wf.Version, wf.Id, wf.Created = "v0", events.NewID(), time.Now().UTC()
 		return []outgoing{s.definition(events.WorkflowKey(wf.Name), &events.WorkflowDefined{Workflow: wf})}, nil

@@ -94,5 +94,8 @@ func (d *step) notifyParent() {
 	if x.Status == StatusSucceeded {
 		end.Output, _ = encode(x.Output)
 	}
+	if p.MapRun {
+		end.Input = x.Queued.Input
+	}
 	d.out.Commands = append(d.out.Commands, Command{Key: p.ExecutionId, Payload: end})
 }

@@ -2,10 +2,7 @@ package engine
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/asl"
@@ -24,6 +21,8 @@ type step struct {
 	// token is the task token of the Task attempt whose parameters are
 	// being evaluated ($$.Task.Token).
 	token string
+	// endedMapRun is the run whose map run's end the decision handles.
+	endedMapRun RunID
 }
 
 type workKind uint8
@@ -75,19 +74,9 @@ func (d *step) emitValue(p events.Payload, v any) {
 	d.x.hint, d.x.hinted = nil, false
 }
 
-func (d *step) random() float64 {
-	if d.opts.Rand != nil {
-		return d.opts.Rand()
-	}
-	return rand.Float64()
-}
+func (d *step) random() float64 { return d.opts.random() }
 
-func (d *step) uuid() string {
-	if d.opts.UUID != nil {
-		return d.opts.UUID()
-	}
-	return uuid.NewString()
-}
+func (d *step) uuid() string { return d.opts.uuid() }
 
 // Start handles StartExecution for an execution that does not exist yet:
 // it is queued, and then admitted (when it waits for a slot under
@@ -139,6 +128,7 @@ func Handle(x *Execution, p events.Payload, now time.Time, opts *Options) Output
 	if x.Terminal() {
 		return d.out
 	}
+	open := x.openMapRuns()
 	switch c := p.(type) {
 	case *events.AdmitExecution:
 		if x.Status != StatusQueued {
@@ -159,8 +149,11 @@ func Handle(x *Execution, p events.Payload, now time.Time, opts *Options) Output
 		d.timerFired(c)
 	case *events.ChildExecutionEnded:
 		d.childEnded(c)
+	case *events.MapRunEnded:
+		d.mapRunEnded(c)
 	}
 	d.drain()
+	d.abortMapRuns(open)
 	return d.out
 }
 

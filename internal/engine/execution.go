@@ -9,6 +9,9 @@
 // One handler per state type (pass.go, task.go, choice.go, wait.go,
 // succeed.go, fail.go, parallel.go, map.go) does that state's part; the
 // shared data flow is in io.go, errors, retries and catches in errors.go.
+// A distributed Map runs as a map run, an entity of its own with the same
+// shape (MapRun, StartMapRun, HandleMapRun, MapRun.Apply: maprun*.go),
+// which the parent's Map run starts and waits for (mapdist.go).
 // A decision runs as a work queue, never recursion, bounded by
 // Options.MaxTransitions. Runs are numbered in the order they are entered
 // (RunID), and a Parallel branch or Map iteration is a scope of its own
@@ -123,6 +126,8 @@ type Execution struct {
 	// skips decoding what was just encoded.
 	hint   any
 	hinted bool
+	// mapRuns are the runs waiting for a map run (mapdist.go).
+	mapRuns map[RunID]struct{}
 	// invalid is why Machine could not be built from the Definition: the
 	// execution fails at its start (a definition that passed validation
 	// never has one).
@@ -148,6 +153,8 @@ type Run struct {
 	Task     *TaskRun
 	Timer    *TimerRun
 	Children *Children
+	// MapRun is the map run a distributed Map run's attempt waits for.
+	MapRun *MapRunRef
 	// Retries counts the retries decided by each retrier of the state (a
 	// Task, Parallel or Map), by index; Attempt is the current attempt.
 	Retries []int

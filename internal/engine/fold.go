@@ -65,6 +65,14 @@ func (x *Execution) apply(at time.Time, p events.Payload) error {
 		return x.onRun(e.Run, func(r *Run) { x.caught(at, r, e) })
 	case *events.MapStarted:
 		return x.onRun(e.Run, func(r *Run) { x.mapStarted(r, e) })
+	case *events.MapRunStarted:
+		return x.onRun(e.Run, func(r *Run) {
+			r.MapRun = &MapRunRef{ID: e.MapRunId, Arn: e.MapRunArn}
+			if x.mapRuns == nil {
+				x.mapRuns = map[RunID]struct{}{}
+			}
+			x.mapRuns[r.ID] = struct{}{}
+		})
 	case *events.TimerScheduled:
 		return x.onRun(e.Run, func(r *Run) {
 			_, retry := r.State.(*asl.Parallel)
@@ -196,6 +204,7 @@ func (x *Execution) value(raw json.RawMessage) any {
 
 func (x *Execution) exited(at time.Time, r *Run, e *events.StateExited) {
 	r.Status, r.Output, r.Ended = RunSucceeded, x.value(e.Output), at
+	delete(x.mapRuns, r.ID)
 	x.assign(r.scope, e.Assigned)
 	x.stopChildren(at, r)
 	if e.Next == "" {
@@ -205,12 +214,14 @@ func (x *Execution) exited(at time.Time, r *Run, e *events.StateExited) {
 
 func (x *Execution) failed(at time.Time, r *Run, errName, cause string) {
 	r.Status, r.Error, r.Cause, r.Ended = RunFailed, errName, cause, at
+	delete(x.mapRuns, r.ID)
 	x.stopChildren(at, r)
 	x.scopeEnded(r.scope, RunFailed, nil, &failure.Error{Name: errName, Cause: cause})
 }
 
 func (x *Execution) caught(at time.Time, r *Run, e *events.StateCaught) {
 	r.Status, r.Error, r.Cause, r.Output, r.Ended = RunCaught, e.Error, e.Cause, x.value(e.Output), at
+	delete(x.mapRuns, r.ID)
 	x.assign(r.scope, e.Assigned)
 	x.stopChildren(at, r)
 }
@@ -263,6 +274,11 @@ func (x *Execution) retrying(r *Run, e *events.TaskRetrying) {
 	}
 	r.Retries[e.Retrier]++
 	r.Attempt = e.NextAttempt
+	if r.MapRun != nil {
+		// The failed attempt's map run ended; the next starts its own.
+		r.MapRun = nil
+		delete(x.mapRuns, r.ID)
+	}
 	if r.Task != nil {
 		r.Task.LastError, r.Task.LastCause = e.Error, e.Cause
 	}
@@ -299,6 +315,7 @@ func (x *Execution) abortScope(at time.Time, sc *scope) {
 	sc.status = RunAborted
 	if r, ok := x.runs[sc.current]; ok && !r.Status.Done() {
 		r.Status, r.Ended = RunAborted, at
+		delete(x.mapRuns, r.ID)
 		x.stopChildren(at, r)
 	}
 }

@@ -16,7 +16,8 @@ import (
 // (40 when it is 0). The result is the array of the iterations' outputs
 // in item order. An iteration that fails fails the state with its error,
 // unless ToleratedFailureCount or ToleratedFailurePercentage allow it; past
-// them the state fails with States.ExceedToleratedFailureThreshold.
+// them the state fails with States.ExceedToleratedFailureThreshold. A
+// distributed Map runs as a map run instead (mapdist.go).
 type mapHandler struct{}
 
 func init() { handlers[asl.TypeMap] = mapHandler{} }
@@ -243,10 +244,4 @@ func (d *step) floatField(r *Run, f asl.FloatField, field string) (float64, *fai
 		return 0, failure.New(failure.Runtime, "the %s of state %q must be a number from 0 to 100, not %s", field, r.Name(), kindOf(v))
 	}
 	return n, nil
-}
-
-// distributed runs a distributed Map (ItemReader, ItemBatcher,
-// ResultWriter, child executions): not here yet.
-func (d *step) distributed(r *Run, st *asl.Map) {
-	d.fail(r, failure.New(failure.Runtime, "Map state %q: distributed mode is not supported yet", st.Name()))
 }

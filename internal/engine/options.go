@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"math/rand/v2"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/mie-kafka/mie/events"
 )
@@ -47,9 +50,26 @@ type Options struct {
 	Rand func() float64
 	UUID func() string
 
+	// MapRun tunes map runs (distributed Maps).
+	MapRun MapRunOptions
+
 	// inspect sees each step of a run's data flow (TestState's
 	// inspection data).
 	inspect func(r *Run, step string, v any)
+}
+
+func (o *Options) random() float64 {
+	if o.Rand != nil {
+		return o.Rand()
+	}
+	return rand.Float64()
+}
+
+func (o *Options) uuid() string {
+	if o.UUID != nil {
+		return o.UUID()
+	}
+	return uuid.NewString()
 }
 
 func (o *Options) maxPayload() int     { return positive(o.MaxPayload, DefaultMaxPayload) }
@@ -157,3 +177,23 @@ type Output struct {
 	Commands  []Command
 	Admission []events.Payload
 }
+
+// MapRunOptions tune map runs; the zero value uses the defaults.
+type MapRunOptions struct {
+	// Topic is the task topic of the map run worker, which reads item
+	// pages and writes result files; empty fails every ItemReader and
+	// ResultWriter.
+	Topic string
+	// PageItems and PageBytes bound one page of items read (defaults
+	// 1000 items and 512 KiB).
+	PageItems, PageBytes int
+	// FlushEntries and FlushBytes bound one part of a results file
+	// (defaults 1000 entries and 256 KiB): results are written as they
+	// reach either, so a map run holds at most about that many.
+	FlushEntries, FlushBytes int
+}
+
+func (o *MapRunOptions) pageItems() int    { return positive(o.PageItems, 1000) }
+func (o *MapRunOptions) pageBytes() int    { return positive(o.PageBytes, 512<<10) }
+func (o *MapRunOptions) flushEntries() int { return positive(o.FlushEntries, 1000) }
+func (o *MapRunOptions) flushBytes() int   { return positive(o.FlushBytes, 256<<10) }

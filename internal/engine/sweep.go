@@ -16,11 +16,13 @@ func Sweep(x *Execution, now time.Time, opts *Options) Output {
 	if x.Status != StatusRunning {
 		return d.out
 	}
+	open := x.openMapRuns()
 	if due := executionDeadline(x); !due.IsZero() && !now.Before(due) {
 		d.emit(&events.ExecutionTimedOut{ExecutionId: x.ID, Error: failure.Timeout,
 			Cause: "the execution ran longer than its TimeoutSeconds"})
 		d.released("timed out")
 		d.notifyParent()
+		d.abortMapRuns(open)
 		return d.out
 	}
 	var late []*Run
@@ -44,6 +46,7 @@ func Sweep(x *Execution, now time.Time, opts *Options) Output {
 		d.attemptFailed(r, &failure.Error{Name: name, Cause: cause})
 	}
 	d.drain()
+	d.abortMapRuns(open)
 	return d.out
 }
 

@@ -73,6 +73,9 @@ func (d *step) schedule(r *Run, delay time.Duration) {
 		d.attemptFailed(r, failure.New(failure.Runtime, "the parameters of state %q cannot be encoded: %v", r.Name(), err))
 		return
 	}
+	if target.Inline != nil && d.inlineOK(r, target) {
+		return
+	}
 	id := d.uuid()
 	var child string
 	if target.Child != nil && target.Child.Sync != 0 {
@@ -140,6 +143,26 @@ func (d *step) dispatch(r *Run, phase string, delay time.Duration) {
 		Invocation: events.Invocation{Run: int32(r.ID), Payload: t.Payload, Resource: t.Resource, Function: t.Function,
 			Token: t.Token, TimeoutSeconds: t.TimeoutSeconds, HeartbeatSeconds: t.HeartbeatSeconds},
 	}})
+}
+
+// inlineOK runs a Target's Inline work in the decision and, when it
+// succeeds, leaves the state with its result: a pure function's success
+// needs no task events (the state's exit records its output). A failure
+// goes the way of any attempt (inline, after TaskScheduled), so Retry and
+// Catch see it.
+func (d *step) inlineOK(r *Run, t Target) bool {
+	out, err := t.Inline(t.Payload)
+	if err != nil {
+		return false
+	}
+	st := r.State.(*asl.Task)
+	res, vars, ferr := d.output(r, out, resultOptions{selector: st.ResultSelector, path: st.ResultPath})
+	if ferr != nil {
+		d.fail(r, ferr)
+		return true
+	}
+	d.exit(r, res, st.Next, vars)
+	return true
 }
 
 // inline runs a Target's Inline work in the decision.

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,6 +17,15 @@ import (
 // runs in this engine, as part of a machine made of it (transitions go to
 // placeholder states that are never run), so it behaves exactly as it does
 // in an execution; nothing is recorded.
+
+// The kinds of error TestState returns (errors.Is): the definition is
+// not one state or machine that validates; the input is not JSON; the
+// state needs what a test cannot give it (a worker, a token, a child).
+var (
+	ErrTestDefinition  = errors.New("invalid definition")
+	ErrTestInput       = errors.New("invalid input")
+	ErrTestUnsupported = errors.New("not testable")
+)
 
 // TestStateInput is one test.
 type TestStateInput struct {
@@ -89,14 +99,14 @@ const testStateSteps = 10000
 func TestState(ctx context.Context, in TestStateInput, opts Options) (TestStateOutput, error) {
 	def, name, err := testMachine(in.Definition, in.StateName)
 	if err != nil {
-		return TestStateOutput{}, err
+		return TestStateOutput{}, fmt.Errorf("%w: %v", ErrTestDefinition, err)
 	}
 	input := in.Input
 	if len(input) == 0 {
 		input = json.RawMessage(`{}`)
 	}
 	if !json.Valid(input) {
-		return TestStateOutput{}, fmt.Errorf("the input is not JSON")
+		return TestStateOutput{}, fmt.Errorf("%w: the input is not JSON", ErrTestInput)
 	}
 	t := &stateTest{name: name, now: time.Now().UTC()}
 	opts.inspect = t.record
@@ -106,7 +116,7 @@ func TestState(ctx context.Context, in TestStateInput, opts Options) (TestStateO
 		Run: events.Run{Name: "test-state", Definition: def, Type: "STANDARD",
 			StateMachine: &events.StateMachineRef{Kind: events.KindStateMachine, Name: "TestState"}}})
 	if x.invalid != nil {
-		return TestStateOutput{}, fmt.Errorf("%s: %s", x.invalid.Name, x.invalid.Cause)
+		return TestStateOutput{}, fmt.Errorf("%w: %s: %s", ErrTestDefinition, x.invalid.Name, x.invalid.Cause)
 	}
 	x.assign(x.root, in.Variables)
 	d.begin()
@@ -116,14 +126,14 @@ func TestState(ctx context.Context, in TestStateInput, opts Options) (TestStateO
 			break
 		}
 		if steps > testStateSteps {
-			return TestStateOutput{}, fmt.Errorf("the state did not end within %d steps", testStateSteps)
+			return TestStateOutput{}, fmt.Errorf("%w: the state did not end within %d steps", ErrTestUnsupported, testStateSteps)
 		}
 		next, ok, err := t.advance(ctx, x, out, in.Invoke, &opts)
 		if err != nil {
 			return TestStateOutput{}, err
 		}
 		if !ok {
-			return TestStateOutput{}, fmt.Errorf("the state %q waits for something TestState cannot give it (a task token or a child execution)", name)
+			return TestStateOutput{}, fmt.Errorf("%w: the state %q waits for something TestState cannot give it (a task token or a child execution)", ErrTestUnsupported, name)
 		}
 		out = next
 	}
@@ -224,7 +234,7 @@ func (t *stateTest) advance(ctx context.Context, x *Execution, out Output, invok
 	for i := range out.Tasks {
 		task := &out.Tasks[i].Task
 		if invoke == nil {
-			return Output{}, false, fmt.Errorf("the resource of state %q needs a worker, and none can be called here", t.name)
+			return Output{}, false, fmt.Errorf("%w: the resource of state %q needs a worker, and none can be called here", ErrTestUnsupported, t.name)
 		}
 		res := &events.OperatorResult{WorkflowExecutionId: x.ID, TaskId: task.TaskId, Attempt: task.Attempt,
 			Phase: task.Phase, Run: task.Run, Status: events.ResultComplete}

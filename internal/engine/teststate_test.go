@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -135,15 +136,21 @@ func TestTestStateInMachine(t *testing.T) {
 
 func TestTestStateBadInput(t *testing.T) {
 	h := newHarness(t)
-	for _, tt := range []struct{ def, name, input, want string }{
-		{def: `[]`, want: "not a JSON object"},
-		{def: `{"Comment":"x"}`, want: "neither a state"},
-		{def: `{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}`, name: "Z", want: `no state "Z"`},
-		{def: `{"Type":"Pass","End":true}`, input: `{`, want: "not JSON"},
-		{def: `{"Type":"Bogus","End":true}`, want: "Bogus"},
-		{def: `{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","End":true}`, want: "needs a worker"},
+	for _, tt := range []struct {
+		def, name, input, want string
+		kind                   error
+	}{
+		{def: `[]`, want: "not a JSON object", kind: ErrTestDefinition},
+		{def: `{"Comment":"x"}`, want: "neither a state", kind: ErrTestDefinition},
+		{def: `{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}`, name: "Z", want: `no state "Z"`, kind: ErrTestDefinition},
+		{def: `{"Type":"Pass","End":true}`, input: `{`, want: "not JSON", kind: ErrTestInput},
+		{def: `{"Type":"Bogus","End":true}`, want: "Bogus", kind: ErrTestDefinition},
+		{def: `{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","End":true}`, want: "needs a worker", kind: ErrTestUnsupported},
 	} {
 		_, err := TestState(context.Background(), TestStateInput{Definition: json.RawMessage(tt.def), StateName: tt.name, Input: json.RawMessage(tt.input)}, h.opts)
+		if !errors.Is(err, tt.kind) {
+			t.Errorf("%s: err %v, want one of kind %v", tt.def, err, tt.kind)
+		}
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err %v, want one containing %q", tt.def, err, tt.want)
 		}

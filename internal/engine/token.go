@@ -43,3 +43,12 @@ func TokenExecution(s string) (string, bool) {
 	t, ok := parseToken(s)
 	return t.Execution, ok
 }
+
+// TokenRun reads what a task token names: its execution, the Task run and
+// the attempt; ok is false for a token the engine never made. A reader
+// can check a token against the execution's view (the run's state, its
+// attempt) without its history.
+func TokenRun(s string) (execution string, run int32, attempt int, ok bool) {
+	t, ok := parseToken(s)
+	return t.Execution, int32(t.Run), t.Attempt, ok
+}

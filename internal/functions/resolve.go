@@ -51,6 +51,8 @@ type Resolver struct {
 	Functions Source
 	// Inline are the built-ins run in the executor, by name.
 	Inline map[string]Inline
+	// Activities are the Step Functions activities (activities.go).
+	Activities ActivitySource
 	// Services are the AWS services whose integrations have a worker
 	// (see services.go), by the name in the resource (dynamodb, s3, ...).
 	Services map[string]bool
@@ -80,6 +82,9 @@ func (r *Resolver) Resolve(resource string, params any) (engine.Target, error) {
 		return engine.Target{Function: name, Payload: params, Inline: f}, nil
 	case base == LambdaInvoke:
 		return r.lambdaInvoke(pattern, params)
+	}
+	if t, ok, err := r.activity(resource, params); ok {
+		return t, err
 	}
 	if svc, action, suffix, ok := Service(resource); ok && svc == "states" && action == "startExecution" {
 		return r.startExecution(suffix, params)

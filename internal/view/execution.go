@@ -104,14 +104,16 @@ type Run struct {
 	StateMachine *events.StateMachineRef `json:"StateMachine,omitempty"`
 	// Status is RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED (QUEUED
 	// while waiting for admission).
-	Status       string            `json:"Status"`
-	Type         string            `json:"Type,omitempty"`
-	Input        json.RawMessage   `json:"Input,omitempty"`
-	Output       json.RawMessage   `json:"Output,omitempty"`
-	Error        string            `json:"Error,omitempty"`
-	Cause        string            `json:"Cause,omitempty"`
-	RedriveCount int               `json:"RedriveCount,omitempty"`
-	Parent       *events.ParentRef `json:"Parent,omitempty"`
+	Status       string          `json:"Status"`
+	Type         string          `json:"Type,omitempty"`
+	Input        json.RawMessage `json:"Input,omitempty"`
+	Output       json.RawMessage `json:"Output,omitempty"`
+	Error        string          `json:"Error,omitempty"`
+	Cause        string          `json:"Cause,omitempty"`
+	RedriveCount int             `json:"RedriveCount,omitempty"`
+	// RedriveDate is when the last redrive began.
+	RedriveDate *time.Time        `json:"RedriveDate,omitempty"`
+	Parent      *events.ParentRef `json:"Parent,omitempty"`
 	// States are the runs of states, in the order they were entered.
 	States []StateRun `json:"States,omitempty"`
 	// Events counts the history's events.

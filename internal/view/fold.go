@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/asl"
 	"github.com/mie-kafka/mie/internal/engine"
 	"github.com/mie-kafka/mie/internal/execution"
 	"github.com/mie-kafka/mie/internal/workflow"
@@ -97,7 +98,11 @@ func runOf(x *engine.Execution) *Run {
 	q := x.Queued
 	r := &Run{Name: firstOf(q.Name, x.ID), Arn: q.Arn, StateMachine: q.StateMachine, Status: x.Status.String(),
 		Type: firstOf(q.Type, "STANDARD"), Input: q.Input, Error: x.Error, Cause: x.Cause,
-		RedriveCount: q.RedriveCount, Parent: q.Parent, Events: x.Events}
+		RedriveCount: q.RedriveCount + x.RedriveCount, Parent: q.Parent, Events: x.Events}
+	if !x.Redriven.IsZero() {
+		at := x.Redriven
+		r.RedriveDate = &at
+	}
 	if x.Status == engine.StatusSucceeded {
 		r.Output, _ = json.Marshal(x.Output)
 	}
@@ -116,6 +121,9 @@ func stateRun(run *engine.Run) StateRun {
 	if t := run.Task; t != nil {
 		s.Resource, s.Function = t.Resource, t.Function
 		s.Waiting = t.Token != "" && !run.Status.Done()
+	} else if t, ok := run.State.(*asl.Task); ok {
+		// An inline built-in that succeeded at once records no task.
+		s.Resource = t.Resource
 	}
 	if !run.Status.Done() {
 		s.OutputBytes = 0

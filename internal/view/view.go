@@ -21,7 +21,10 @@ import (
 type Filter struct {
 	Status  string
 	AssetId string
-	Limit   int
+	// StateMachine keeps the executions of the state machine or MIE
+	// workflow of that name.
+	StateMachine string
+	Limit        int
 }
 
 // NotFound is the error for an unknown execution id.

@@ -20,7 +20,9 @@ import (
 //	             (.waitForTaskToken for builtin:Wait), Parameters the MIE
 //	             operator event, the operator's Retry and TimeoutSeconds
 //	  S:O:media  Choice before it when the operator needs a MediaType
-//	             the input may lack: present, S:O; else S:O:skip
+//	             the input may lack: present, S:O; else S:O:skip (none
+//	             when the execution starts with that media: media are
+//	             only ever added, so the check cannot fail)
 //	  S:O:skip   Pass with {"Status": "Skipped", "Reason": ...}: Enabled
 //	             false, or the media missing
 //	S:merge    Task: the built-in mie.MergeStage, run in the executor:
@@ -56,8 +58,9 @@ func MergeState(stage string) string        { return stage + ":merge" }
 // Definition is the compiled workflow as an ASL definition. Every
 // operator's Configuration is the effective one recorded in c.Workflow; an
 // operator whose Configuration sets no TimeoutSeconds gets defaultTimeout
-// (0: none).
-func (c Compiled) Definition(defaultTimeout time.Duration) (json.RawMessage, error) {
+// (0: none). present are the media types the execution starts with
+// (nil: none known), whose checks are left out.
+func (c Compiled) Definition(defaultTimeout time.Duration, present map[string]bool) (json.RawMessage, error) {
 	ops := c.Operators
 	states := map[string]any{}
 	names := make([]string, 0, len(c.Workflow.Stages))
@@ -70,7 +73,7 @@ func (c Compiled) Definition(defaultTimeout time.Duration) (json.RawMessage, err
 		par := map[string]any{"Type": "Parallel", "ResultPath": "$.Outputs", "Next": MergeState(sname)}
 		var branches []any
 		for _, oname := range st.Operations {
-			b, err := operatorBranch(sname, ops[oname], st.Configuration[oname], defaultTimeout)
+			b, err := operatorBranch(sname, ops[oname], st.Configuration[oname], defaultTimeout, present)
 			if err != nil {
 				return nil, err
 			}
@@ -96,7 +99,7 @@ func (c Compiled) Definition(defaultTimeout time.Duration) (json.RawMessage, err
 
 // operatorBranch is the branch that runs operator op of stage with its
 // effective configuration cfg.
-func operatorBranch(stage string, op events.Operator, cfg map[string]any, timeout time.Duration) (map[string]any, error) {
+func operatorBranch(stage string, op events.Operator, cfg map[string]any, timeout time.Duration, present map[string]bool) (map[string]any, error) {
 	name := OperatorState(stage, op.Name)
 	skip := func(reason string) map[string]any {
 		return map[string]any{"Type": "Pass", "End": true,
@@ -112,7 +115,7 @@ func operatorBranch(stage string, op events.Operator, cfg map[string]any, timeou
 	}
 	states := map[string]any{name: task}
 	start := name
-	if mt, _ := cfg["MediaType"].(string); mt != "" && mt != MetadataOnly {
+	if mt, _ := cfg["MediaType"].(string); mt != "" && mt != MetadataOnly && !present[mt] {
 		start = MediaState(stage, op.Name)
 		states[start] = map[string]any{"Type": "Choice", "Default": SkipState(stage, op.Name),
 			"Choices": []any{map[string]any{"Variable": "$.Media['" + escapeQuote(mt) + "']", "IsPresent": true, "Next": name}}}
@@ -180,12 +183,16 @@ func escapeQuote(s string) string {
 // workflow snapshot that MIE's views show.
 func (c Compiled) Start(id, assetID string, g events.Globals, overrides events.Configuration, trigger events.Trigger,
 	created time.Time, defaultTimeout time.Duration) (*events.StartExecution, error) {
-	def, err := c.Definition(defaultTimeout)
-	if err != nil {
-		return nil, err
-	}
 	if g.Media == nil {
 		g.Media = map[string]events.MediaObject{}
+	}
+	present := make(map[string]bool, len(g.Media))
+	for t := range g.Media {
+		present[t] = true
+	}
+	def, err := c.Definition(defaultTimeout, present)
+	if err != nil {
+		return nil, err
 	}
 	if g.MetaData == nil {
 		g.MetaData = map[string]any{}

@@ -234,12 +234,27 @@ func (x *Executor) handle(b *transact.Batch, r *kgo.Record, now time.Time) {
 		x.retire(p, ex)
 		return
 	}
+	if start, ok := payload.(*events.StartMapRun); ok {
+		if _, done := p.ended[id]; done || p.execs[id] != nil {
+			return // duplicate start
+		}
+		if start.MapRunId != id {
+			b.DeadLetter(r, deadletter.ReasonKeyMismatch, fmt.Errorf("key %q, MapRunId %q", id, start.MapRunId))
+			return
+		}
+		ex, o := x.startMapRun(start, now)
+		p.execs[id] = ex
+		x.emit(out, id, o, cause, now)
+		x.retire(p, ex)
+		return
+	}
 	ex := p.execs[id]
 	if rd, ok := payload.(*events.RedriveExecution); ok && ex == nil {
-		if ex = x.reload(b.Ctx(), r.Partition, id, rd.QueuedOffset); ex != nil {
+		var queued int64
+		if ex, queued = x.reload(b.Ctx(), r.Partition, id, rd.QueuedOffset, rd.QueuedAt); ex != nil {
 			p.execs[id] = ex
 			delete(p.ended, id)
-			p.queued[id] = rd.QueuedOffset
+			p.queued[id] = queued
 		}
 	}
 	if ex == nil {
@@ -390,7 +405,7 @@ func (x *Executor) send(out *transact.Producer, key, topic string, p events.Payl
 	}
 	if topic == cat.Executions() {
 		// Where the events land feeds the checkpoints.
-		_, queued := p.(*events.ExecutionQueued)
+		queued := isFirst(p)
 		out.ProduceThen(rec, func(r *kgo.Record) { x.ck.wrote(r.Partition, r.Offset, key, queued) })
 		return
 	}

@@ -8,12 +8,14 @@ import (
 	"github.com/mie-kafka/mie/internal/execution"
 )
 
-// held is an execution the executor holds: a States Language run (every
-// execution started since ExecutionQueued version 2), or a version-1 MIE
-// execution of the legacy IR, which the legacy deciders finish.
+// held is what the executor holds under one key: a States Language run
+// (every execution started since ExecutionQueued version 2), a version-1
+// MIE execution of the legacy IR, which the legacy deciders finish, or a
+// map run (a distributed Map's run of child executions).
 type held struct {
 	run    *engine.Execution
 	legacy *execution.Execution
+	mapRun *engine.MapRun
 }
 
 // decided is what handling one input decided, whatever the engine.
@@ -57,60 +59,104 @@ func (x *Executor) start(cmd *events.StartExecution, now time.Time) (*held, deci
 	return &held{legacy: ex}, fromLegacy(o)
 }
 
+// startMapRun handles a StartMapRun.
+func (x *Executor) startMapRun(cmd *events.StartMapRun, now time.Time) (*held, decided) {
+	m, o := engine.StartMapRun(cmd, now, x.opts())
+	return &held{mapRun: m}, fromEngine(o)
+}
+
 func (h *held) id() string {
-	if h.run != nil {
+	switch {
+	case h.run != nil:
 		return h.run.ID
+	case h.mapRun != nil:
+		return h.mapRun.ID
 	}
 	return h.legacy.Id
 }
 
 func (h *held) terminal() bool {
-	if h.run != nil {
+	switch {
+	case h.run != nil:
 		return h.run.Terminal()
+	case h.mapRun != nil:
+		return h.mapRun.Terminal()
 	}
 	return h.legacy.Terminal()
 }
 
 func (h *held) ended() time.Time {
-	if h.run != nil {
+	switch {
+	case h.run != nil:
 		return h.run.Ended
+	case h.mapRun != nil:
+		return h.mapRun.Ended
 	}
 	return h.legacy.Ended
 }
 
 func (h *held) handle(x *Executor, p events.Payload, now time.Time) decided {
-	if h.run != nil {
+	switch {
+	case h.run != nil:
 		return fromEngine(engine.Handle(h.run, p, now, x.opts()))
+	case h.mapRun != nil:
+		return fromEngine(engine.HandleMapRun(h.mapRun, p, now, x.opts()))
 	}
 	return fromLegacy(execution.Handle(h.legacy, p, now, x.cfg.Options))
 }
 
 func (h *held) sweep(x *Executor, now time.Time) decided {
-	if h.run != nil {
+	switch {
+	case h.run != nil:
 		return fromEngine(engine.Sweep(h.run, now, x.opts()))
+	case h.mapRun != nil:
+		return decided{} // a map run has no deadline
 	}
 	return fromLegacy(execution.Sweep(h.legacy, now, x.cfg.Options))
 }
 
 // deadline is the earliest time a sweep would decide something.
 func (h *held) deadline(x *Executor) time.Time {
-	if h.run != nil {
+	switch {
+	case h.run != nil:
 		return engine.Deadline(h.run)
+	case h.mapRun != nil:
+		return time.Time{}
 	}
 	return execution.Deadline(h.legacy, x.cfg.Options)
 }
 
-// foldQueued starts the fold of an execution from its ExecutionQueued.
-func foldQueued(q *events.ExecutionQueued) *held {
-	if q.IsRun() {
-		return &held{run: &engine.Execution{}}
+// foldFirst starts the fold of what a key holds from its first event: an
+// execution's ExecutionQueued or a map run's MapRunCreated; nil for any
+// other event.
+func foldFirst(p events.Payload) *held {
+	switch e := p.(type) {
+	case *events.ExecutionQueued:
+		if e.IsRun() {
+			return &held{run: &engine.Execution{}}
+		}
+		return &held{legacy: &execution.Execution{}}
+	case *events.MapRunCreated:
+		return &held{mapRun: &engine.MapRun{}}
 	}
-	return &held{legacy: &execution.Execution{}}
+	return nil
+}
+
+// isFirst reports whether p starts what a key holds (see foldFirst).
+func isFirst(p events.Payload) bool {
+	switch p.(type) {
+	case *events.ExecutionQueued, *events.MapRunCreated:
+		return true
+	}
+	return false
 }
 
 func (h *held) apply(at time.Time, p events.Payload) error {
-	if h.run != nil {
+	switch {
+	case h.run != nil:
 		return h.run.Apply(at, p)
+	case h.mapRun != nil:
+		return h.mapRun.Apply(at, p)
 	}
 	return h.legacy.Apply(at, p)
 }

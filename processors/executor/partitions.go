@@ -159,11 +159,9 @@ func foldRecord(st *partition, r *kgo.Record) (folded bool, err error) {
 	}
 	ex := st.execs[env.Key]
 	if ex == nil {
-		q, ok := p.(*events.ExecutionQueued)
-		if !ok {
+		if ex = foldFirst(p); ex == nil {
 			return false, nil
 		}
-		ex = foldQueued(q)
 		st.execs[env.Key] = ex
 		st.queued[env.Key] = r.Offset
 	}

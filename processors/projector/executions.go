@@ -160,6 +160,9 @@ func (f *executionFolder) fold(r Record, gen uint32, out *chconn.Rows, execIdx, 
 		return fmt.Errorf("%w: key %q, execution %q", errKeyMismatch, id, q.ExecutionId)
 	}
 	if st == nil {
+		if events.IsMapRunEvent(r.Payload) {
+			return nil // a map run's own history: no execution of its own
+		}
 		if !queued {
 			return fmt.Errorf("%w: %s %s", errBeforeQueued, r.Env.Type, id)
 		}

@@ -89,6 +89,9 @@ func (r *Reader) Executions(ctx context.Context, f view.Filter) ([]*view.Executi
 	if f.AssetId != "" {
 		where, args = append(where, "asset_id = ?"), append(args, f.AssetId)
 	}
+	if f.StateMachine != "" {
+		where, args = append(where, "state_machine = ?"), append(args, f.StateMachine)
+	}
 	q := ""
 	if len(where) > 0 {
 		q = "WHERE " + strings.Join(where, " AND ")

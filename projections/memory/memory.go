@@ -100,6 +100,9 @@ func (p *Projection) applyRecord(r *kgo.Record) {
 	x := p.execs[env.Key]
 	q, queued := pl.(*events.ExecutionQueued)
 	if x == nil {
+		if events.IsMapRunEvent(pl) {
+			return // a map run's own history: no execution of its own
+		}
 		if !queued {
 			p.log.Error("skipping event before its execution's ExecutionQueued", "type", env.Type, "key", env.Key, "offset", r.Offset)
 			return
@@ -169,7 +172,8 @@ func (p *Projection) Executions(_ context.Context, f view.Filter) ([]*view.Execu
 	var out []*view.Execution
 	for _, e := range p.execs {
 		x := e.rendered()
-		if (f.Status == "" || x.Status == f.Status) && (f.AssetId == "" || x.AssetId == f.AssetId) {
+		if (f.Status == "" || x.Status == f.Status) && (f.AssetId == "" || x.AssetId == f.AssetId) &&
+			(f.StateMachine == "" || x.Run != nil && x.Run.StateMachine != nil && x.Run.StateMachine.Name == f.StateMachine) {
 			out = append(out, x)
 		}
 	}

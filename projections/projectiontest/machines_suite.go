@@ -1,8 +1,10 @@
 package projectiontest
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/mie-kafka/mie/internal/view"
 	"github.com/mie-kafka/mie/projections"
 )
 
@@ -40,5 +42,16 @@ func machinesSuite(t *testing.T, q projections.Executions) {
 				break
 			}
 		}
+	}
+	xs, err := q.Executions(t.Context(), view.Filter{StateMachine: "orders"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, x := range xs {
+		ids = append(ids, x.Id)
+	}
+	if strings.Join(ids, ",") != "m3,m2,m1" {
+		t.Errorf("executions of orders = %v, want m3, m2, m1 (newest first)", ids)
 	}
 }

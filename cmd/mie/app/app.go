@@ -18,6 +18,8 @@ import (
 	"github.com/mie-kafka/mie/api"
 	"github.com/mie-kafka/mie/api/commands"
 	"github.com/mie-kafka/mie/api/dataplane"
+	"github.com/mie-kafka/mie/api/sfn"
+	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/definitions"
 	"github.com/mie-kafka/mie/internal/engine"
@@ -184,6 +186,9 @@ func (a *App) taskImpls(all bool) []string {
 			out = append(out, "builtin:"+n)
 		}
 	}
+	if all {
+		out = append(out, events.MapRunImplementation)
+	}
 	sort.Strings(out)
 	return out
 }
@@ -247,13 +252,21 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	if err != nil {
 		return err
 	}
+	sf, err := a.stepFunctions(runCtx)
+	if err != nil {
+		return err
+	}
 	aws, awsQuery, err := a.startServicesAPI(ctx, runCtx)
 	if err != nil {
 		return err
 	}
 	e, err := api.New(api.Config{Logger: a.log, Definitions: a.DefinitionService, Executions: a.Commands,
 		Dataplane: a.Dataplane, Triggers: a.DefinitionService, Functions: a.DefinitionService, Segments: a.segmentsReader(segs),
-		Projections: projectionStatus{a}, AWS: aws, AWSQuery: awsQuery})
+		Projections: projectionStatus{a}, StepFunctions: sf, AWS: aws, AWSQuery: awsQuery})
+	if err != nil {
+		return err
+	}
+	stopConsole, err := a.startConsole(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -280,6 +293,8 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 		return fmt.Errorf("listen %s: %w", a.cfg.Addr, err)
 	}
 	a.server = &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	a.server.RegisterOnShutdown(sf.Close)
+	a.server.RegisterOnShutdown(stopConsole)
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
@@ -291,8 +306,30 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	return a.startS3Endpoint()
 }
 
+// stepFunctions builds the Step Functions API and runs its activity
+// dispatcher and its deleter of DELETING state machines.
+func (a *App) stepFunctions(runCtx context.Context) (*sfn.Service, error) {
+	disp, err := sfn.NewDispatcher(sfn.DispatcherConfig{Kafka: a.kafka, Catalog: a.cat, SessionTimeout: a.cfg.SessionTimeout, Logger: a.log})
+	if err != nil {
+		return nil, err
+	}
+	a.run("activity dispatcher", runCtx, disp.Run)
+	sf, err := sfn.New(sfn.Config{Region: a.cfg.Region, Account: a.cfg.AccountID, MaxPayload: int(a.cfg.MaxPayload),
+		PollTimeout: a.cfg.ActivityPoll, OperatorTimeout: a.cfg.OperatorTimeout, Catalog: a.cat, Store: a.Definitions,
+		Definitions: a.DefinitionService, Executions: a.executionsReader(), Commands: a.Commands, Tasks: disp, Logger: a.log})
+	if err != nil {
+		return nil, err
+	}
+	a.run("step functions deleter", runCtx, sf.Run)
+	return sf, nil
+}
+
 func (a *App) startExecutor(ctx context.Context) error {
 	defs, err := a.definitionsStore(ctx)
+	if err != nil {
+		return err
+	}
+	mapRuns, err := a.cat.Task(events.MapRunImplementation)
 	if err != nil {
 		return err
 	}
@@ -302,10 +339,11 @@ func (a *App) startExecutor(ctx context.Context) error {
 		Producer: executor.Name + "@" + a.cfg.Instance,
 		Options:  execution.Options{OperatorTimeout: a.cfg.OperatorTimeout}, ValidateInputs: a.cfg.ValidateInputs,
 		EndedRetention: a.cfg.EndedRetention,
-		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs,
+		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs, Activities: defs,
+			Machines: sfn.NewMachines(defs, a.cfg.Region, a.cfg.AccountID),
 			Services: resolverServices(awss3.Service),
 			Inline:   map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
-			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload)},
+			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload), MapRun: engine.MapRunOptions{Topic: mapRuns}},
 	})
 	if err != nil {
 		return err
@@ -374,6 +412,27 @@ func (a *App) startWorkers(ctx context.Context) error {
 			Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: "mie-worker-" + topic + "-" + a.cfg.Instance,
 				SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
 			Topic: topic, Handler: h, DataPlane: dp,
+		})
+		if err != nil {
+			return err
+		}
+		a.run("worker "+name, ctx, rt.Run)
+	}
+	return a.startInternalWorkers(ctx, dp)
+}
+
+// startInternalWorkers starts the workers of the engine's own built-ins
+// (the map run worker), which every worker role runs.
+func (a *App) startInternalWorkers(ctx context.Context, dp *worker.DataPlane) error {
+	for name, b := range builtin.Internal(a.store) {
+		topic, err := a.cat.Task("builtin:" + name)
+		if err != nil {
+			return err
+		}
+		rt, err := worker.New(worker.Config{
+			Config: transact.Config{Kafka: a.kafka, Catalog: a.cat, TransactionalID: "mie-worker-" + topic + "-" + a.cfg.Instance,
+				SessionTimeout: a.cfg.SessionTimeout, Logger: a.log},
+			Topic: topic, Handler: b.Handler, DataPlane: dp,
 		})
 		if err != nil {
 			return err

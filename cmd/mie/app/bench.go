@@ -9,14 +9,8 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
-	"sort"
-	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kgo"
-
-	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/cli"
 )
@@ -27,9 +21,11 @@ type BenchResult struct {
 	Elapsed                    time.Duration
 	PerSecond                  float64
 	P50, P90, P99              time.Duration
-	Events                     int64
-	EventsPerSecond            float64
-	HeapMiB                    float64
+	// Events and EventBytes are the records (and their key and value
+	// bytes) on the executions topic during the run.
+	Events, EventBytes int64
+	EventsPerSecond    float64
+	HeapMiB            float64
 	// RSSMiB and PeakRSSMiB are the process's resident memory at the end
 	// and its peak; CPUCores is the CPU time the process used during the
 	// run divided by its length (2 is all of a 2-core machine).
@@ -135,6 +131,10 @@ func Bench(ctx context.Context, bc BenchConfig) error {
 	fmt.Printf("mie bench: %d executions of %s, exactly-once, %s\n", n, w.Describe, brokerDesc(cfg))
 	fmt.Printf("  completed   %d (failed %d) in %s\n", res.Completed, res.Failed, res.Elapsed.Round(time.Millisecond))
 	fmt.Printf("  throughput  %.1f executions/s, %.0f events/s\n", res.PerSecond, res.EventsPerSecond)
+	if res.Completed > 0 {
+		fmt.Printf("  events      %.1f per execution, %.0f bytes per execution on the executions topic\n",
+			float64(res.Events)/float64(res.Completed), float64(res.EventBytes)/float64(res.Completed))
+	}
 	fmt.Printf("  latency     p50 %s  p90 %s  p99 %s (start to complete)\n", res.P50, res.P90, res.P99)
 	fmt.Printf("  memory      heap %.0f MiB in use at the end, RSS %.0f MiB (peak %.0f MiB); whole process: %s, engine, projection\n",
 		res.HeapMiB, res.RSSMiB, res.PeakRSSMiB, map[bool]string{true: "embedded broker", false: "clients"}[len(cfg.Kafka) == 0])
@@ -181,193 +181,4 @@ type LoadConfig struct {
 	Concurrency int
 	Rate        float64
 	Progress    io.Writer
-}
-
-// RunLoad defines the bench workflow on a running App and drives it.
-func RunLoad(ctx context.Context, a *App, lc LoadConfig) (BenchResult, error) {
-	if a.DefinitionService == nil || a.Commands == nil {
-		return BenchResult{}, errors.New("bench: needs the API role")
-	}
-	w, err := workloadOf(lc.Workload)
-	if err != nil {
-		return BenchResult{}, err
-	}
-	startOne, err := w.setup(ctx, a, lc.Concurrency)
-	if err != nil {
-		return BenchResult{}, err
-	}
-	// Follow completions on the executions topic.
-	var mu sync.Mutex
-	started := map[string]time.Time{}
-	var lat []time.Duration
-	var completed, failed atomic.Int64
-	var eventsSeen atomic.Int64
-	done := make(chan string, lc.Concurrency)
-	cl, err := kgo.NewClient(a.kafka.Opts(kgo.ConsumeTopics(a.cat.Executions()),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()), kgo.FetchIsolationLevel(kgo.ReadCommitted()))...)
-	if err != nil {
-		return BenchResult{}, err
-	}
-	defer cl.Close()
-	// Make sure the consumer has its positions before starting.
-	pctx, pcancel := context.WithTimeout(ctx, 500*time.Millisecond)
-	cl.PollFetches(pctx)
-	pcancel()
-	fctx, stopFollow := context.WithCancel(ctx)
-	defer stopFollow()
-	// ended holds terminal events of executions whose Start has not
-	// returned yet (a fast run can end before the API answers).
-	type end struct {
-		typ string
-		at  time.Time
-	}
-	ended := map[string]end{}
-	finish := func(id, typ string, took time.Duration) {
-		mu.Lock()
-		lat = append(lat, took)
-		mu.Unlock()
-		if typ == "ExecutionCompleted" {
-			completed.Add(1)
-		} else {
-			failed.Add(1)
-		}
-		select {
-		case done <- id:
-		default:
-		}
-	}
-	go func() {
-		for fctx.Err() == nil {
-			fs := cl.PollFetches(fctx)
-			fs.EachRecord(func(r *kgo.Record) {
-				eventsSeen.Add(1)
-				var typ string
-				for _, h := range r.Headers {
-					if h.Key == events.HeaderType {
-						typ = string(h.Value)
-					}
-				}
-				if typ != "ExecutionCompleted" && typ != "ExecutionFailed" && typ != "ExecutionCancelled" && typ != "ExecutionTimedOut" {
-					return
-				}
-				id := string(r.Key)
-				mu.Lock()
-				t0, ok := started[id]
-				if ok {
-					delete(started, id)
-				} else {
-					// It ended before Start returned: start() counts it.
-					ended[id] = end{typ: typ, at: r.Timestamp}
-				}
-				mu.Unlock()
-				if ok {
-					finish(id, typ, r.Timestamp.Sub(t0))
-				}
-			})
-		}
-	}()
-
-	begin := time.Now()
-	cpu0 := readProcStats().CPU
-	var startErr atomic.Value
-	var launched atomic.Int64
-	start := func() {
-		t := time.Now()
-		id, err := startOne(ctx)
-		if err != nil {
-			startErr.Store(err)
-			return
-		}
-		mu.Lock()
-		e, early := ended[id]
-		if early {
-			delete(ended, id)
-		} else {
-			started[id] = t
-		}
-		mu.Unlock()
-		if early {
-			finish(id, e.typ, e.at.Sub(t))
-		}
-	}
-	ticker := time.NewTicker(time.Second)
-	defer ticker.Stop()
-	var wg sync.WaitGroup
-	if lc.Rate > 0 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			every := time.Duration(float64(time.Second) / lc.Rate)
-			next := time.Now()
-			for i := 0; i < lc.Executions && ctx.Err() == nil; i++ {
-				time.Sleep(time.Until(next))
-				next = next.Add(every)
-				launched.Add(1)
-				go start()
-			}
-		}()
-	} else {
-		sem := make(chan struct{}, lc.Concurrency)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < lc.Executions && ctx.Err() == nil; i++ {
-				sem <- struct{}{}
-				launched.Add(1)
-				go func() {
-					start()
-					// Hold the slot until some execution ends.
-					select {
-					case <-done:
-					case <-ctx.Done():
-					case <-time.After(30 * time.Second):
-					}
-					<-sem
-				}()
-			}
-		}()
-	}
-	last := int64(0)
-	for {
-		c := completed.Load() + failed.Load()
-		if err, ok := startErr.Load().(error); ok && err != nil {
-			return BenchResult{}, fmt.Errorf("bench: start: %w", err)
-		}
-		if c >= int64(lc.Executions) {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return BenchResult{}, ctx.Err()
-		case <-ticker.C:
-			if lc.Progress != nil {
-				el := time.Since(begin)
-				fmt.Fprintf(lc.Progress, "  %6.1fs  started %d  completed %d/%d  %.0f/s now  %.0f/s avg\n",
-					el.Seconds(), launched.Load(), c, lc.Executions, float64(c-last), float64(c)/el.Seconds())
-			}
-			last = c
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	elapsed := time.Since(begin)
-	wg.Wait()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	ps := readProcStats()
-	mu.Lock()
-	defer mu.Unlock()
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	pct := func(p float64) time.Duration {
-		if len(lat) == 0 {
-			return 0
-		}
-		return lat[int(p*float64(len(lat)-1))].Round(time.Millisecond)
-	}
-	res := BenchResult{Started: int(launched.Load()), Completed: int(completed.Load()), Failed: int(failed.Load()),
-		Elapsed: elapsed, P50: pct(.5), P90: pct(.9), P99: pct(.99), Events: eventsSeen.Load(), HeapMiB: float64(ms.HeapInuse) / (1 << 20)}
-	res.PerSecond = float64(res.Completed) / elapsed.Seconds()
-	res.EventsPerSecond = float64(res.Events) / elapsed.Seconds()
-	res.RSSMiB, res.PeakRSSMiB = ps.RSSMiB, ps.PeakRSSMiB
-	res.CPUCores = (ps.CPU - cpu0).Seconds() / time.Since(begin).Seconds()
-	return res, nil
 }

@@ -75,7 +75,7 @@ func TestAWSCLIExamples(t *testing.T) {
 		"--provisioned-throughput", "ReadCapacityUnits=10,WriteCapacityUnits=10",
 		"--tags", "Key=Name,Value="+jobs, "Key=Environment,Value=Production")
 	topicArn := run("sns", "create-topic", "--name", "video-workflow-notifications-a1b2c3d4", "--output", "text", "--query", "TopicArn")
-	if topicArn != "arn:aws:sns:us-east-1:000000000000:video-workflow-notifications-a1b2c3d4" {
+	if topicArn != "arn:aws:sns:us-east-1:123456789012:video-workflow-notifications-a1b2c3d4" {
 		t.Errorf("TopicArn = %q", topicArn)
 	}
 	run("dynamodb", "put-item", "--table-name", jobs, "--item",

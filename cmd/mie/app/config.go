@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/mie-kafka/mie/api/sfn"
 	"github.com/mie-kafka/mie/internal/cli"
 	"github.com/mie-kafka/mie/internal/engine"
 	"github.com/mie-kafka/mie/internal/topics"
@@ -27,6 +29,12 @@ type Config struct {
 	Operators       []string
 	OperatorTimeout time.Duration
 	EndedRetention  time.Duration
+	// Region and AccountID go into the Step Functions API's ARNs;
+	// ActivityPoll, when set, shortens GetActivityTask's 60 s long poll
+	// (tests).
+	Region       string
+	AccountID    string
+	ActivityPoll time.Duration
 	// MaxHistory and MaxPayload bound a States Language execution: its
 	// events, and a state's input or output in bytes.
 	MaxHistory     int
@@ -62,9 +70,9 @@ type flagGroup func(s *cli.Set, c *Config)
 // roleFlags are the flag groups of each role, in the order --help lists
 // them.
 var roleFlags = map[string][]flagGroup{
-	"serve": {commonFlags, apiFlags, uploadFlags, operatorFlags, executorFlags, sessionFlags, workerFlags, storeFlags, serveFlags,
+	"serve": {commonFlags, apiFlags, stepFunctionsFlags, uploadFlags, operatorFlags, executorFlags, sessionFlags, workerFlags, storeFlags, serveFlags,
 		ingestWorkerFlags, ingestAPIFlags, clickhouseFlags, projectorFlags},
-	"api":         {commonFlags, apiFlags, uploadFlags, operatorFlags, storeFlags, ingestAPIFlags, clickhouseFlags},
+	"api":         {commonFlags, apiFlags, stepFunctionsFlags, payloadFlags, uploadFlags, operatorFlags, storeFlags, ingestAPIFlags, clickhouseFlags},
 	"executor":    {commonFlags, operatorFlags, executorFlags, sessionFlags},
 	"worker":      {commonFlags, workerFlags, storeFlags, ingestWorkerFlags},
 	"projector":   {commonFlags, clickhouseFlags, projectorFlags, sessionFlags},
@@ -139,7 +147,7 @@ func operatorFlags(s *cli.Set, c *Config) {
 func executorFlags(s *cli.Set, c *Config) {
 	s.Duration(&c.EndedRetention, "ended-retention", "MIE_ENDED_RETENTION", time.Hour, "how long the executor remembers an ended execution (a later input for it is ignored, not dead-lettered as unknown); also how far back a restarted executor reads")
 	s.Int(&c.MaxHistory, "max-history", "MIE_MAX_HISTORY", engine.DefaultMaxHistory, "events one execution may have (AWS's 25,000); past it the execution fails")
-	s.Bytes(&c.MaxPayload, "max-payload", "MIE_MAX_PAYLOAD", engine.DefaultMaxPayload, "largest input or output of a state or an execution (AWS's 256 KiB); larger fails with States.DataLimitExceeded")
+	payloadFlags(s, c)
 	s.Bool(&c.ValidateInputs, "validate-inputs", "MIE_VALIDATE_INPUTS", false, "check every command and result against its JSON Schema, dead-lettering a mismatch (costs 20-300 µs a record)")
 	s.Check(func() error {
 		if c.EndedRetention <= 0 {
@@ -148,8 +156,34 @@ func executorFlags(s *cli.Set, c *Config) {
 		if c.MaxHistory < 10 {
 			return fmt.Errorf("--max-history: %d is too small (10 at least)", c.MaxHistory)
 		}
+		return nil
+	})
+}
+
+// payloadFlags bound the data of a States Language execution: the
+// executor enforces it, the Step Functions API checks inputs and task
+// outputs against it.
+func payloadFlags(s *cli.Set, c *Config) {
+	s.Bytes(&c.MaxPayload, "max-payload", "MIE_MAX_PAYLOAD", engine.DefaultMaxPayload, "largest input or output of a state or an execution (AWS's 256 KiB); larger fails with States.DataLimitExceeded")
+	s.Check(func() error {
 		if c.MaxPayload < 1<<10 || c.MaxPayload > 768<<10 {
 			return fmt.Errorf("--max-payload: %d bytes: want 1KiB to 768KiB (a state's data travels inline in Kafka records of at most 1 MiB)", c.MaxPayload)
+		}
+		return nil
+	})
+}
+
+// stepFunctionsFlags are the Step Functions API's (api/sfn): the region
+// and account in its ARNs.
+func stepFunctionsFlags(s *cli.Set, c *Config) {
+	s.String(&c.Region, "region", "MIE_REGION", sfn.DefaultRegion, "AWS region in the Step Functions API's ARNs")
+	s.String(&c.AccountID, "account-id", "MIE_ACCOUNT_ID", sfn.DefaultAccount, "12-digit AWS account id in the Step Functions API's ARNs")
+	s.Check(func() error {
+		if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
+			return fmt.Errorf("--account-id: %q is not a 12-digit account id", c.AccountID)
+		}
+		if !sfn.ValidRegion(c.Region) {
+			return fmt.Errorf("--region: %q is not a region name such as us-east-1", c.Region)
 		}
 		return nil
 	})

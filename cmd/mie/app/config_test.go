@@ -35,9 +35,9 @@ func TestRoleFlags(t *testing.T) {
 		return out
 	}
 	roles := map[string][]string{
-		"serve": cat(common, []string{"addr", "s3-api-addr", "upload-limit"}, exec, []string{"operators"}, store, []string{"embedded-kafka-port"},
+		"serve": cat(common, []string{"addr", "s3-api-addr", "region", "account-id", "upload-limit"}, exec, []string{"operators"}, store, []string{"embedded-kafka-port"},
 			ingestWorker, ingestAPI, []string{"clickhouse"}, projector),
-		"api":         cat(common, []string{"addr", "s3-api-addr", "upload-limit", "operator-timeout"}, store, ingestAPI, []string{"clickhouse"}),
+		"api":         cat(common, []string{"addr", "s3-api-addr", "region", "account-id", "max-payload", "upload-limit", "operator-timeout"}, store, ingestAPI, []string{"clickhouse"}),
 		"executor":    cat(common, exec),
 		"worker":      cat(common, []string{"operators"}, store, ingestWorker),
 		"projector":   cat(common, []string{"clickhouse"}, projector, []string{"session-timeout"}),
@@ -48,6 +48,7 @@ func TestRoleFlags(t *testing.T) {
 		"kafka": {"MIE_KAFKA_BROKERS", ""}, "topic-prefix": {"MIE_TOPIC_PREFIX", ""}, "partitions": {"MIE_PARTITIONS", "24"},
 		"instance": {"MIE_INSTANCE", hostname()}, "log-level": {"MIE_LOG_LEVEL", "info"}, "log-format": {"MIE_LOG_FORMAT", "text"},
 		"addr": {"MIE_ADDR", "127.0.0.1:8080"}, "s3-api-addr": {"MIE_S3_API_ADDR", "127.0.0.1:8081"}, "upload-limit": {"MIE_UPLOAD_LIMIT", "5GiB"},
+		"region": {"MIE_REGION", "us-east-1"}, "account-id": {"MIE_ACCOUNT_ID", "123456789012"},
 		"operator-timeout": {"MIE_OPERATOR_TIMEOUT", "1h"}, "ended-retention": {"MIE_ENDED_RETENTION", "1h"},
 		"max-history": {"MIE_MAX_HISTORY", "25000"}, "max-payload": {"MIE_MAX_PAYLOAD", "256KiB"},
 		"validate-inputs": {"MIE_VALIDATE_INPUTS", "false"}, "session-timeout": {"MIE_SESSION_TIMEOUT", "10s"},
@@ -88,7 +89,7 @@ func TestParseDefaults(t *testing.T) {
 	want := Config{
 		Addr: "127.0.0.1:8080", S3APIAddr: "127.0.0.1:8081", DataDir: "./data", Partitions: 24, Instance: hostname(),
 		Operators: []string{"Passthrough", "Sleep", "Fail", "MediaInfo", "http", "aws.s3", "aws.dynamodb", "aws.sns", "aws.events", "aws.http"}, OperatorTimeout: time.Hour,
-		EndedRetention: time.Hour, MaxHistory: 25000, MaxPayload: 256 << 10, SessionTimeout: 10 * time.Second, Log: cli.Log{Level: slog.LevelInfo, Format: "text"},
+		EndedRetention: time.Hour, Region: "us-east-1", AccountID: "123456789012", MaxHistory: 25000, MaxPayload: 256 << 10, SessionTimeout: 10 * time.Second, Log: cli.Log{Level: slog.LevelInfo, Format: "text"},
 		Store: "local", Bucket: "mie-dataplane", S3Region: "us-east-1", UploadLimit: 5 << 30, ClaimThreshold: 512 << 10,
 		Ingest: IngestConfig{TranscribeModel: "whisper-large-v3", GPUHealthPath: gpu.DefaultHealthPath, GPUPort: 8000,
 			GPUDefer: 900 * time.Second, GPUErrorDefer: time.Minute, GPUMaxDelivery: 5, SegmentDeadline: time.Hour, SegmentRedrives: 2},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mie-kafka/mie/api/commands"
 	"github.com/mie-kafka/mie/api/s3"
+	"github.com/mie-kafka/mie/api/sfn"
 	"github.com/mie-kafka/mie/api/triggers"
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/view"
@@ -48,7 +49,7 @@ func (l lazyStarts) Execution(ctx context.Context, id string) (*view.Execution, 
 // consumer (API role).
 func (a *App) startTriggers(runCtx context.Context) error {
 	f, err := triggers.New(triggers.Config{Rules: a.Definitions, Starts: lazyStarts{a}, Dataplane: a.cfg.Bucket,
-		Region: a.cfg.S3Region, Logger: a.log})
+		Machines: sfn.NewMachines(a.Definitions, a.cfg.Region, a.cfg.AccountID), Region: a.cfg.S3Region, Logger: a.log})
 	if err != nil {
 		return err
 	}

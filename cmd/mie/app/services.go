@@ -104,9 +104,9 @@ func (a *App) serviceWorker(ctx context.Context, name string) (h worker.Handler,
 		a.run("subscriptions", ctx, d.Run)
 		return workers.SNS{Notifications: &workers.Notifications{Catalog: a.cat, Topics: res}}, true, nil
 	case functions.ServiceWorker(serviceEvents):
-		return workers.EventBridge{Bus: &workers.Bus{Catalog: a.cat}}, true, nil
+		return workers.EventBridge{Bus: &workers.Bus{Catalog: a.cat, Region: a.cfg.Region, Account: a.cfg.AccountID}}, true, nil
 	case functions.ServiceWorker(serviceHTTP):
-		return workers.HTTPInvoke{}, true, nil
+		return workers.HTTPInvoke{Region: a.cfg.Region}, true, nil
 	}
 	return nil, false, nil
 }
@@ -143,16 +143,16 @@ func (a *App) startServicesAPI(ctx, runCtx context.Context) (map[string]http.Han
 	}
 	a.run("items projection", runCtx, a.Items.Run)
 	a.DynamoDB, err = dynamodb.New(dynamodb.Config{Client: a.client, Kafka: a.kafka, Catalog: a.cat,
-		Resources: res, Items: a.Items, Instance: a.cfg.Instance, Logger: a.log})
+		Resources: res, Items: a.Items, Instance: a.cfg.Instance, Region: a.cfg.Region, Account: a.cfg.AccountID, Logger: a.log})
 	if err != nil {
 		return nil, nil, err
 	}
 	a.run("dynamodb api", runCtx, a.DynamoDB.Run)
-	snsAPI, err := sns.New(sns.Config{Client: a.client, Catalog: a.cat, Resources: res, Logger: a.log})
+	snsAPI, err := sns.New(sns.Config{Client: a.client, Catalog: a.cat, Resources: res, Region: a.cfg.Region, Account: a.cfg.AccountID, Logger: a.log})
 	if err != nil {
 		return nil, nil, err
 	}
-	bus, err := eventbridge.New(eventbridge.Config{Client: a.client, Catalog: a.cat, Logger: a.log})
+	bus, err := eventbridge.New(eventbridge.Config{Client: a.client, Catalog: a.cat, Region: a.cfg.Region, Account: a.cfg.AccountID, Logger: a.log})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -5,6 +5,8 @@ package builtin
 import (
 	"maps"
 
+	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/objectstore"
 	"github.com/mie-kafka/mie/processors/worker"
 )
 
@@ -40,6 +42,16 @@ func Registry() map[string]Builtin {
 		"Fail":        {Name: "Fail", Type: TypeSync, Handler: Fail{}},
 		"MediaInfo":   {Name: "MediaInfo", Type: TypeSync, Handler: MediaInfo{}},
 	}
+}
+
+// Internal returns the built-ins the engine itself uses, by name: the map
+// run worker (distributed Maps' item readers and result writers, over
+// store), on Catalog.Task(events.MapRunImplementation). They are no
+// operators: definitions cannot name them, and every worker role runs
+// them whatever --operators says.
+func Internal(store objectstore.Store) map[string]Builtin {
+	name := events.MapRunImplementation[len("builtin:"):]
+	return map[string]Builtin{name: {Name: name, Type: TypeSync, Handler: worker.MapRun{Store: store}}}
 }
 
 // Types returns the type (Sync or Async) of every built-in operator by

@@ -18,7 +18,7 @@ import (
 type Bus struct {
 	Catalog topics.Catalog
 	// Region and Account are the events' (EventBridge's Account and
-	// Region fields); default us-east-1 and 000000000000.
+	// Region fields); default us-east-1 and 123456789012.
 	Region, Account string
 }
 
@@ -111,7 +111,7 @@ func (b *Bus) Event(e Entry) (*events.BusEventPut, EntryResult) {
 		region = "us-east-1"
 	}
 	if account == "" {
-		account = "000000000000"
+		account = "123456789012"
 	}
 	rec := &events.BusEventPut{EventId: events.NewID(), EventBusName: bus, Source: e.Source, DetailType: e.DetailType,
 		Detail: detail, Resources: e.Resources, TraceHeader: e.TraceHeader, Account: account, Region: region, Time: at}
