@@ -1,6 +1,7 @@
 package consume_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -23,10 +24,13 @@ func TestFromTimeFilterAndRender(t *testing.T) {
 	cfg, cat := kafkatest.Start(t)
 	topic := cat.Dataplane()
 	produceTx(t, cfg, topic, true, change(t, "asset-a", 0), change(t, "asset-b", 0))
-	cut := time.Now()
-	for time.Now().UnixMilli() == cut.UnixMilli() {
-		time.Sleep(time.Millisecond) // records of cut's own millisecond would count as after it
+	// The cut is in a later millisecond than the records before it (record
+	// times are milliseconds: one of the cut's own would count as after it).
+	before := time.Now()
+	for time.Now().UnixMilli() == before.UnixMilli() {
+		time.Sleep(time.Millisecond)
 	}
+	cut := time.Now()
 	produceTx(t, cfg, topic, true, change(t, "asset-a", 1), change(t, "skip-me", 1), change(t, "asset-b", 1))
 
 	var mu sync.Mutex
@@ -43,7 +47,7 @@ func TestFromTimeFilterAndRender(t *testing.T) {
 	c.From = consume.From{Mode: consume.FromTime, Time: cut}
 	c.Filter = func(r *kgo.Record) bool { return string(r.Key) != "skip-me" }
 	c.Render = func(r *kgo.Record) ([]byte, http.Header, error) {
-		return []byte(strings.ToUpper(string(r.Key))), http.Header{"X-Test-Key": {string(r.Key)}}, nil
+		return []byte(strings.ToUpper(string(r.Key)) + fmt.Sprintf("@%d", r.Offset)), http.Header{"X-Test-Key": {string(r.Key)}}, nil
 	}
 	r := start(t, c)
 	kafkatest.Eventually(t, "two deliveries", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 2 })
@@ -69,7 +73,7 @@ func TestFromTimeFilterAndRender(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	joined := strings.Join(got, " ")
-	if len(got) != 2 || !strings.Contains(joined, "asset-a=ASSET-A") || !strings.Contains(joined, "asset-b=ASSET-B") {
+	if len(got) != 2 || !strings.Contains(joined, "asset-a=ASSET-A@") || !strings.Contains(joined, "asset-b=ASSET-B@") {
 		t.Errorf("deliveries = %v, want the records after the time but skip-me, rendered", got)
 	}
 }
