@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/internal/broker"
 	"github.com/mie-kafka/mie/internal/kafkatest"
+	"github.com/mie-kafka/mie/internal/topics"
 	"github.com/mie-kafka/mie/processors/subscriptions"
 	"github.com/mie-kafka/mie/projections/memory"
 )
@@ -53,7 +55,9 @@ func (h *hook) deliveries() []delivery {
 	return append([]delivery(nil), h.got...)
 }
 
-func TestSubscriptionsDeliverAsSNSDoes(t *testing.T) {
+// startDeliveries runs the resources projection and the deliveries until
+// the test ends.
+func startDeliveries(t *testing.T) (broker.Config, topics.Catalog) {
 	kafka, cat := kafkatest.Start(t)
 	log := slog.New(slog.DiscardHandler)
 	res, err := memory.NewResources(memory.ResourcesConfig{Kafka: kafka, Catalog: cat, Logger: log})
@@ -70,6 +74,11 @@ func TestSubscriptionsDeliverAsSNSDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	wg.Go(func() { _ = d.Run(ctx) })
+	return kafka, cat
+}
+
+func TestSubscriptionsDeliverAsSNSDoes(t *testing.T) {
+	kafka, cat := startDeliveries(t)
 
 	const arn = "arn:aws:sns:us-east-1:000000000000:jobs"
 	all, filtered, raw := newHook(t), newHook(t), newHook(t)

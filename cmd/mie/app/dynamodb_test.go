@@ -89,7 +89,19 @@ func TestDynamoDBTablesWithTheGoSDK(t *testing.T) {
 		t.Errorf("ListTables = %v, %v", list, err)
 	}
 
-	// What the reference's Lambdas and states do to the job table.
+	jobItemsWithTheGoSDK(t, ctx, db)
+	if _, err := db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("video-workflow-jobs")}); err != nil {
+		t.Fatal(err)
+	}
+	var notFound *types.ResourceNotFoundException
+	if _, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("video-workflow-jobs")}); !errors.As(err, &notFound) {
+		t.Errorf("a deleted table: err = %v", err)
+	}
+}
+
+// jobItemsWithTheGoSDK does to the job table what the reference's Lambdas
+// and states do, and what they must not.
+func jobItemsWithTheGoSDK(t *testing.T, ctx context.Context, db *dynamodb.Client) {
 	job := map[string]types.AttributeValue{"JobId": s("job-1"), "SourceBucket": s("src"), "SourceKey": s("talk.mp4"),
 		"CreatedAt": s("2026-03-14T09:26:53Z"), "JobStatus": s("STARTED")}
 	if _, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("video-workflow-jobs"), Item: job,
@@ -97,7 +109,7 @@ func TestDynamoDBTablesWithTheGoSDK(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ccf *types.ConditionalCheckFailedException
-	_, err = db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("video-workflow-jobs"), Item: job,
+	_, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("video-workflow-jobs"), Item: job,
 		ConditionExpression:                 aws.String("attribute_not_exists(JobId)"),
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld})
 	if !errors.As(err, &ccf) {
@@ -153,12 +165,6 @@ func TestDynamoDBTablesWithTheGoSDK(t *testing.T) {
 		Key: map[string]types.AttributeValue{"JobId": s("job-1")}, ReturnValues: types.ReturnValueAllOld})
 	if err != nil || del.Attributes["SourceKey"].(*types.AttributeValueMemberS).Value != "talk.mp4" {
 		t.Errorf("DeleteItem = %v, %v", del, err)
-	}
-	if _, err := db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String("video-workflow-jobs")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("video-workflow-jobs")}); !errors.As(err, &notFound) {
-		t.Errorf("a deleted table: err = %v", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -107,7 +108,27 @@ func TestMachineUsesTheIntegrations(t *testing.T) {
 	if out.Claim.Error != "DynamoDB.ConditionalCheckFailedException" {
 		t.Errorf("the refused claim = %+v", out.Claim)
 	}
-	// What the machine wrote, as a DynamoDB client reads it.
+	checkJobFailed(t, ctx, db)
+	_, p, _ := events.DecodeRecord(kafkatest.Collect(t, notes, 1)[0])
+	if n := p.(*events.NotificationPublished); n.Message != "Video processing failed for job job-42" || n.MessageId != out.Notification.MessageId {
+		t.Errorf("notification = %+v", n)
+	}
+	_, p, _ = events.DecodeRecord(kafkatest.Collect(t, buses, 1)[0])
+	if e := p.(*events.BusEventPut); e.DetailType != "Job Failed" || !strings.Contains(string(e.Detail), "job-42") {
+		t.Errorf("event = %+v", e)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reports) != 1 || reports[0] != `{"jobId":"job-42","status":"FAILED_PROCESSING"}` {
+		t.Errorf("reports = %v", reports)
+	}
+	validateTopics(t, a)
+}
+
+// checkJobFailed reads, as a DynamoDB client does, what the machine wrote
+// to the job table.
+func checkJobFailed(t *testing.T, ctx context.Context, db *dynamodb.Client) {
+	t.Helper()
 	got, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("video-workflow-jobs-t1"),
 		Key: map[string]types.AttributeValue{"JobId": s("job-42")}, ConsistentRead: aws.Bool(true)})
 	if err != nil {
@@ -123,20 +144,6 @@ func TestMachineUsesTheIntegrations(t *testing.T) {
 			t.Errorf("%s is not set: %v", attr, got.Item)
 		}
 	}
-	_, p, _ := events.DecodeRecord(kafkatest.Collect(t, notes, 1)[0])
-	if n := p.(*events.NotificationPublished); n.Message != "Video processing failed for job job-42" || n.MessageId != out.Notification.MessageId {
-		t.Errorf("notification = %+v", n)
-	}
-	_, p, _ = events.DecodeRecord(kafkatest.Collect(t, buses, 1)[0])
-	if e := p.(*events.BusEventPut); e.DetailType != "Job Failed" || !strings.Contains(string(e.Detail), "job-42") {
-		t.Errorf("event = %+v", e)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(reports) != 1 || reports[0] != `{"jobId":"job-42","status":"FAILED_PROCESSING"}` {
-		t.Errorf("reports = %v", reports)
-	}
-	validateTopics(t, a)
 }
 
 // createTopic defines a notification topic through the engine's own
