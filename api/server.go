@@ -37,6 +37,13 @@ type Config struct {
 	Segments projections.Segments
 	// Projections, when set, serves GET /projections and GET /metrics.
 	Projections Projections
+	// AWS serves AWS's JSON protocols on POST /, each handler taking the
+	// requests whose X-Amz-Target starts with its key
+	// ("DynamoDB_20120810."); AWSQuery, when set, takes the form-encoded
+	// requests of AWS's query protocol; StepFunctions takes the rest
+	// (aws.go).
+	AWS      map[string]http.Handler
+	AWSQuery http.Handler
 	// Functions, when set, serves /functions.
 	Functions Functions
 	// StepFunctions, when set, serves the AWS Step Functions API at
@@ -107,8 +114,14 @@ func New(cfg Config) (*echo.Echo, error) {
 	if cfg.Functions != nil {
 		routeFunctions(e, cfg.Functions)
 	}
-	if cfg.StepFunctions != nil {
+	if len(cfg.AWS) > 0 || cfg.AWSQuery != nil {
+		e.Use(awsTargets(cfg.AWS, cfg.AWSQuery))
+	}
+	switch {
+	case cfg.StepFunctions != nil:
 		cfg.StepFunctions.Route(e)
+	case len(cfg.AWS) > 0 || cfg.AWSQuery != nil:
+		e.POST("/", unknownTarget)
 	}
 	return e, nil
 }

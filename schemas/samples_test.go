@@ -2,6 +2,7 @@ package schemas_test
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/mie-kafka/mie/events"
@@ -86,7 +87,7 @@ func configuration() events.Configuration {
 // samples holds realistic payloads of every registered type; together they
 // set every field.
 func samples() []events.Payload {
-	return append(append(append(append(mieSamples(), runSamples()...), mapRunSamples()...), stepFunctionsSamples()...), mediaSamples()...)
+	return slices.Concat(mieSamples(), runSamples(), mapRunSamples(), stepFunctionsSamples(), serviceSamples(), notificationSamples(), mediaSamples())
 }
 
 // stepFunctionsSamples are the definitions of the Step Functions API:

@@ -6,4 +6,5 @@ const (
 	ProjectionExecutions = "executions"
 	ProjectionDataplane  = "dataplane"
 	ProjectionSegments   = "segments"
+	ProjectionTables     = "tables"
 )

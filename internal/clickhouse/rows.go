@@ -162,6 +162,23 @@ type SegmentRow struct {
 	Version             uint64    `json:"_version"`
 }
 
+// TableItemRow is a row of table_items: an item's image after one write,
+// or its deletion.
+type TableItemRow struct {
+	TableName string          `json:"table_name"`
+	TableId   string          `json:"table_id"`
+	ItemKey   string          `json:"item_key"`
+	Key       json.RawMessage `json:"key"`
+	Item      json.RawMessage `json:"item"`
+	Deleted   bool            `json:"deleted"`
+	Operation string          `json:"operation"`
+	RequestId string          `json:"request_id"`
+	Updated   time.Time       `json:"updated"`
+	Partition int32           `json:"partition"`
+	Offset    int64           `json:"offset"`
+	Version   uint64          `json:"_version"`
+}
+
 // StateRunRow is a row of state_runs: one run of one state of a States
 // Language execution, rewritten as it moves and final when it ends.
 type StateRunRow struct {
@@ -200,12 +217,13 @@ type Rows struct {
 	Media        []MediaRow       `json:"asset_media,omitempty"`
 	Metadata     []MetadataRow    `json:"asset_metadata,omitempty"`
 	Segments     []SegmentRow     `json:"segments,omitempty"`
+	TableItems   []TableItemRow   `json:"table_items,omitempty"`
 }
 
 // Len is the number of rows.
 func (r *Rows) Len() int {
 	return len(r.Executions) + len(r.Events) + len(r.OperatorRuns) + len(r.StateRuns) + len(r.Assets) +
-		len(r.Media) + len(r.Metadata) + len(r.Segments)
+		len(r.Media) + len(r.Metadata) + len(r.Segments) + len(r.TableItems)
 }
 
 // Version is the version of a row written from the record at offset by
@@ -259,6 +277,7 @@ const (
 	ColsSegments = "segment_id, session_id, user_id, window_index, frame_count, status, previous, reason, deliveries, redrives, " +
 		"workflow_execution_id, transcript, caption, enriched, entity_count, triple_count, visual_stored, created, updated, " +
 		"partition, offset, _version"
+	ColsTableItems = "table_name, table_id, item_key, key, item, deleted, operation, request_id, updated, partition, offset, _version"
 )
 
 // Scanner is a row of a query result.

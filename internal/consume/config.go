@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // Mode says where a partition without a committed offset starts.
@@ -32,6 +34,9 @@ const (
 	// FromPartitions starts the listed partitions at their offsets and
 	// the others from the start.
 	FromPartitions
+	// FromTime starts every partition at its first record written at or
+	// after Time.
+	FromTime
 )
 
 // From is the parsed --from: start, end, an offset, or partition:offset
@@ -41,11 +46,13 @@ type From struct {
 	Mode       Mode
 	Offset     int64
 	Partitions map[int32]int64
+	Time       time.Time
 }
 
-// ParseFrom parses start, end, N (every partition from offset N), or
+// ParseFrom parses start, end, N (every partition from offset N),
 // P:N[,P:N...] (partition P from offset N; unlisted partitions from the
-// start).
+// start), or an RFC 3339 time (every partition from the first record
+// written then or later).
 func ParseFrom(s string) (From, error) {
 	s = strings.TrimSpace(s)
 	switch s {
@@ -54,8 +61,11 @@ func ParseFrom(s string) (From, error) {
 	case "end", "latest":
 		return From{Mode: FromEnd}, nil
 	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return From{Mode: FromTime, Time: t}, nil
+	}
 	bad := func(why string) (From, error) {
-		return From{}, fmt.Errorf("--from %q: %s; want start, end, an offset (e.g. 42) or partition:offset pairs (e.g. 0:42,3:7)", s, why)
+		return From{}, fmt.Errorf("--from %q: %s; want start, end, an offset (e.g. 42), partition:offset pairs (e.g. 0:42,3:7) or an RFC 3339 time", s, why)
 	}
 	if s == "" {
 		return bad("empty")
@@ -91,6 +101,8 @@ func ParseFrom(s string) (From, error) {
 
 func (f From) String() string {
 	switch f.Mode {
+	case FromTime:
+		return f.Time.Format(time.RFC3339Nano)
 	case FromEnd:
 		return "end"
 	case FromOffset:
@@ -128,6 +140,12 @@ type Config struct {
 	// Webhook, when set, receives each change as an HTTP POST; otherwise
 	// changes are written to Out as JSON lines.
 	Webhook string
+	// Filter, when set, passes only the records it accepts on; the others
+	// count as delivered. Render, when set, makes each webhook request's
+	// body and headers of a record, instead of the change's JSON. The
+	// notification subscriptions deliver SNS's messages with them.
+	Filter func(*kgo.Record) bool
+	Render func(*kgo.Record) (body []byte, headers http.Header, err error)
 	// WebhookTimeout bounds one POST.
 	WebhookTimeout time.Duration
 	// RetryMin and RetryMax bound the backoff between attempts to deliver

@@ -147,6 +147,17 @@ func (c *consumer) position(ctx context.Context, offsets map[string]map[int32]kg
 	if err != nil {
 		return nil, fmt.Errorf("list end offsets of %s: %w", c.cfg.Topic, err)
 	}
+	var byTime map[int32]kadm.ListedOffset
+	if c.cfg.From.Mode == FromTime {
+		listed, err := c.adm.ListOffsetsAfterMilli(ctx, c.cfg.From.Time.UnixMilli(), c.cfg.Topic)
+		if err == nil {
+			err = listed.Error()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("list offsets of %s after %s: %w", c.cfg.Topic, c.cfg.From.Time, err)
+		}
+		byTime = listed[c.cfg.Topic]
+	}
 	noCommit := kgo.NewOffset().AtStart().EpochOffset().Offset
 	positions := map[int32]int64{}
 	for p, o := range parts {
@@ -167,6 +178,11 @@ func (c *consumer) position(ctx context.Context, offsets map[string]map[int32]kg
 			at = lo
 			if want, ok := c.cfg.From.Partitions[p]; ok {
 				at = want
+			}
+		case FromTime:
+			at = hi
+			if o, ok := byTime[p]; ok && o.Err == nil && o.Offset >= 0 {
+				at = o.Offset
 			}
 		}
 		at = min(max(at, lo), hi)
@@ -235,11 +251,20 @@ func (c *consumer) loop(ctx context.Context) error {
 // it for commit once delivered. It returns nil when ctx ends first (the
 // record stays uncommitted).
 func (c *consumer) deliver(ctx context.Context, r *kgo.Record) error {
+	if c.cfg.Filter != nil && !c.cfg.Filter(r) {
+		return c.delivered(ctx, r)
+	}
 	ch := changeOf(r)
 	if ch.Error != "" {
 		c.log.Warn("record is not an engine envelope; passed on with its raw value", "partition", r.Partition, "offset", r.Offset, "err", ch.Error)
 	}
-	body, err := json.Marshal(ch)
+	var body []byte
+	var err error
+	if c.cfg.Render != nil {
+		body, ch.headers, err = c.cfg.Render(r)
+	} else {
+		body, err = json.Marshal(ch)
+	}
 	if err != nil {
 		return fmt.Errorf("encode %s/%d@%d: %w", r.Topic, r.Partition, r.Offset, err)
 	}
@@ -273,6 +298,11 @@ func (c *consumer) deliver(ctx context.Context, r *kgo.Record) error {
 		case <-t.C:
 		}
 	}
+	return c.delivered(ctx, r)
+}
+
+// delivered marks r for commit, and commits when one is due.
+func (c *consumer) delivered(ctx context.Context, r *kgo.Record) error {
 	c.mu.Lock()
 	c.pending[r.Partition] = r
 	due := time.Since(c.lastCommit) >= c.cfg.CommitInterval

@@ -32,6 +32,8 @@ type Change struct {
 	Value     []byte          `json:"value,omitempty"`
 
 	id, typ string
+	// headers are a Render's request headers.
+	headers http.Header
 }
 
 // changeOf builds the Change of a record.
@@ -120,6 +122,9 @@ func (w *webhook) Deliver(ctx context.Context, c *Change, body []byte) error {
 	if c.id != "" {
 		req.Header.Set(HeaderEventID, c.id)
 		req.Header.Set(HeaderEventType, c.typ)
+	}
+	for k, v := range c.headers {
+		req.Header[k] = v
 	}
 	resp, err := w.client.Do(req)
 	if err != nil {

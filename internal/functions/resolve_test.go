@@ -20,7 +20,7 @@ func TestResolve(t *testing.T) {
 		Functions: source{"Thumbs": {Name: "Thumbs", Implementation: "https://fn.example/invoke", TimeoutSeconds: 30},
 			"Local": {Name: "Local", Implementation: "worker:tasks.local"}},
 		Inline:   map[string]Inline{"double": func(v any) (any, error) { return v, nil }},
-		Services: map[string]bool{"dynamodb": true, "mediaconvert": true, "s3": true}}
+		Services: map[string]bool{"dynamodb": true, "mediaconvert": true, "s3": true, "events": true}}
 	for _, tt := range []struct {
 		resource string
 		params   any
@@ -45,6 +45,7 @@ func TestResolve(t *testing.T) {
 		{resource: "arn:aws:states:::dynamodb:putItem", params: "item", topic: "p.tasks.builtin.aws.dynamodb", payload: "item"},
 		{resource: "arn:aws:states:::mediaconvert:createJob.sync", params: "job", topic: "p.tasks.builtin.aws.mediaconvert", payload: "job"},
 		{resource: "arn:aws:states:::aws-sdk:s3:copyObject", params: "c", topic: "p.tasks.builtin.aws.s3", payload: "c"},
+		{resource: "arn:aws:states:::aws-sdk:eventbridge:putEvents", params: "e", topic: "p.tasks.builtin.aws.events", payload: "e"},
 		{resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken", errName: failure.Runtime},
 		{resource: "arn:aws:ec2:us-east-1:1:instance/i-1", errName: failure.Runtime},
 	} {

@@ -24,6 +24,12 @@ const (
 // ServiceWorker names the built-in that serves a service's integrations.
 func ServiceWorker(service string) string { return "aws." + service }
 
+// sdkNames maps the names the SDK integrations give services to the names
+// their optimized integrations give them, when the two differ
+// (aws-sdk:eventbridge:putEvents is events:putEvents): one worker serves
+// both.
+var sdkNames = map[string]string{"eventbridge": "events"}
+
 // Service reads a service integration resource: the service, the action
 // and its pattern suffix (".sync", ".sync:2", ".waitForTaskToken" or "").
 func Service(resource string) (service, action, suffix string, ok bool) {
@@ -31,10 +37,13 @@ func Service(resource string) (service, action, suffix string, ok bool) {
 	if !ok {
 		return "", "", "", false
 	}
-	rest = strings.TrimPrefix(rest, sdkPrefix)
+	rest, sdk := strings.CutPrefix(rest, sdkPrefix)
 	service, action, ok = strings.Cut(rest, ":")
 	if !ok || service == "" || action == "" {
 		return "", "", "", false
+	}
+	if n, ok := sdkNames[service]; ok && sdk {
+		service = n
 	}
 	for _, s := range []string{suffixToken, suffixSync + ":2", suffixSync} {
 		if a, cut := strings.CutSuffix(action, s); cut {

@@ -121,7 +121,8 @@ func validName(s string) bool {
 	return true
 }
 
-// Specs returns the engine's fixed topics. Commands, results and executions
+// Specs returns the engine's fixed topics, the service integrations'
+// (ServiceSpecs) included. Commands, results and executions
 // share a partition count and key so that one executor owns an execution end
 // to end.
 func (c Catalog) Specs() []Spec {
@@ -144,7 +145,7 @@ func (c Catalog) Specs() []Spec {
 	for _, t := range Tiers {
 		s = append(s, Spec{Name: c.Tier(t), Partitions: c.Partitions, Retention: days(7)})
 	}
-	return s
+	return append(s, c.ServiceSpecs()...)
 }
 
 // TaskSpec is the shape of an operator task topic.

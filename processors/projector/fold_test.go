@@ -131,7 +131,7 @@ func definition(t *testing.T, name string) projector.Definition {
 // TestFoldGolden folds each golden event stream from the start and checks
 // every row against testdata/<stream>.rows.json.
 func TestFoldGolden(t *testing.T) {
-	for _, s := range []projectiontest.Stream{projectiontest.Executions(), projectiontest.Dataplane(), projectiontest.Segments()} {
+	for _, s := range streams() {
 		t.Run(s.Name, func(t *testing.T) {
 			recs := decodeAll(t, goldenStream(t, s))
 			rows, bad := projector.FoldAll(definition(t, s.Name), recs, 1)
@@ -151,7 +151,7 @@ func TestFoldGolden(t *testing.T) {
 // after a restart), gives the same final rows as one fold, and folding a
 // batch twice (a redelivery) changes nothing.
 func TestFoldFinalRowsIndependentOfBatching(t *testing.T) {
-	for _, s := range []projectiontest.Stream{projectiontest.Executions(), projectiontest.Dataplane(), projectiontest.Segments()} {
+	for _, s := range streams() {
 		d := definition(t, s.Name)
 		recs := decodeAll(t, goldenStream(t, s))
 		all, _ := projector.FoldAll(d, recs, 1)

@@ -35,7 +35,7 @@ type Definition struct {
 }
 
 // Definitions are every projection, in the order status lists them.
-func Definitions() []Definition { return []Definition{Executions, Dataplane, Segments} }
+func Definitions() []Definition { return []Definition{Executions, Dataplane, Segments, Tables} }
 
 // Lookup returns the projection named name.
 func Lookup(name string) (Definition, error) {

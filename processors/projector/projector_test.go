@@ -27,7 +27,7 @@ func logger(t *testing.T) *slog.Logger {
 }
 
 func streams() []projectiontest.Stream {
-	return []projectiontest.Stream{projectiontest.Executions(), projectiontest.Dataplane(), projectiontest.Segments()}
+	return []projectiontest.Stream{projectiontest.Executions(), projectiontest.Dataplane(), projectiontest.Segments(), projectiontest.Tables()}
 }
 
 // want is what folding every stream from the start writes, as FINAL reads.

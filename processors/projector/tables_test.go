@@ -90,6 +90,9 @@ func (s *tables) write(r *chconn.Rows) {
 	for _, x := range r.Segments {
 		s.put("segments", x.SegmentId, x.Version, x)
 	}
+	for _, x := range r.TableItems {
+		s.put("table_items", x.TableName+"/"+x.ItemKey, x.Version, x)
+	}
 	for _, x := range r.Executions {
 		s.put("executions", x.ExecutionId, x.Version, x)
 	}

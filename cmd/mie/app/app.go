@@ -79,6 +79,7 @@ type App struct {
 	closers []func()
 	segmentsState
 	clickhouseState
+	servicesState
 	s3State
 
 	cancel context.CancelFunc
@@ -163,7 +164,7 @@ func (a *App) specs() []topics.Spec {
 		t, _ := a.cat.Task(impl)
 		specs = append(specs, a.cat.TaskSpec(t))
 	}
-	return append(specs, a.mediaSpecs()...)
+	return append(append(specs, a.mediaSpecs()...), a.serviceSpecs()...)
 }
 
 // taskImpls are the implementation references of the workers this binary
@@ -256,9 +257,13 @@ func (a *App) startAPI(ctx, runCtx context.Context) error {
 	if err != nil {
 		return err
 	}
+	aws, awsQuery, err := a.startServicesAPI(ctx, runCtx)
+	if err != nil {
+		return err
+	}
 	e, err := api.New(api.Config{Logger: a.log, Definitions: a.DefinitionService, Executions: a.Commands,
 		Dataplane: a.Dataplane, Triggers: a.DefinitionService, Functions: a.DefinitionService, Segments: a.segmentsReader(segs),
-		Projections: projectionStatus{a}, StepFunctions: sf})
+		Projections: projectionStatus{a}, StepFunctions: sf, AWS: aws, AWSQuery: awsQuery})
 	if err != nil {
 		return err
 	}
@@ -337,7 +342,7 @@ func (a *App) startExecutor(ctx context.Context) error {
 		EndedRetention: a.cfg.EndedRetention,
 		Engine: engine.Options{Resolver: &functions.Resolver{Catalog: a.cat, Functions: defs, Activities: defs,
 			Machines: sfn.NewMachines(defs, a.cfg.Region, a.cfg.AccountID),
-			Services: map[string]bool{awss3.Service: true, mediaconvert.ServiceName: true},
+			Services: resolverServices(awss3.Service, mediaconvert.ServiceName),
 			Inline:   map[string]functions.Inline{workflow.MergeFunction: workflow.MergeStage}},
 			MaxHistory: a.cfg.MaxHistory, MaxPayload: int(a.cfg.MaxPayload), MapRun: engine.MapRunOptions{Topic: mapRuns}},
 	})
@@ -377,7 +382,14 @@ func (a *App) startWorkers(ctx context.Context) error {
 	for _, name := range a.operatorNames() {
 		var h worker.Handler
 		impl := "builtin:" + name
+		sh, handled, err := a.serviceWorker(ctx, name)
 		switch b, ok := reg[name]; {
+		case err != nil:
+			return err
+		case handled && sh == nil:
+			continue // it runs on its own (the tables processor)
+		case handled:
+			h = sh
 		case name == "http":
 			h, impl = &worker.HTTP{}, "http://"
 		case name == awss3.Name:

@@ -194,8 +194,8 @@ func sessionFlags(s *cli.Set, c *Config) {
 }
 
 func workerFlags(s *cli.Set, c *Config) {
-	s.List(&c.Operators, "operators", "MIE_OPERATORS", append([]string{"Passthrough", "Sleep", "Fail", "http", "aws.s3"}, MediaOperators...),
-		"built-in operators and functions to run workers for; 'http' runs the HTTP operator dispatcher, 'aws.s3' the aws-sdk:s3 integrations, 'aws.mediaconvert' MediaConvert's integration and its job runner")
+	s.List(&c.Operators, "operators", "MIE_OPERATORS", append([]string{"Passthrough", "Sleep", "Fail", "http", "aws.s3", "aws.dynamodb", "aws.sns", "aws.events", "aws.http"}, MediaOperators...),
+		"built-in operators and functions to run workers for; 'http' runs the HTTP operator dispatcher, aws.<service> the worker of an AWS service integration ('aws.s3' the aws-sdk:s3 integrations, 'aws.dynamodb' the tables processor, 'aws.mediaconvert' MediaConvert's integration and its job runner)")
 }
 
 func storeFlags(s *cli.Set, c *Config) {

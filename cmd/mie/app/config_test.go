@@ -52,7 +52,7 @@ func TestRoleFlags(t *testing.T) {
 		"operator-timeout": {"MIE_OPERATOR_TIMEOUT", "1h"}, "ended-retention": {"MIE_ENDED_RETENTION", "1h"},
 		"max-history": {"MIE_MAX_HISTORY", "25000"}, "max-payload": {"MIE_MAX_PAYLOAD", "256KiB"},
 		"validate-inputs": {"MIE_VALIDATE_INPUTS", "false"}, "session-timeout": {"MIE_SESSION_TIMEOUT", "10s"},
-		"operators": {"MIE_OPERATORS", "Passthrough,Sleep,Fail,http,aws.s3," + strings.Join(MediaOperators, ",")}, "data-dir": {"MIE_DATA_DIR", "./data"},
+		"operators": {"MIE_OPERATORS", "Passthrough,Sleep,Fail,http,aws.s3,aws.dynamodb,aws.sns,aws.events,aws.http," + strings.Join(MediaOperators, ",")}, "data-dir": {"MIE_DATA_DIR", "./data"},
 		"store": {"MIE_STORE", "local"}, "bucket": {"MIE_BUCKET", "mie-dataplane"}, "s3-endpoint": {"MIE_S3_ENDPOINT", ""},
 		"s3-region": {"MIE_S3_REGION", "us-east-1"}, "s3-path-style": {"MIE_S3_PATH_STYLE", "false"},
 		"claim-threshold": {"MIE_CLAIM_THRESHOLD", "512KiB"}, "embedded-kafka-port": {"MIE_EMBEDDED_KAFKA_PORT", "0"},
@@ -88,7 +88,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	want := Config{
 		Addr: "127.0.0.1:8080", S3APIAddr: "127.0.0.1:8081", DataDir: "./data", Partitions: 24, Instance: hostname(),
-		Operators: append([]string{"Passthrough", "Sleep", "Fail", "http", "aws.s3"}, MediaOperators...), OperatorTimeout: time.Hour,
+		Operators: append([]string{"Passthrough", "Sleep", "Fail", "http", "aws.s3", "aws.dynamodb", "aws.sns", "aws.events", "aws.http"}, MediaOperators...), OperatorTimeout: time.Hour,
 		EndedRetention: time.Hour, Region: "us-east-1", AccountID: "123456789012", MaxHistory: 25000, MaxPayload: 256 << 10, SessionTimeout: 10 * time.Second, Log: cli.Log{Level: slog.LevelInfo, Format: "text"},
 		Store: "local", Bucket: "mie-dataplane", S3Region: "us-east-1", UploadLimit: 5 << 30, ClaimThreshold: 512 << 10,
 		Ingest: IngestConfig{TranscribeModel: "whisper-large-v3", GPUHealthPath: gpu.DefaultHealthPath, GPUPort: 8000,

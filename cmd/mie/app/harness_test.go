@@ -67,7 +67,7 @@ func (h *harness) config(instance string) Config {
 func (h *harness) baseConfig(instance string) Config {
 	return Config{
 		Addr: "127.0.0.1:0", Kafka: h.brokers, TopicPrefix: h.prefix, Partitions: 4, Instance: instance,
-		Operators: []string{"Passthrough", "Sleep", "Fail", "ObjectInfo", "http"},
+		Operators: []string{"Passthrough", "Sleep", "Fail", "ObjectInfo", "http", "aws.dynamodb", "aws.sns", "aws.events", "aws.http"},
 		DataDir:   h.dataDir,
 		Store:     "local", Bucket: "mie-dataplane", UploadLimit: 8 << 20, ClaimThreshold: 64 << 10,
 		OperatorTimeout: time.Hour, SessionTimeout: 3 * time.Second, Log: cli.Log{Level: slog.LevelWarn, Format: "text"},

@@ -129,6 +129,7 @@ func (s projectionStatus) Status(ctx context.Context) ([]view.Status, error) {
 		{projector.Executions, a.Projection.Positions()},
 		{projector.Dataplane, a.DataplaneProjection.Positions()},
 		{projector.Segments, a.Segments.Positions()},
+		{projector.Tables, a.Items.Positions()},
 	} {
 		topic := m.d.Topic(a.cat)
 		ends, err := broker.StableEnds(ctx, a.client, topic)

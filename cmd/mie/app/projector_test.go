@@ -16,6 +16,7 @@ import (
 	"github.com/mie-kafka/mie/internal/view"
 
 	"github.com/mie-kafka/mie/events"
+	"github.com/mie-kafka/mie/processors/projector"
 )
 
 func runEcho(t *testing.T, a *App) string {
@@ -54,7 +55,7 @@ func TestProjectionsRouteMemory(t *testing.T) {
 		must(t, a, http.StatusOK, "GET", "/projections", nil, &st)
 		// runEcho's execution also created its asset: both the executions
 		// and the dataplane projections have read something.
-		return len(st) == 3 && st[0].Lag == 0 && position(st[0]) > 0 && st[1].Lag == 0 && position(st[1]) > 0
+		return len(st) == len(projector.Definitions()) && st[0].Lag == 0 && position(st[0]) > 0 && st[1].Lag == 0 && position(st[1]) > 0
 	})
 	cat := a.Catalog()
 	for i, want := range []struct{ name, topic string }{
@@ -138,7 +139,7 @@ func TestClickHouseRoles(t *testing.T) {
 	var st []view.Status
 	eventually(t, 10*time.Second, "the ClickHouse projections to catch up", func() bool {
 		must(t, a, http.StatusOK, "GET", "/projections", nil, &st)
-		return len(st) == 3 && st[0].Lag == 0 && position(st[0]) > 0
+		return len(st) == len(projector.Definitions()) && st[0].Lag == 0 && position(st[0]) > 0
 	})
 	if st[0].Backend != "clickhouse" || st[0].Group != a.Catalog().Group("mie-projection-executions") || st[0].Generation != 1 {
 		t.Errorf("GET /projections = %+v", st[0])

@@ -90,6 +90,11 @@ func (s *Sink) Write(ctx context.Context, r *clickhouse.Rows) error {
 				x.Deliveries, x.Redrives, x.WorkflowExecutionId, x.Transcript, x.Caption, x.Enriched, x.EntityCount, x.TripleCount,
 				x.VisualStored, x.Created, x.Updated, x.Partition, x.Offset, x.Version}
 		}},
+		{"table_items", clickhouse.ColsTableItems, len(r.TableItems), func(i int) []any {
+			x := r.TableItems[i]
+			return []any{x.TableName, x.TableId, x.ItemKey, string(x.Key), string(x.Item), x.Deleted, x.Operation, x.RequestId,
+				x.Updated, x.Partition, x.Offset, x.Version}
+		}},
 		{"executions", clickhouse.ColsExecutions, len(r.Executions), func(i int) []any {
 			x := r.Executions[i]
 			return []any{x.ExecutionId, x.AssetId, x.Workflow, x.Status, x.CurrentStage, x.TriggerSource, x.Created,
