@@ -2,9 +2,12 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+
+	workers "github.com/mie-kafka/mie/processors/worker/services"
 
 	"github.com/mie-kafka/mie/internal/media/ffmpeg"
 	"github.com/mie-kafka/mie/internal/media/transcode"
@@ -38,14 +41,37 @@ func (a *App) mediaConvertTopics() (task, jobs string) {
 }
 
 // mediaBackends are the jobs table and the notifications topic that the
-// media functions write to (JOBS_TABLE, SNS_TOPIC_ARN). This build has
-// neither DynamoDB-style tables nor SNS topics: MediaMetadata and
-// MediaQualityControl skip their rows (with a warning) and MediaPublish
-// fails with Mie.NotConfigured. Wire the tables' UpdateItem and the
-// notifications topic's Publish here, behind videoworkflow.TableUpdater
-// and videoworkflow.Notifier.
-func (a *App) mediaBackends() (videoworkflow.TableUpdater, videoworkflow.Notifier) {
-	return nil, nil
+// media functions write to (JOBS_TABLE, SNS_TOPIC_ARN): the tables'
+// UpdateItem and SNS's Publish, which the functions' records join in
+// their task's transaction.
+func (a *App) mediaBackends(ctx context.Context) (videoworkflow.TableUpdater, videoworkflow.Notifier, error) {
+	res, err := a.resources(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return mediaTable{&workers.Tables{Catalog: a.cat, Definitions: res}},
+		mediaNotifier{&workers.Notifications{Catalog: a.cat, Topics: res}}, nil
+}
+
+// mediaTable is the jobs table as the media functions write it: plain
+// values, converted to DynamoDB's.
+type mediaTable struct{ t *workers.Tables }
+
+func (m mediaTable) UpdateItem(ctx context.Context, u videoworkflow.TableUpdate) error {
+	return m.t.UpdatePlain(ctx, workers.PlainUpdate{TableName: u.TableName, Key: u.Key,
+		UpdateExpression: u.UpdateExpression, ExpressionAttributeValues: u.ExpressionAttributeValues})
+}
+
+// mediaNotifier publishes the media functions' notifications on SNS.
+type mediaNotifier struct{ n *workers.Notifications }
+
+func (m mediaNotifier) Publish(ctx context.Context, n videoworkflow.Notification) error {
+	msg, err := json.Marshal(n.Message)
+	if err != nil {
+		return err
+	}
+	_, err = m.n.Publish(ctx, workers.Publish{TopicArn: n.TopicArn, Subject: n.Subject, Message: msg})
+	return err
 }
 
 // mediaBuiltins are the media workers that need the object store, by
@@ -55,7 +81,10 @@ func (a *App) mediaBuiltins(ctx context.Context) (map[string]builtin.Builtin, er
 	if err != nil {
 		return nil, err
 	}
-	table, notifier := a.mediaBackends()
+	table, notifier, err := a.mediaBackends(ctx)
+	if err != nil {
+		return nil, err
+	}
 	reg, err := builtin.MediaFunctions(builtin.MediaFunctionsConfig{Store: store, Table: table, Notifier: notifier, Logger: a.log})
 	if err != nil {
 		return nil, err
