@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -58,8 +59,27 @@ func (a *App) mediaBackends(ctx context.Context) (videoworkflow.TableUpdater, vi
 type mediaTable struct{ t *workers.Tables }
 
 func (m mediaTable) UpdateItem(ctx context.Context, u videoworkflow.TableUpdate) error {
+	// The functions' values are Go values (their results' structs): as
+	// JSON, they are what the Lambdas' boto3 writes.
+	values, err := plainJSON(u.ExpressionAttributeValues)
+	if err != nil {
+		return fmt.Errorf("the row's values cannot be written as JSON: %w", err)
+	}
 	return m.t.UpdatePlain(ctx, workers.PlainUpdate{TableName: u.TableName, Key: u.Key,
-		UpdateExpression: u.UpdateExpression, ExpressionAttributeValues: u.ExpressionAttributeValues})
+		UpdateExpression: u.UpdateExpression, ExpressionAttributeValues: values})
+}
+
+// plainJSON is m with every value as JSON decodes it (numbers as
+// json.Number).
+func plainJSON(m map[string]any) (map[string]any, error) {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var out map[string]any
+	return out, d.Decode(&out)
 }
 
 // mediaNotifier publishes the media functions' notifications on SNS.

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/mie-kafka/mie/events"
 	"github.com/mie-kafka/mie/internal/media/mediatest"
 	"github.com/mie-kafka/mie/internal/media/probe"
@@ -75,6 +78,7 @@ func mediaApp(t *testing.T) (*App, string) {
 		c.Operators = append(c.Operators, "MediaMetadata", "MediaQualityControl", mediaconvert.Name)
 	}
 	a := h.start("media", Roles{API: true, Executor: true, Worker: true})
+	createJobsTable(t, ctxT(t), dynamoClient(a), "video-jobs")
 	clip := mediatest.Make(t, "", mediatest.Clip{Name: "talk.mp4", Seconds: 6, Width: 640, Height: 360, SampleRate: 48000})
 	f, err := os.Open(clip)
 	if err != nil {
@@ -135,6 +139,12 @@ func TestVideoMachineEndToEnd(t *testing.T) {
 	}
 	checkOutputs(t, objects)
 	checkProgressInHistory(t, a, id)
+	// The functions wrote their rows of the jobs table (JOBS_TABLE).
+	row, err := dynamoClient(a).GetItem(ctxT(t), &dynamodb.GetItemInput{TableName: aws.String("video-jobs"),
+		Key: map[string]types.AttributeValue{"JobId": s("job-1")}, ConsistentRead: aws.Bool(true)})
+	if err != nil || len(row.Item) < 2 {
+		t.Errorf("the job's row = %+v, %v; want the functions' attributes", row, err)
+	}
 	if n := validateTopics(t, a); n == 0 {
 		t.Fatal("no records validated")
 	}
