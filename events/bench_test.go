@@ -1,6 +1,7 @@
 package events_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -32,8 +33,18 @@ func benchPayloads() []struct {
 			MetaData: map[string]any{"LanguageCode": "en-US", "Confidence": 0.93, "Words": 1234.0},
 		}},
 		{"ExecutionQueued", o.Events[0]},
+		{"StateEntered", &events.StateEntered{RunRef: events.RunRef{Run: 2, State: "Stage1:Pass11"}, Type: "Task",
+			Parent: 1, Visit: 1, Input: json.RawMessage(benchInput)}},
+		{"TaskScheduled", &events.TaskScheduled{RunRef: events.RunRef{Run: 2, State: "Stage1:Pass11"},
+			TaskId: "453d530a-e920-473a-bbfa-5930da23e7f2", Attempt: 1, Resource: "arn:mie:operator:::builtin:Passthrough",
+			Implementation: "builtin:Passthrough", Topic: "tasks.builtin.Passthrough", TimeoutSeconds: 3600,
+			Payload: json.RawMessage(`{"AssetId":"01a23856-6bad-7902-8ca3-4bb85f4cf808","Configuration":{"Enabled":true,"MediaType":"Video"},` +
+				`"Input":{"Media":{"Video":{"S3Bucket":"mie-dataplane","S3Key":"bench/clip.mp4"}},"MetaData":{}},"Name":"Pass11","StageName":"Stage1"}`)}},
 	}
 }
+
+const benchInput = `{"AssetId":"01a23856-6bad-7902-8ca3-4bb85f4cf808","Media":{"Video":{"S3Bucket":"mie-dataplane",` +
+	`"S3Key":"bench/clip.mp4"}},"MetaData":{"Pass11":1,"Pass12":1},"WorkflowExecutionId":"01a23856-6bad-78fb-b064-b2003ab592b4"}`
 
 func reportRate(b *testing.B, records int) {
 	b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")

@@ -116,6 +116,11 @@ type Execution struct {
 	// Keep keeps every run in memory (a projection that shows them all);
 	// the executor keeps only the runs that may still change.
 	Keep bool
+	// Raw keeps the execution's, its states' and its variables' data as
+	// the JSON the events carry (json.RawMessage), undecoded: for read
+	// models, which render data and never decide on it. A decoded value
+	// tree costs about ten times its JSON in memory, and its garbage.
+	Raw bool
 	// root is the top-level scope; runs are the runs not yet forgotten
 	// (see forget), by id; next is the id of the next run entered.
 	root *scope

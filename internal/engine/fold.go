@@ -33,7 +33,7 @@ func (x *Execution) Apply(at time.Time, p events.Payload) error {
 
 func (x *Execution) queued(at time.Time, q *events.ExecutionQueued) {
 	*x = Execution{ID: q.ExecutionId, Queued: q, Status: StatusQueued, Created: q.Created,
-		runs: map[RunID]*Run{}, next: 1, Keep: x.Keep}
+		runs: map[RunID]*Run{}, next: 1, Keep: x.Keep, Raw: x.Raw}
 	if x.Created.IsZero() {
 		x.Created = at
 	}
@@ -44,7 +44,7 @@ func (x *Execution) queued(at time.Time, q *events.ExecutionQueued) {
 	}
 	x.Machine = m
 	x.root = newScope(m, 0, 0, nil)
-	x.Input = decode(q.Input)
+	x.Input = x.data(q.Input)
 }
 
 func (x *Execution) apply(at time.Time, p events.Payload) error {
@@ -88,7 +88,7 @@ func (x *Execution) apply(at time.Time, p events.Payload) error {
 		return x.applyTask(at, p)
 	case *events.ExecutionCompleted:
 		x.end(at, StatusSucceeded, "", "")
-		x.Output = decode(e.Output)
+		x.Output = x.data(e.Output)
 	case *events.ExecutionFailed:
 		x.end(at, StatusFailed, e.Error, e.Cause)
 	case *events.ExecutionTimedOut:
@@ -199,7 +199,19 @@ func (x *Execution) value(raw json.RawMessage) any {
 		x.hinted = false
 		return x.hint
 	}
-	return decode(raw)
+	return x.data(raw)
+}
+
+// data is the value of raw as this execution keeps it: decoded, or in a
+// Raw execution the JSON itself.
+func (x *Execution) data(raw json.RawMessage) any {
+	if !x.Raw {
+		return decode(raw)
+	}
+	if len(raw) == 0 {
+		return nil
+	}
+	return raw
 }
 
 func (x *Execution) exited(at time.Time, r *Run, e *events.StateExited) {
@@ -255,7 +267,7 @@ func (x *Execution) assign(sc *scope, vars map[string]json.RawMessage) {
 		sc.varBytes = make(map[string]int, len(vars))
 	}
 	for k, v := range vars {
-		sc.vars[k] = decode(v)
+		sc.vars[k] = x.data(v)
 		sc.varTotal += len(v) - sc.varBytes[k]
 		sc.varBytes[k] = len(v)
 	}

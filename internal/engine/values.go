@@ -75,3 +75,13 @@ func Validate(def json.RawMessage) error {
 	_, err := machineOf(def, false)
 	return err
 }
+
+// Object is data v (decoded, or the JSON of a Raw execution) as a JSON
+// object, or nil when it is not one.
+func Object(v any) map[string]any {
+	if raw, ok := v.(json.RawMessage); ok {
+		v = decode(raw)
+	}
+	m, _ := v.(map[string]any)
+	return m
+}

@@ -25,7 +25,7 @@ func (f *Folder) Apply(at time.Time, p events.Payload) error {
 	if q, ok := p.(*events.ExecutionQueued); ok {
 		f.run, f.legacy = nil, nil
 		if q.IsRun() {
-			f.run = &engine.Execution{Keep: true}
+			f.run = &engine.Execution{Keep: true, Raw: true}
 		} else {
 			f.legacy = &execution.Execution{}
 		}
@@ -134,6 +134,9 @@ func stateRun(run *engine.Run) StateRun {
 func size(v any) int {
 	if v == nil {
 		return 0
+	}
+	if raw, ok := v.(json.RawMessage); ok {
+		return len(raw)
 	}
 	b, _ := json.Marshal(v)
 	return len(b)

@@ -73,9 +73,7 @@ func operatorNode(x *engine.Execution, v *Execution, r *engine.Run, stage string
 	switch role {
 	case "skip":
 		n := &Node{Path: path, Type: "Task", Stage: stage, Operator: op, Status: NodeSkipped, Ended: r.Ended}
-		if out, ok := r.Output.(map[string]any); ok {
-			n.Reason, _ = out["Reason"].(string)
-		}
+		n.Reason, _ = engine.Object(r.Output)["Reason"].(string)
 		v.Nodes[path] = n
 	case "":
 		v.Nodes[path] = taskNode(x, r, path, stage, op)
@@ -116,7 +114,9 @@ func taskNode(x *engine.Execution, r *engine.Run, path, stage, op string) *Node 
 // globalsOf reads {Media, MetaData} out of a run's data.
 func globalsOf(v any) events.Globals {
 	g := events.Globals{}
-	if b, err := json.Marshal(v); err == nil {
+	if raw, ok := v.(json.RawMessage); ok {
+		_ = json.Unmarshal(raw, &g)
+	} else if b, err := json.Marshal(v); err == nil {
 		_ = json.Unmarshal(b, &g) // a value without them gives none
 	}
 	if g.Media == nil {

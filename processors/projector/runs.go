@@ -212,9 +212,6 @@ func operatorState(name string) (stage, op, role string) {
 }
 
 func skipReason(r *engine.Run) string {
-	if m, ok := r.Output.(map[string]any); ok {
-		s, _ := m["Reason"].(string)
-		return s
-	}
-	return ""
+	s, _ := engine.Object(r.Output)["Reason"].(string)
+	return s
 }
